@@ -1,0 +1,88 @@
+"""Keyboards: one structure for every language, titles from the locale catalogue.
+
+Payloads are Rasa's ``/intent{"entity":"value"}`` form and stay far below Telegram's 64-byte
+callback limit (the longest, a district, is 31 bytes).
+"""
+from __future__ import annotations
+
+import json
+from typing import Dict, List, Sequence, Tuple
+
+from directory import District, Region
+
+from actions.texts import text
+
+Button = Dict[str, str]
+DISTRICTS_PER_PAGE = 8
+
+HELP_INTENTS = (
+    ("emergency", "need_emergency"),
+    ("shelter", "need_shelter"),
+    ("psychological", "need_psychological"),
+    ("legal", "need_legal"),
+    ("social", "need_social"),
+    ("police", "need_police"),
+    ("medical", "need_medical"),
+    ("addiction", "need_addiction"),
+    ("hotline", "need_hotline"),
+)
+MENU_EXTRA = (("witness", "role_witness"), ("specialist", "role_specialist"), ("language", "choose_language"))
+LANGUAGE_TITLES = (("ru", "Русский"), ("be", "Беларуская"), ("en", "English"))
+
+
+def payload(intent: str, **entities: str) -> str:
+    body = json.dumps(entities, ensure_ascii=False, separators=(",", ":")) if entities else ""
+    return f"/{intent}{body}"
+
+
+def button(title: str, intent: str, **entities: str) -> Button:
+    return {"title": title, "payload": payload(intent, **entities)}
+
+
+def main_menu(lang: str) -> List[Button]:
+    return [button(text(lang, f"menu.{key}"), intent) for key, intent in HELP_INTENTS + MENU_EXTRA]
+
+
+def help_types(lang: str) -> List[Button]:
+    return [button(text(lang, f"menu.{key}"), intent) for key, intent in HELP_INTENTS]
+
+
+def regions(lang: str, all_regions: Sequence[Region]) -> List[Button]:
+    return [button(region.name(lang), "inform", region=region.code) for region in all_regions]
+
+
+def district_page(
+    lang: str, region_code: str, districts: Sequence[District], page: int
+) -> Tuple[List[Button], int, int]:
+    """One page of district buttons plus "whole region" and paging; returns (buttons, page, pages)."""
+    pages = max(1, -(-len(districts) // DISTRICTS_PER_PAGE))
+    page = page if 0 <= page < pages else 0
+    chunk = districts[page * DISTRICTS_PER_PAGE : (page + 1) * DISTRICTS_PER_PAGE]
+    result = [button(d.name(lang), "inform", district=d.id) for d in chunk]
+    whole = "whole_city" if region_code == "BY-HM" else "whole_region"
+    result.append(button(text(lang, whole), "whole_region"))
+    if page + 1 < pages:
+        result.append(button(text(lang, "more"), "district_page", page=str(page + 1)))
+    if page > 0:
+        result.append(button(text(lang, "back"), "district_page", page=str(page - 1)))
+    return result, page, pages
+
+
+def followups(lang: str) -> List[Button]:
+    return [
+        button(text(lang, "followup.change_help"), "change_help"),
+        button(text(lang, "followup.change_region"), "change_region"),
+        button(text(lang, "followup.restart"), "restart"),
+    ]
+
+
+def languages() -> List[Button]:
+    return [button(title, "set_language", language=code) for code, title in LANGUAGE_TITLES]
+
+
+def places(lang: str, options: Sequence[Tuple[str, str]]) -> List[Button]:
+    """Buttons for an ambiguous place name: (district id or region code, label)."""
+    return [
+        button(label, "inform", **({"district": key} if key.count("-") == 2 else {"region": key}))
+        for key, label in options
+    ]

@@ -1,0 +1,152 @@
+"""Actions that frame the conversation: welcome, menu, restart, language, role, small talk."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, Restarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import buttons, safety_net
+from actions.state import State
+from actions.texts import text
+
+# Longer than any real request for help; such a message gets a gentle "please be brief".
+MAX_MESSAGE_LENGTH = 1000
+
+DomainDict = Dict[Text, Any]
+
+
+def leave_form() -> List[EventType]:
+    return [ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
+def fresh_search() -> List[EventType]:
+    """Forget the current search (not the language)."""
+    return [
+        SlotSet("help_type", None),
+        SlotSet("region", None),
+        SlotSet("district", None),
+        SlotSet("whole_region", False),
+        SlotSet("district_page", 0),
+        SlotSet("role", "survivor"),
+    ]
+
+
+def send_menu(dispatcher: CollectingDispatcher, lang: str) -> None:
+    dispatcher.utter_message(text=text(lang, "menu_prompt"), buttons=buttons.main_menu(lang))
+
+
+def send_welcome(dispatcher: CollectingDispatcher, lang: str) -> None:
+    dispatcher.utter_message(text=text(lang, "welcome"))
+    send_menu(dispatcher, lang)
+
+
+class ActionWelcome(Action):
+    """/start or a greeting: who the bot is, that it is anonymous, then the menu."""
+
+    def name(self) -> Text:
+        return "action_welcome"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        send_welcome(dispatcher, State.of(tracker).language)
+        return leave_form() + fresh_search()
+
+
+class ActionMainMenu(Action):
+    def name(self) -> Text:
+        return "action_main_menu"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        send_menu(dispatcher, State.of(tracker).language)
+        return leave_form()
+
+
+class ActionRestart(Action):
+    """Overrides Rasa's ``action_restart``: wipe the conversation, keep only the language."""
+
+    def name(self) -> Text:
+        return "action_restart"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang = State.of(tracker).language
+        send_welcome(dispatcher, lang)
+        return [Restarted(), SlotSet("language", lang)]
+
+
+class ActionChooseLanguage(Action):
+    def name(self) -> Text:
+        return "action_choose_language"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        dispatcher.utter_message(text=text(State.of(tracker).language, "choose_language"), buttons=buttons.languages())
+        return []
+
+
+class ActionLanguageChanged(Action):
+    """Confirms the new language; outside a form, shows the menu in it."""
+
+    def name(self) -> Text:
+        return "action_language_changed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        state = State.of(tracker)
+        dispatcher.utter_message(text=text(state.language, "language_set"))
+        if not state.active_loop:
+            send_menu(dispatcher, state.language)
+        return []
+
+
+class ActionRoleIntro(Action):
+    """Wording for a witness or a specialist before the same directory search."""
+
+    def name(self) -> Text:
+        return "action_role_intro"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        state = State.of(tracker)
+        if state.role == "witness":
+            dispatcher.utter_message(text=text(state.language, "intro_witness", police=safety_net.POLICE))
+        elif state.role == "specialist":
+            dispatcher.utter_message(text=text(state.language, "intro_specialist"))
+        return []
+
+
+class ActionSmalltalk(Action):
+    """Thanks, goodbye, "are you a bot?": a short kind reply, the hotline, and the menu."""
+
+    def name(self) -> Text:
+        return "action_smalltalk"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        state = State.of(tracker)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        key = intent if intent in ("thank", "goodbye", "bot_challenge") else "not_understood"
+        dispatcher.utter_message(text=f"{text(state.language, key)}\n\n{safety_net.footer(state.language)}")
+        if not state.active_loop:
+            send_menu(dispatcher, state.language)
+        return []
+
+
+class ActionNotUnderstood(Action):
+    """NLU or dialogue confusion: say so kindly, always with the hotline and 102/103/112."""
+
+    def name(self) -> Text:
+        return "action_not_understood"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        state = State.of(tracker)
+        message = tracker.latest_message or {}
+        entities = {e.get("entity") for e in message.get("entities") or []}
+        if len(message.get("text") or "") > MAX_MESSAGE_LENGTH:
+            key = "too_long"
+        elif state.active_loop and state.requested_slot in ("region", "district"):
+            key = "unknown_place"
+        else:
+            key = "not_understood"
+        # The slot validation already explained a foreign or ambiguous place.
+        if not entities & {"foreign_place", "place_options"}:
+            dispatcher.utter_message(text=f"{text(state.language, key)}\n\n{safety_net.footer(state.language)}")
+        if not state.active_loop:
+            send_menu(dispatcher, state.language)
+        return []

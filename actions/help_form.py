@@ -1,0 +1,213 @@
+"""The help form: help type → region → district, asked with buttons, validated by one whitelist.
+
+The same validators run in two places Rasa calls: ``action_validate_slot_mappings`` (every
+turn, every slot) and ``validate_help_form`` (inside the form). Both inherit ``SlotValidators``.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker, ValidationAction
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import buttons, safety_net, slot_rules
+from actions.knowledge import directory
+from actions.state import State, previous_slot_value
+from actions.texts import text
+
+DomainDict = Dict[Text, Any]
+
+
+def _unavailable(dispatcher: CollectingDispatcher, lang: str) -> None:
+    dispatcher.utter_message(
+        text="\n\n".join([text(lang, "unavailable"), safety_net.emergency_text(lang), safety_net.footer(lang)])
+    )
+
+
+def _lang(tracker: Tracker) -> str:
+    return slot_rules.language_or_default(tracker.get_slot("language"))
+
+
+class SlotValidators:
+    """``validate_<slot>`` methods shared by the global and the form validation actions."""
+
+    def _refuse(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, keep: Any) -> Dict[Text, Any]:
+        dispatcher.utter_message(text=text(_lang(tracker), "invalid_choice"))
+        return {slot: keep}
+
+    def validate_help_type(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if value is None or slot_rules.help_type(value):
+            return {"help_type": value}
+        return self._refuse(dispatcher, tracker, "help_type", slot_rules.help_type(previous_slot_value(tracker, "help_type")))
+
+    def validate_role(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if value in slot_rules.ROLES:
+            return {"role": value}
+        return self._refuse(dispatcher, tracker, "role", slot_rules.role(previous_slot_value(tracker, "role")))
+
+    def validate_language(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if slot_rules.language(value):
+            return {"language": value}
+        keep = slot_rules.language_or_default(previous_slot_value(tracker, "language"))
+        dispatcher.utter_message(text=text(keep, "invalid_choice"))
+        return {"language": keep}
+
+    def validate_whole_region(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return {"whole_region": slot_rules.whole_region(value)}
+
+    def validate_district_page(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return {"district_page": slot_rules.page(value)}
+
+    def validate_region(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if value is None:
+            return {"region": None}
+        code = slot_rules.region(value)
+        if code is None:
+            return self._refuse(dispatcher, tracker, "region", slot_rules.region(previous_slot_value(tracker, "region")))
+        result: Dict[Text, Any] = {"region": code}
+        if code != slot_rules.region(previous_slot_value(tracker, "region")):
+            result.update(whole_region=False, district_page=0)
+            if "district" not in tracker.slots_to_validate():
+                result["district"] = None
+        return result
+
+    def validate_district(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if value is None:
+            return {"district": None}
+        if value == slot_rules.WHOLE_REGION:
+            return {"district": None, "whole_region": True, "district_page": 0}
+        if value == slot_rules.NEXT_PAGE:
+            return {"district": None, "whole_region": False}
+        district_id = slot_rules.district_id(value)
+        found = None
+        if district_id:
+            known = directory()
+            if known is None:
+                _unavailable(dispatcher, _lang(tracker))
+                return {"district": None}
+            found = known.district(district_id)
+        if found is None:
+            return self._refuse(dispatcher, tracker, "district", None)
+        return {"district": found.id, "region": found.region_code, "whole_region": False}
+
+
+class ValidateSlotMappings(SlotValidators, ValidationAction):
+    """Runs after every user message; also explains places it cannot use."""
+
+    def name(self) -> Text:
+        return "action_validate_slot_mappings"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        entities = (tracker.latest_message or {}).get("entities") or []
+        names = {e.get("entity") for e in entities}
+        lang = _lang(tracker)
+        if "foreign_place" in names and not names & {"region", "district"}:
+            dispatcher.utter_message(
+                text=text(lang, "foreign_place", emergency=safety_net.EMERGENCY, hotline=safety_net.HOTLINE)
+            )
+        options = next((e.get("value") for e in entities if e.get("entity") == "place_options"), None)
+        if options and not names & {"region", "district"}:
+            self._ask_which_place(dispatcher, lang, str(options))
+        return events
+
+    def _ask_which_place(self, dispatcher: CollectingDispatcher, lang: str, options: str) -> None:
+        known = directory()
+        if known is None:
+            _unavailable(dispatcher, lang)
+            return
+        choices = []
+        for key in options.split("|")[:8]:
+            district = known.district(key) if slot_rules.district_id(key) else None
+            region = known.region(district.region_code if district else key)
+            if region is None:
+                continue
+            label = f"{district.name(lang)}, {region.name(lang)}" if district else region.name(lang)
+            choices.append((district.id if district else region.code, label))
+        if choices:
+            dispatcher.utter_message(text=text(lang, "ambiguous_place"), buttons=buttons.places(lang, choices))
+
+
+class ValidateHelpForm(SlotValidators, FormValidationAction):
+    def name(self) -> Text:
+        return "validate_help_form"
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        """"Whole region" makes the district optional."""
+        if slot_rules.whole_region(tracker.get_slot("whole_region")):
+            return [slot for slot in domain_slots if slot != "district"]
+        return domain_slots
+
+
+class ActionAskHelpType(Action):
+    def name(self) -> Text:
+        return "action_ask_help_type"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang = State.of(tracker).language
+        dispatcher.utter_message(text=text(lang, "ask_help_type"), buttons=buttons.help_types(lang))
+        return []
+
+
+class ActionAskRegion(Action):
+    def name(self) -> Text:
+        return "action_ask_region"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        state = State.of(tracker)
+        known = directory()
+        if known is None:
+            _unavailable(dispatcher, state.language)
+            return []
+        key = "ask_region_emergency" if state.help_type == "emergency" else "ask_region"
+        dispatcher.utter_message(text=text(state.language, key), buttons=buttons.regions(state.language, known.regions()))
+        return []
+
+
+class ActionAskDistrict(Action):
+    def name(self) -> Text:
+        return "action_ask_district"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        state = State.of(tracker)
+        known = directory()
+        region = known.region(state.region) if known and state.region else None
+        if region is None:
+            _unavailable(dispatcher, state.language)
+            return []
+        keyboard, page, pages = buttons.district_page(
+            state.language, region.code, known.districts(region.code), state.page
+        )
+        message = text(state.language, "ask_district", region=region.name(state.language))
+        if pages > 1:
+            message += "\n" + text(state.language, "ask_district_page", page=page + 1, pages=pages)
+        dispatcher.utter_message(text=message, buttons=keyboard)
+        return []
+
+
+class ActionResetHelpType(Action):
+    """"Another kind of help": keep the place, ask the help type again."""
+
+    def name(self) -> Text:
+        return "action_reset_help_type"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        return [SlotSet("help_type", None)]
+
+
+class ActionResetRegion(Action):
+    """"Another region": keep the help type, ask the place again."""
+
+    def name(self) -> Text:
+        return "action_reset_region"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        return [
+            SlotSet("region", None),
+            SlotSet("district", None),
+            SlotSet("whole_region", False),
+            SlotSet("district_page", 0),
+        ]

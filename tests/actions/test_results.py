@@ -1,0 +1,149 @@
+"""The results action end to end: real directory (SQLite), real tracker and dispatcher."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from actions.results import ActionEmergency, ActionShowContacts
+from actions.texts import text
+from directory import HELP_TYPES, REGION_CODES, open_directory
+from directory.load import load
+from directory.models import DistrictRow, OrganisationPhoneRow, OrganisationRow, OrganisationServiceRow
+from tests.actions.conftest import REPO, all_text, make_tracker
+
+
+async def show(dispatcher, **slots):
+    tracker = make_tracker(before={"language": slots.pop("language", "ru"), "role": slots.pop("role", "survivor")}, slots=slots)
+    return await ActionShowContacts().run(dispatcher, tracker, {})
+
+
+async def test_psychological_help_in_minsk(known, dispatcher):
+    await show(dispatcher, help_type="psychological", region="BY-HM", whole_region=True)
+    reply = all_text(dispatcher)
+    assert "Психологическая помощь — г. Минск" in reply
+    assert "+375173524444" in reply  # Minsk adult trust line, tappable form
+    assert "133" in reply  # nationwide emergency psychological help
+    assert "8-801-100-8-801" in reply and "102" in reply
+    titles = [b["title"] for m in dispatcher.messages for b in m.get("buttons") or []]
+    assert titles == [text("ru", "followup.change_help"), text("ru", "followup.change_region"), text("ru", "followup.restart")]
+
+
+async def test_crisis_room_shows_the_contact_never_the_place(known, dispatcher):
+    slutsk = next(d for d in known.districts("BY-MI") if d.centre_ru == "Слуцк")
+    await show(dispatcher, help_type="shelter", region="BY-MI", district=slutsk.id)
+    reply = all_text(dispatcher)
+    assert "2-81-22" in reply
+    assert text("ru", "contact_confidential") in reply
+    assert "📍" not in reply.split(text("ru", "results_national_header"))[0]
+
+
+async def test_district_without_contacts_falls_back_to_the_region(known, dispatcher):
+    district = next(d for d in known.districts("BY-MI") if d.centre_ru == "Смолевичи")
+    await show(dispatcher, help_type="psychological", region="BY-MI", district=district.id)
+    reply = all_text(dispatcher)
+    assert text("ru", "results_region_fallback") in reply
+    assert "8-017-311-00-99" in reply or "+375173110099" in reply  # Minsk oblast trust line
+
+
+async def test_region_without_contacts_falls_back_to_national_services(known, dispatcher):
+    await show(dispatcher, help_type="legal", region="BY-VI", whole_region=True)
+    reply = all_text(dispatcher)
+    assert text("ru", "results_national_fallback") in reply or text("ru", "results_none") in reply
+
+
+@pytest.mark.parametrize("lang", ["ru", "be", "en"])
+async def test_results_speak_the_chosen_language(known, dispatcher, lang):
+    await show(dispatcher, help_type="addiction", region="BY-MI", whole_region=True, language=lang)
+    reply = all_text(dispatcher)
+    assert text(lang, "help_names.addiction") in reply
+    assert text(lang, "followup_prompt") in reply
+
+
+async def test_specialist_sees_sources(known, dispatcher):
+    await show(dispatcher, help_type="psychological", region="BY-HM", whole_region=True, role="specialist")
+    assert "minzdrav.gov.by" in all_text(dispatcher)
+
+
+async def test_junk_slots_never_reach_the_directory(known, dispatcher):
+    await show(dispatcher, help_type="<script>", region="' OR 1=1 --", district="BY-HM-99")
+    reply = all_text(dispatcher)
+    assert text("ru", "unavailable") in reply and "102" in reply and "8-801-100-8-801" in reply
+    assert "<script>" not in reply and "OR 1=1" not in reply
+
+
+async def test_missing_database_still_gives_the_numbers(tmp_path, monkeypatch, dispatcher):
+    monkeypatch.setenv("DIRECTORY_DATABASE_URL", f"sqlite:///{tmp_path / 'absent.sqlite'}")
+    await show(dispatcher, help_type="legal", region="BY-HO", whole_region=True)
+    reply = all_text(dispatcher)
+    for number in ("102", "103", "112", "8-801-100-8-801"):
+        assert number in reply
+
+
+async def test_emergency_comes_with_numbers_and_the_hotline(dispatcher):
+    await ActionEmergency().run(dispatcher, make_tracker(intent="danger", text="он ломает дверь"), {})
+    first = dispatcher.messages[0]["text"]
+    assert first.index("102") < first.index("8-801-100-8-801")
+    for number in ("102", "103", "112"):
+        assert number in first
+
+
+# --- the confidentiality walk --------------------------------------------------------------
+
+CANARY_ADDRESS = "ул. Канареечная, 7"
+CANARY_LAT, CANARY_LON = 53.918273, 27.564738
+
+
+@pytest.fixture(scope="module")
+def canary_directory(tmp_path_factory):
+    """The real data plus, in every district, a confidential crisis room whose database row
+    (written directly, bypassing the loader's checks) has an address and coordinates."""
+    path = tmp_path_factory.mktemp("canary") / "directory.sqlite"
+    url = f"sqlite:///{path}"
+    load(REPO / "directory" / "data", url)
+    engine = create_engine(url, future=True)
+    with Session(engine, future=True) as session:
+        districts = session.execute(select(DistrictRow.id, DistrictRow.region_code)).all()
+        for position, (district_id, region_code) in enumerate(districts, start=10_000):
+            org_id = f"canary-{district_id}"
+            session.add(
+                OrganisationRow(
+                    id=org_id, position=position, name_ru=f"Канарейка {district_id}", name_be="", name_en=f"Canary {district_id}",
+                    kind="crisis_room", region_code=region_code, district_id=district_id, address=CANARY_ADDRESS,
+                    lat=CANARY_LAT, lon=CANARY_LON, confidential=True, active=True, source_url="https://example.org/canary",
+                    verified_on=date(2026, 11, 28), verification="desk",
+                )
+            )
+            for index, service in enumerate(HELP_TYPES):
+                session.add(OrganisationServiceRow(organisation_id=org_id, service=service, position=index))
+            session.add(OrganisationPhoneRow(organisation_id=org_id, position=0, display="+375 (17) 000-00-00", tel="+375170000000"))
+        session.commit()
+    engine.dispose()
+    return url
+
+
+async def test_no_confidential_location_in_any_result(canary_directory, monkeypatch):
+    """Every help type × region × (whole region + every district), in every language and role."""
+    monkeypatch.setenv("DIRECTORY_DATABASE_URL", canary_directory)
+    known = open_directory(canary_directory)
+    forbidden = [CANARY_ADDRESS, "Канареечная", f"{CANARY_LAT}", f"{CANARY_LON}", "53.9182", "27.5647", "53,9182"]
+    walked = shown = 0
+    for region in REGION_CODES:
+        for district in [None] + [d.id for d in known.districts(region)]:
+            for help_type in HELP_TYPES:
+                for lang, role in (("ru", "survivor"), ("be", "witness"), ("en", "specialist")):
+                    dispatcher = CollectingDispatcher()
+                    await show(
+                        dispatcher, help_type=help_type, region=region, district=district,
+                        whole_region=district is None, language=lang, role=role,
+                    )
+                    reply = all_text(dispatcher)
+                    walked += 1
+                    shown += "Канарейка" in reply or "Canary" in reply
+                    for secret in forbidden:
+                        assert secret not in reply, (region, district, help_type, lang)
+    assert walked == len(HELP_TYPES) * 3 * sum(1 + len(known.districts(r)) for r in REGION_CODES)
+    assert shown == walked  # every answer did include a canary, so the check above had something to find
