@@ -1,0 +1,20 @@
+"""The help directory (knowledge layer): regions, districts and help contacts with provenance.
+
+Actions import only this package. Everything returned is a frozen dataclass that already had the
+confidentiality rule applied (see `directory.public`); ORM rows never leave the package.
+Build the database with `python -m directory.load`.
+"""
+from __future__ import annotations
+
+from .constants import HELP_TYPES, LANGUAGES, REGION_CODES
+from .errors import DirectoryUnavailable
+from .hours import MINSK, HotlineStatus, Schedule
+from .phones import Phone
+from .public import Contact, District, Region, SearchResult
+from .queries import Directory, open_directory
+
+__all__ = [
+    "HELP_TYPES", "REGION_CODES", "LANGUAGES", "MINSK",
+    "open_directory", "Directory", "DirectoryUnavailable",
+    "Region", "District", "Contact", "Phone", "SearchResult", "HotlineStatus", "Schedule",
+]

@@ -1,0 +1,98 @@
+"""Build the directory database from the CSV files: `python -m directory.load`.
+
+Validates every row of every file first. Any rejection → all are printed as `path:line: reason`,
+the command exits 1 and the database is left exactly as it was. Otherwise the database is
+replaced atomically (see `directory.db_writer`); a failure while writing exits 2, also leaving
+the previous database in place.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from .database import DATA_DIR, default_database_url, safe_url
+from .db_writer import write_database
+from .source_csv import Rejection, read_districts, read_organisations, read_regions
+
+__all__ = ["LoadReport", "Rejection", "load", "main"]
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    url: str  # password hidden
+    regions: int
+    districts: int
+    organisations: int
+    active: int
+    confidential: int
+    rejections: tuple[Rejection, ...]
+    written: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.written and not self.rejections
+
+
+def load(
+    data_dir: Path | str = DATA_DIR, url: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> LoadReport:
+    """Validate the CSVs in `data_dir` and, only if all rows pass, write them to `url`."""
+    data_dir = Path(data_dir)
+    url = url or default_database_url()
+    say = progress or (lambda _message: None)
+    rejections: list[Rejection] = []
+
+    say(f"Reading {data_dir / 'regions.csv'}")
+    regions = read_regions(data_dir / "regions.csv", rejections)
+    say(f"Reading {data_dir / 'districts.csv'}")
+    districts = read_districts(data_dir / "districts.csv", {r.code for r in regions}, rejections)
+    say(f"Reading {data_dir / 'organisations.csv'}")
+    organisations = read_organisations(
+        data_dir / "organisations.csv", {r.code for r in regions},
+        {d.id: d.region_code for d in districts}, rejections,
+    )
+    active = sum(o.active for o in organisations)
+    confidential = sum(o.confidential for o in organisations)
+
+    def report(written: bool) -> LoadReport:
+        return LoadReport(safe_url(url), len(regions), len(districts), len(organisations),
+                          active, confidential, tuple(rejections), written)
+
+    if rejections:
+        return report(written=False)
+    say(f"Validated {len(regions)} regions, {len(districts)} districts, {len(organisations)} "
+        f"organisations ({active} active, {confidential} confidential)")
+    write_database(url, regions, districts, organisations)
+    say(f"Wrote {safe_url(url)}")
+    return report(written=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m directory.load", description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="SQLAlchemy URL (default: $DIRECTORY_DATABASE_URL "
+                                               "or sqlite:///<repo>/var/directory.sqlite)")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="folder with the CSV files")
+    args = parser.parse_args(argv)
+    try:
+        result = load(args.data_dir, args.database_url, progress=print)
+    except (SQLAlchemyError, OSError) as exc:
+        # The driver's own message only (SQLAlchemy's text would include row parameters).
+        detail = getattr(exc, "orig", None) or exc
+        print(f"Writing failed ({type(exc).__name__}: {detail}); database left unchanged.", file=sys.stderr)
+        return 2
+    if result.rejections:
+        for rejection in result.rejections:
+            print(rejection, file=sys.stderr)
+        print(f"Rejected {len(result.rejections)} problem(s); database left unchanged.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

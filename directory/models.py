@@ -1,0 +1,123 @@
+"""SQLAlchemy tables of the directory (1.4 declarative, queried only with 2.0-style `select()`).
+
+Services live in their own table (`organisation_services`) rather than a delimited column so the
+search path is an indexed equality join instead of a LIKE scan, and each value is one row the
+loader has checked against HELP_TYPES. Phones get their own table too because each printed entry
+keeps its order and the dialable form derived at load time.
+
+Rows of these classes never leave the package: `directory.public` converts them to frozen
+dataclasses and is the only place that reads address and coordinates.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Text,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+REQUIRED_TABLES = frozenset(
+    {"regions", "districts", "organisations", "organisation_services", "organisation_phones"}
+)
+
+
+class RegionRow(Base):
+    __tablename__ = "regions"
+
+    code = Column(String(8), primary_key=True)
+    name_ru = Column(Text, nullable=False)
+    name_be = Column(Text, nullable=False, default="")
+    name_en = Column(Text, nullable=False, default="")
+    centre_lat = Column(Float, nullable=False)
+    centre_lon = Column(Float, nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<RegionRow {self.code}>"
+
+
+class DistrictRow(Base):
+    __tablename__ = "districts"
+    __table_args__ = (Index("ix_districts_region", "region_code"),)
+
+    id = Column(String(12), primary_key=True)
+    region_code = Column(String(8), ForeignKey("regions.code"), nullable=False)
+    kind = Column(String(20), nullable=False)
+    name_ru = Column(Text, nullable=False)
+    name_be = Column(Text, nullable=False, default="")
+    name_en = Column(Text, nullable=False, default="")
+    centre_ru = Column(Text, nullable=False, default="")
+    centre_be = Column(Text, nullable=False, default="")
+    centre_en = Column(Text, nullable=False, default="")
+    centre_lat = Column(Float)
+    centre_lon = Column(Float)
+
+    def __repr__(self) -> str:
+        return f"<DistrictRow {self.id}>"
+
+
+class OrganisationRow(Base):
+    """One contact point. `region_code` is an ISO code or 'BY' (nationwide), hence no FK."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (
+        Index("ix_organisations_area", "active", "region_code", "district_id"),
+    )
+
+    id = Column(String(64), primary_key=True)
+    position = Column(Integer, nullable=False)  # row order of organisations.csv = display order
+    name_ru = Column(Text, nullable=False)
+    name_be = Column(Text, nullable=False, default="")
+    name_en = Column(Text, nullable=False, default="")
+    kind = Column(String(20), nullable=False)
+    region_code = Column(String(8), nullable=False)
+    district_id = Column(String(12), ForeignKey("districts.id"))
+    address = Column(Text)
+    hours = Column(Text)
+    schedule = Column(Text)
+    lat = Column(Float)
+    lon = Column(Float)
+    confidential = Column(Boolean, nullable=False)
+    public_contact = Column(Text)
+    active = Column(Boolean, nullable=False)
+    status_note = Column(Text)
+    source_url = Column(Text, nullable=False)
+    verified_on = Column(Date, nullable=False)
+    verification = Column(String(10), nullable=False)
+    note = Column(Text)
+
+    services = relationship(
+        "OrganisationServiceRow", cascade="all, delete-orphan", lazy="selectin",
+        order_by="OrganisationServiceRow.position",
+    )
+    phones = relationship(
+        "OrganisationPhoneRow", cascade="all, delete-orphan", lazy="selectin",
+        order_by="OrganisationPhoneRow.position",
+    )
+
+    def __repr__(self) -> str:  # never show address/coordinates, even in debugging output
+        return f"<OrganisationRow {self.id}>"
+
+
+class OrganisationServiceRow(Base):
+    __tablename__ = "organisation_services"
+    __table_args__ = (Index("ix_services_service", "service", "organisation_id"),)
+
+    organisation_id = Column(String(64), ForeignKey("organisations.id"), primary_key=True)
+    service = Column(String(20), primary_key=True)
+    position = Column(Integer, nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<OrganisationServiceRow {self.organisation_id} {self.service}>"
+
+
+class OrganisationPhoneRow(Base):
+    __tablename__ = "organisation_phones"
+
+    organisation_id = Column(String(64), ForeignKey("organisations.id"), primary_key=True)
+    position = Column(Integer, primary_key=True)
+    display = Column(Text, nullable=False)
+    tel = Column(String(20))
+
+    def __repr__(self) -> str:
+        return f"<OrganisationPhoneRow {self.organisation_id} #{self.position}>"

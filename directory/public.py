@@ -1,0 +1,143 @@
+"""What leaves the package: frozen dataclasses, and the one function that builds contacts.
+
+THE CONFIDENTIALITY RULE LIVES HERE. `contact_from_row` is the only code that turns an
+organisation row into something a caller can see. For a confidential organisation (crisis room,
+shelter) it drops the address and never builds a map link; `Contact` has no coordinate fields at
+all. The loader also refuses confidential rows with an address or coordinates, but this function
+does not rely on that: it holds even for a row written to the database by other means.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .maplinks import yandex_map_url
+from .models import DistrictRow, OrganisationRow, RegionRow
+from .phones import Phone
+
+__all__ = [
+    "Region", "District", "Contact", "SearchResult", "Phone",
+    "region_from_row", "district_from_row", "contact_from_row",
+]
+
+
+def _pick(lang: str, ru: str, be: str | None, en: str | None) -> str:
+    """Text in `lang`, falling back to Russian when that language is missing."""
+    if lang == "be" and be:
+        return be
+    if lang == "en" and en:
+        return en
+    return ru
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name_ru: str
+    name_be: str
+    name_en: str
+    centre_lat: float
+    centre_lon: float
+
+    def name(self, lang: str) -> str:
+        return _pick(lang, self.name_ru, self.name_be, self.name_en)
+
+
+@dataclass(frozen=True)
+class District:
+    id: str
+    region_code: str
+    kind: str  # raion | city_district
+    name_ru: str
+    name_be: str
+    name_en: str
+    centre_ru: str
+    centre_be: str
+    centre_en: str
+
+    def name(self, lang: str) -> str:
+        return _pick(lang, self.name_ru, self.name_be, self.name_en)
+
+    def centre(self, lang: str) -> str:
+        return _pick(lang, self.centre_ru, self.centre_be, self.centre_en)
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str
+    name_ru: str
+    name_be: str
+    name_en: str
+    kind: str
+    services: tuple[str, ...]
+    region_code: str  # ISO code, or "BY" for nationwide
+    district_id: str | None
+    phones: tuple[Phone, ...]
+    hours: str | None
+    address: str | None  # always None when confidential
+    map_url: str | None  # always None when confidential
+    confidential: bool
+    public_contact: str | None  # who answers the phone of a confidential service
+    status_note: str | None  # caveat to show with the contact (doubtful source, unknown status)
+    source_url: str
+    verified_on: date
+    verification: str  # desk | phone
+
+    def name(self, lang: str) -> str:
+        return _pick(lang, self.name_ru, self.name_be, self.name_en)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    help_type: str
+    region_code: str | None
+    district_id: str | None
+    level: str  # 'district' | 'region' | 'national': where `local` came from ('national' = nothing local)
+    local: tuple[Contact, ...]
+    national: tuple[Contact, ...]
+
+
+def region_from_row(row: RegionRow) -> Region:
+    return Region(
+        code=row.code, name_ru=row.name_ru, name_be=row.name_be or "", name_en=row.name_en or "",
+        centre_lat=row.centre_lat, centre_lon=row.centre_lon,
+    )
+
+
+def district_from_row(row: DistrictRow) -> District:
+    return District(
+        id=row.id, region_code=row.region_code, kind=row.kind, name_ru=row.name_ru,
+        name_be=row.name_be or "", name_en=row.name_en or "", centre_ru=row.centre_ru or "",
+        centre_be=row.centre_be or "", centre_en=row.centre_en or "",
+    )
+
+
+def contact_from_row(row: OrganisationRow) -> Contact:
+    """The single ORM → public conversion for organisations; applies the confidentiality rule."""
+    confidential = bool(row.confidential)
+    if confidential:
+        address = None
+        map_url = None
+    else:
+        address = row.address or None
+        map_url = yandex_map_url(lat=row.lat, lon=row.lon, address=address)
+    return Contact(
+        id=row.id,
+        name_ru=row.name_ru,
+        name_be=row.name_be or "",
+        name_en=row.name_en or "",
+        kind=row.kind,
+        services=tuple(s.service for s in row.services),
+        region_code=row.region_code,
+        district_id=row.district_id or None,
+        phones=tuple(Phone(display=p.display, tel=p.tel) for p in row.phones),
+        hours=row.hours or None,
+        address=address,
+        map_url=map_url,
+        confidential=confidential,
+        public_contact=row.public_contact or None,
+        status_note=row.status_note or None,
+        source_url=row.source_url,
+        verified_on=row.verified_on,
+        verification=row.verification,
+    )

@@ -1,0 +1,304 @@
+"""Reading and validating the CSV files of directory/data/ into plain records.
+
+Every problem becomes a `Rejection` (`path:line: reason`) instead of an exception, so one run
+reports all of them and the loader can refuse the whole set before touching the database.
+Messages name ids and codes only; they never echo an address or coordinates.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+from .constants import (
+    HELP_TYPES, KINDS, NATIONWIDE, REGION_CODES, VERIFICATIONS, in_belarus,
+)
+from .hours import Schedule, ScheduleError
+from .phones import Phone, PhoneError, parse_phone, split_phones
+
+ORGANISATION_COLUMNS = (
+    "id", "name_ru", "name_be", "name_en", "kind", "services", "region", "district", "address",
+    "phones", "hours", "schedule", "lat", "lon", "confidential", "public_contact", "active",
+    "status_note", "source_url", "verified_on", "verification", "note",
+)
+REGION_COLUMNS = ("region_code", "name_ru", "name_be", "name_en", "admin_centre_lat", "admin_centre_lon")
+DISTRICT_COLUMNS = (
+    "district_id", "region_code", "kind", "name_ru", "name_be", "name_en_geonames",
+    "centre_ru", "centre_be", "centre_en_geonames", "centre_lat", "centre_lon",
+)
+DISTRICT_KINDS = ("raion", "city_district")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_DISTRICT_ID = re.compile(r"BY-[A-Z]{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Rejection:
+    path: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class RegionRecord:
+    code: str
+    name_ru: str
+    name_be: str
+    name_en: str
+    centre_lat: float
+    centre_lon: float
+
+
+@dataclass(frozen=True)
+class DistrictRecord:
+    id: str
+    region_code: str
+    kind: str
+    name_ru: str
+    name_be: str
+    name_en: str
+    centre_ru: str
+    centre_be: str
+    centre_en: str
+    centre_lat: float | None
+    centre_lon: float | None
+
+
+@dataclass(frozen=True)
+class OrganisationRecord:
+    id: str
+    position: int
+    name_ru: str
+    name_be: str
+    name_en: str
+    kind: str
+    services: tuple[str, ...]
+    region_code: str
+    district_id: str | None
+    address: str | None = field(repr=False)
+    phones: tuple[Phone, ...]
+    hours: str | None
+    schedule: str | None
+    lat: float | None = field(repr=False)
+    lon: float | None = field(repr=False)
+    confidential: bool
+    public_contact: str | None
+    active: bool
+    status_note: str | None
+    source_url: str
+    verified_on: date
+    verification: str
+    note: str | None = field(repr=False)
+
+
+class _Rows:
+    """CSV rows with the line each record starts on, plus header checks."""
+
+    def __init__(self, path: Path, rejections: list[Rejection]):
+        self.path = path
+        self.rejections = rejections
+
+    def reject(self, line: int, reason: str) -> None:
+        self.rejections.append(Rejection(str(self.path), line, reason))
+
+    def read(self, columns: tuple[str, ...], exact: bool) -> Iterator[tuple[int, dict[str, str]]]:
+        try:
+            handle = open(self.path, encoding="utf-8-sig", newline="")
+        except OSError as exc:
+            self.reject(0, f"cannot read file ({exc.strerror})")
+            return
+        with handle:
+            reader = csv.DictReader(handle)
+            header = tuple(reader.fieldnames or ())
+            missing = [c for c in columns if c not in header]
+            extra = [c for c in header if c not in columns] if exact else []
+            if missing or extra:
+                parts = []
+                if missing:
+                    parts.append("missing column(s) " + ", ".join(missing))
+                if extra:
+                    parts.append("unexpected column(s) " + ", ".join(extra))
+                self.reject(1, "; ".join(parts))
+                return
+            previous = reader.line_num
+            for raw in reader:
+                line = previous + 1
+                previous = reader.line_num
+                if None in raw or any(v is None for v in raw.values()):
+                    self.reject(line, "wrong number of fields")
+                    continue
+                yield line, {k: (v or "").strip() for k, v in raw.items()}
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def read_regions(path: Path, rejections: list[Rejection]) -> list[RegionRecord]:
+    rows = _Rows(path, rejections)
+    records: dict[str, RegionRecord] = {}
+    for line, row in rows.read(REGION_COLUMNS, exact=False):
+        code = row["region_code"]
+        if code not in REGION_CODES:
+            rows.reject(line, f"unknown region {code!r}")
+            continue
+        if code in records:
+            rows.reject(line, f"duplicate id {code!r}")
+            continue
+        if not row["name_ru"]:
+            rows.reject(line, "missing name_ru")
+            continue
+        lat, lon = _float(row["admin_centre_lat"]), _float(row["admin_centre_lon"])
+        if lat is None or lon is None or not in_belarus(lat, lon):
+            rows.reject(line, "lat/lon outside Belarus or not a number")
+            continue
+        records[code] = RegionRecord(code, row["name_ru"], row["name_be"], row["name_en"], lat, lon)
+    for code in REGION_CODES:
+        if code not in records and not any(r.path == str(path) for r in rejections):
+            rows.reject(1, f"region {code!r} missing")
+    return [records[c] for c in REGION_CODES if c in records]
+
+
+def read_districts(path: Path, region_codes: set[str], rejections: list[Rejection]) -> list[DistrictRecord]:
+    rows = _Rows(path, rejections)
+    records: dict[str, DistrictRecord] = {}
+    for line, row in rows.read(DISTRICT_COLUMNS, exact=False):
+        did, region = row["district_id"], row["region_code"]
+        problems = []
+        if not _DISTRICT_ID.fullmatch(did):
+            problems.append(f"bad district id {did!r}")
+        elif did in records:
+            problems.append(f"duplicate id {did!r}")
+        if region not in region_codes:
+            problems.append(f"unknown region {region!r}")
+        elif _DISTRICT_ID.fullmatch(did) and not did.startswith(region + "-"):
+            problems.append(f"district {did!r} is not in region {region!r}")
+        if row["kind"] not in DISTRICT_KINDS:
+            problems.append(f"unknown kind {row['kind']!r}")
+        if not row["name_ru"]:
+            problems.append("missing name_ru")
+        lat, lon = _float(row["centre_lat"]), _float(row["centre_lon"])
+        if (row["centre_lat"] or row["centre_lon"]) and (lat is None or lon is None or not in_belarus(lat, lon)):
+            problems.append("lat/lon outside Belarus or not a number")
+        for problem in problems:
+            rows.reject(line, problem)
+        if problems:
+            continue
+        records[did] = DistrictRecord(
+            did, region, row["kind"], row["name_ru"], row["name_be"], row["name_en_geonames"],
+            row["centre_ru"], row["centre_be"], row["centre_en_geonames"], lat, lon,
+        )
+    return list(records.values())
+
+
+def _bool(text: str) -> bool | None:
+    return {"true": True, "false": False}.get(text.lower())
+
+
+def read_organisations(
+    path: Path, region_codes: set[str], district_regions: dict[str, str], rejections: list[Rejection],
+) -> list[OrganisationRecord]:
+    """Validate organisations.csv. `district_regions` maps district_id → region code."""
+    rows = _Rows(path, rejections)
+    records: list[OrganisationRecord] = []
+    first_line: dict[str, int] = {}
+    for line, row in rows.read(ORGANISATION_COLUMNS, exact=True):
+        problems: list[str] = []
+        oid = row["id"]
+        if not _ID.fullmatch(oid):
+            problems.append("missing or malformed id")
+        elif oid in first_line:
+            problems.append(f"duplicate id {oid!r} (first on line {first_line[oid]})")
+        else:
+            first_line[oid] = line
+        for column in ("name_ru", "name_en"):
+            if not row[column]:
+                problems.append(f"missing name ({column})")
+        if row["kind"] not in KINDS:
+            problems.append(f"unknown kind {row['kind']!r}")
+        services = tuple(s.strip() for s in row["services"].split(";") if s.strip())
+        if not services:
+            problems.append("no services")
+        for service in services:
+            if service not in HELP_TYPES:
+                problems.append(f"unknown service {service!r}")
+        if len(set(services)) != len(services):
+            problems.append("duplicate service")
+
+        region, district = row["region"], row["district"] or None
+        if region != NATIONWIDE and region not in region_codes:
+            problems.append(f"unknown region {region!r}")
+        if district is not None:
+            if district not in district_regions:
+                problems.append(f"unknown district {district!r}")
+            elif district_regions[district] != region:
+                problems.append(f"district {district!r} is not in region {region!r}")
+
+        phones: list[Phone] = []
+        for number, entry in enumerate(split_phones(row["phones"]), start=1):
+            try:
+                phones.append(parse_phone(entry))
+            except PhoneError as exc:
+                problems.append(f"malformed phone (entry {number}): {exc}")
+
+        schedule = row["schedule"] or None
+        if schedule is not None:
+            try:
+                schedule = Schedule.parse(schedule).spec
+            except ScheduleError as exc:
+                problems.append(f"bad schedule: {exc}")
+
+        lat, lon = _float(row["lat"]), _float(row["lon"])
+        has_coords = bool(row["lat"] or row["lon"])
+        if has_coords:
+            if lat is None or lon is None:
+                problems.append("lat and lon must both be numbers")
+            elif not in_belarus(lat, lon):
+                problems.append("lat/lon outside Belarus bounding box")
+
+        confidential, active = _bool(row["confidential"]), _bool(row["active"])
+        if confidential is None:
+            problems.append("confidential must be true or false")
+        if active is None:
+            problems.append("active must be true or false")
+        if confidential and row["address"]:
+            problems.append("confidential row must not have an address")
+        if confidential and has_coords:
+            problems.append("confidential row must not have lat/lon")
+
+        source_url = row["source_url"]
+        if not source_url:
+            problems.append("missing source_url")
+        elif not re.match(r"https?://\S+$", source_url):
+            problems.append("source_url must be a single http(s) URL")
+        try:
+            verified_on = date.fromisoformat(row["verified_on"])
+        except ValueError:
+            problems.append("bad verified_on (want YYYY-MM-DD)")
+            verified_on = None
+        if row["verification"] not in VERIFICATIONS:
+            problems.append(f"unknown verification {row['verification']!r} (want desk or phone)")
+
+        for problem in problems:
+            rows.reject(line, problem)
+        if problems:
+            continue
+        records.append(OrganisationRecord(
+            id=oid, position=len(records) + 1, name_ru=row["name_ru"], name_be=row["name_be"],
+            name_en=row["name_en"], kind=row["kind"], services=services, region_code=region,
+            district_id=district, address=row["address"] or None, phones=tuple(phones),
+            hours=row["hours"] or None, schedule=schedule, lat=lat if has_coords else None,
+            lon=lon if has_coords else None, confidential=bool(confidential),
+            public_contact=row["public_contact"] or None, active=bool(active),
+            status_note=row["status_note"] or None, source_url=source_url,
+            verified_on=verified_on, verification=row["verification"], note=row["note"] or None,
+        ))
+    return records

@@ -1,0 +1,217 @@
+from dataclasses import FrozenInstanceError
+from datetime import datetime, timezone
+
+import pytest
+
+from directory import (
+    HELP_TYPES, REGION_CODES, Contact, DirectoryUnavailable, open_directory,
+)
+from directory.hours import MINSK
+
+from .directory_fixtures import MINI_ROWS, org_row
+
+INACTIVE_IDS = {row["id"] for row in MINI_ROWS if row["active"] == "false"}
+
+
+def ids(contacts) -> list[str]:
+    return [c.id for c in contacts]
+
+
+def test_district_level_hit(mini_directory):
+    result = mini_directory.search("psychological", "BY-MI", "BY-MI-16")
+    assert result.level == "district"
+    assert ids(result.local) == ["mi-slutsk-psy"]  # the inactive Slutsk line is left out
+    assert ids(result.national) == ["by-dv-hotline-8801"]
+
+
+def test_falls_back_to_region_wide(mini_directory):
+    result = mini_directory.search("psychological", "BY-MI", "BY-MI-12")
+    assert result.level == "region"
+    assert ids(result.local) == ["mi-region-psy"]
+
+
+def test_falls_back_to_national_when_region_has_nothing_active(mini_directory):
+    result = mini_directory.search("legal", "BY-MI", "BY-MI-16")
+    assert result.level == "national"
+    assert result.local == ()
+
+
+def test_whole_region_lists_region_wide_then_districts(mini_directory):
+    result = mini_directory.search("psychological", "BY-MI", None)
+    assert result.level == "region"
+    assert ids(result.local) == ["mi-region-psy", "mi-slutsk-psy"]
+    social = mini_directory.search("social", "BY-MI", None)
+    # Maladziečna (Молодечненский) sorts before Nesvizh (Несвижский) in Russian order.
+    assert ids(social.local) == ["mi-molod-social", "mi-nesvizh-social"]
+
+
+def test_whole_region_with_nothing_is_national(mini_directory):
+    result = mini_directory.search("addiction", "BY-VI", None)
+    assert result.level == "national" and result.local == ()
+
+
+def test_no_region_means_national_only(mini_directory):
+    result = mini_directory.search("hotline", None, None)
+    assert result.level == "national" and result.local == ()
+    assert ids(result.national) == ["by-dv-hotline-8801", "by-dv-hotline-mvd-session"]
+
+
+def test_district_without_region_uses_its_region(mini_directory):
+    result = mini_directory.search("psychological", None, "BY-MI-12")
+    assert result.region_code == "BY-MI" and ids(result.local) == ["mi-region-psy"]
+
+
+def test_inactive_never_returned_anywhere(mini_directory):
+    seen = set()
+    for help_type in HELP_TYPES:
+        for region in (None,) + REGION_CODES:
+            districts = [None] + ([d.id for d in mini_directory.districts(region)] if region else [])
+            for district in districts:
+                result = mini_directory.search(help_type, region, district)
+                seen.update(ids(result.local) + ids(result.national))
+    assert seen and not (seen & INACTIVE_IDS)
+    assert seen == {row["id"] for row in MINI_ROWS} - INACTIVE_IDS
+
+
+def test_inactive_hotline_is_not_returned(build_directory):
+    directory = build_directory([
+        org_row("by-dv-hotline-8801", kind="helpline", services="hotline", region="BY",
+                phones="8-801-100-8-801", schedule="daily 08:00-20:00", active="false"),
+    ])
+    assert directory.hotline() is None
+    assert directory.search("hotline", None, None).national == ()
+    assert directory.hotline_status(datetime(2026, 11, 24, 12, 0, tzinfo=MINSK)).open_now is False
+
+
+@pytest.mark.parametrize(
+    "args, offending",
+    [
+        (("housing", "BY-MI", None), "'housing'"),
+        (("shelter", "BY-XX", None), "'BY-XX'"),
+        (("shelter", "BY-MI", "BY-MI-99"), "'BY-MI-99'"),
+        (("shelter", "BY-BR", "BY-MI-16"), "'BY-MI-16'"),
+        ((None, "BY-MI", None), "None"),
+        (("shelter", 7, None), "7"),
+    ],
+)
+def test_unknown_ids_raise_value_error(mini_directory, args, offending):
+    with pytest.raises(ValueError) as error:
+        mini_directory.search(*args)
+    message = str(error.value)
+    assert offending in message
+    assert "Организация" not in message and "example.org" not in message
+
+
+def test_emergency_contacts_ordered_by_number(mini_directory):
+    # The file lists 112 first; the API orders 102, 103, 112.
+    assert [c.phones[0].tel for c in mini_directory.emergency_contacts()] == ["102", "103", "112"]
+
+
+def test_hotline_contact(mini_directory):
+    hotline = mini_directory.hotline()
+    assert hotline.id == "by-dv-hotline-8801"
+    assert hotline.phones[0].tel == "88011008801"
+    assert hotline.status_note
+    assert hotline.source_url.startswith("https://") and hotline.verification == "desk"
+
+
+def test_hotline_status_from_both_schedules(mini_directory):
+    last_thursday = mini_directory.hotline_status(datetime(2026, 11, 26, 12, 30, tzinfo=timezone.utc))
+    assert last_thursday.open_now and last_thursday.mvd_session_now  # 15:30 in Minsk
+    assert last_thursday.closes_at == datetime(2026, 11, 26, 20, 0, tzinfo=MINSK)
+    assert last_thursday.next_open is None and last_thursday.next_mvd_session is None
+
+    night = mini_directory.hotline_status(datetime(2026, 11, 26, 21, 0, tzinfo=MINSK))
+    assert not night.open_now and not night.mvd_session_now
+    assert night.next_open == datetime(2026, 11, 27, 8, 0, tzinfo=MINSK)
+    assert night.next_mvd_session == datetime(2026, 12, 31, 14, 0, tzinfo=MINSK)
+
+    with pytest.raises(ValueError):
+        mini_directory.hotline_status(datetime(2026, 11, 26, 21, 0))
+
+
+def test_regions_in_menu_order_and_names(mini_directory):
+    regions = mini_directory.regions()
+    assert [r.code for r in regions] == list(REGION_CODES)
+    minsk_city = mini_directory.region("BY-HM")
+    assert minsk_city.name("ru") == "г. Минск" and minsk_city.name("en") == "Minsk (city)"
+    assert minsk_city.name("xx") == minsk_city.name_ru
+
+
+@pytest.mark.parametrize("junk", ["", "BY", "by-mi", "BY-XX", None, 5, ["BY-MI"], "BY-MI-16"])
+def test_region_lookup_never_raises(mini_directory, junk):
+    assert mini_directory.region(junk) is None
+
+
+def test_districts_sorted_in_russian_order(mini_directory):
+    brest = [d.name_ru for d in mini_directory.districts("BY-BR")]
+    # ё sorts as е: Берёзовский comes before Брестский (by code point it would come after).
+    assert brest.index("Берёзовский район") < brest.index("Брестский район")
+    assert brest == sorted(brest, key=lambda n: n.casefold().replace("ё", "е"))
+    assert len(mini_directory.districts("BY-MI")) == 22
+    assert mini_directory.districts("nowhere") == []
+
+
+def test_district_lookup(mini_directory):
+    slutsk = mini_directory.district("BY-MI-16")
+    assert slutsk.region_code == "BY-MI" and slutsk.centre("ru") == "Слуцк"
+    assert slutsk.name("be") == "Слуцкі раён"
+    assert mini_directory.district("BY-MI-99") is None and mini_directory.district(None) is None
+
+
+def test_results_are_frozen_and_carry_provenance(mini_directory):
+    contact = mini_directory.search("social", "BY-MI", "BY-MI-12").local[0]
+    assert isinstance(contact, Contact)
+    assert contact.source_url == "https://example.org/mi-molod-social"
+    assert str(contact.verified_on) == "2026-11-28"
+    assert contact.map_url.startswith("https://yandex.by/maps/?text=")
+    with pytest.raises(FrozenInstanceError):
+        contact.address = "x"  # type: ignore[misc]
+    point = mini_directory.search("social", "BY-MI", "BY-MI-14").local[0]
+    assert point.map_url == "https://yandex.by/maps/?pt=26.67679,53.22186&z=17&l=map"
+
+
+def test_name_falls_back_to_russian(mini_directory):
+    contact = mini_directory.search("social", "BY-MI", "BY-MI-12").local[0]
+    assert contact.name("be") == contact.name_ru  # name_be left empty
+    assert contact.name("en") == "Organisation mi-molod-social"
+
+
+def test_open_directory_caches_per_url(mini_directory):
+    url = mini_directory._url
+    assert open_directory(url) is mini_directory
+
+
+def test_missing_database_is_unavailable_and_not_created(tmp_path):
+    path = tmp_path / "missing.sqlite"
+    with pytest.raises(DirectoryUnavailable):
+        open_directory(f"sqlite:///{path}")
+    assert not path.exists()
+
+
+def test_database_without_tables_is_unavailable(tmp_path):
+    path = tmp_path / "empty.sqlite"
+    path.write_bytes(b"")
+    with pytest.raises(DirectoryUnavailable) as error:
+        open_directory(f"sqlite:///{path}")
+    assert "python -m directory.load" in str(error.value)
+
+
+def test_directory_file_removed_after_open(build_directory, tmp_path):
+    directory = build_directory(MINI_ROWS[:3])
+    path = tmp_path / "directory0.sqlite"
+    path.unlink()
+    with pytest.raises(DirectoryUnavailable):
+        directory.search("emergency", None, None)
+    assert not path.exists()  # read-only access never recreates the file
+
+
+def test_rebuilt_database_is_seen_without_reopening(build_directory, tmp_path):
+    from directory.load import load
+    from .directory_fixtures import write_data_dir
+
+    directory = build_directory(MINI_ROWS[:3])
+    assert ids(directory.emergency_contacts()) == ["nat-102", "nat-103", "nat-112"]
+    data_dir = write_data_dir(tmp_path / "again", MINI_ROWS[:1])
+    assert load(data_dir, directory._url).ok
+    assert ids(directory.emergency_contacts()) == ["nat-112"]
