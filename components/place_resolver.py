@@ -1,0 +1,394 @@
+"""Resolve Belarusian places in free text to canonical ids (no Rasa needed).
+
+    >>> from components.place_resolver import PlaceResolver
+    >>> [(m.entity, m.value) for m in PlaceResolver.shared().resolve("нужен юрист в Бобруйске")]
+    [('region', 'BY-MA')]
+
+Output entities (see ``docs/ARCHITECTURE.md``):
+
+* ``region``  - ISO 3166-2:BY code;
+* ``district`` - ``district_id`` of districts.csv, always together with its ``region``;
+* ``foreign_place`` - value = the matched text, for a place outside Belarus;
+* ``place_options`` - an ambiguous name: candidate district ids (or region codes where only the
+  region is known) joined by ``|``; no region/district is emitted for that mention.
+
+Decisions (documented here because other layers depend on them):
+
+* A city that is administratively separate from the raion it is the centre of
+  (``centre_is_separate_unit``: Brest, Gomel, Grodno, Vitebsk, Mogilev, Babruysk, Baranavichy,
+  Pinsk, Minsk) yields its **region only**: «в Гомеле» -> region BY-HO, no district, matching the
+  data, where city services (e.g. the Gomel Zheleznodorozhny TCSON) carry an empty district.
+  ``separate_city_district=True`` makes such a city also yield its raion (Gomel -> BY-HO-04);
+  Minsk never does (the city is region BY-HM, the raion belongs to BY-MI).
+  «Гомельский район» / «Гомель район» always give the raion.
+* A town that is not a raion centre gives its region only (the data hold no town -> raion link).
+* A name shared by places in different oblasts (in any of its ru/be spellings) gives
+  ``place_options``, raion-level candidates first (CSV order), then towns by population:
+  «Речица» -> ``BY-HO-17|BY-BR`` (the raion centre, and a village of Brest oblast),
+  «Октябрьский район» -> ``BY-HO-15|BY-HM-04``.  Candidates in a single oblast of which only one
+  is a raion centre would give the region only (the district is not guessed).
+* Another unambiguous place in the same message (or ``region_hint``, e.g. the region slot already
+  filled in a form) narrows ``place_options``: «Октябрьский район Гомельской области» -> BY-HO-15.
+* A name that is an ordinary word or a personal name («Горки», «Мосты», «Мир», «Лида») is accepted
+  only in a place-like context: capitalised inside a sentence, after «г./д./пос./город…», after a
+  place preposition (personal-name-like forms only: «в лиде»), or as the whole reply («Горки»).
+  Small towns whose name is an ordinary word («Мир», «Победа») need a settlement cue («д. Мир»).
+  Once the context makes a word a place, every town of that name is a candidate.
+* A bare district/region adjective («Слуцкий», «Брестская») counts only as a whole reply; inside a
+  sentence it needs an area noun («Слуцкий р-н», «Брестской обл.»).
+* Typos: one edit (insert/delete/substitute/swap) on Cyrillic names of >= 6 letters, only when the
+  typed word is not a Russian dictionary word («городом» is not «Городок»).  Latin text is matched
+  exactly (after folding romanisation variants): without an English dictionary «stolen» would
+  become Stolin.
+* Several places in one message give several entities (each (entity, value) once, in text order).
+
+How matching works: the text is split into word tokens (hyphenated words kept together, with
+their parts as a fallback: «Минск-Москва»); each token becomes a key (Cyrillic folded, Latin
+skeleton, see :mod:`components.place_text`); unknown Cyrillic tokens may be typo-corrected; the
+longest key sequence found in the gazetteer is taken at each position; a following area noun
+(«область», «р-н», «раён», «region», …) turns an adjective or an admin centre into a region or
+district; the context rules above filter weak readings; candidates are then settled per mention.
+"""
+
+import os
+import threading
+from dataclasses import dataclass
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
+
+from .place_gazetteer import MIN_TYPO_LEN, NAME, STRONG, Gazetteer, build_gazetteer
+from .place_text import damerau1, deletions, tokenize
+
+REGION, DISTRICT, FOREIGN, OPTIONS = "region", "district", "foreign_place", "place_options"
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    entity: str
+    value: str
+    start: int
+    end: int
+    text: str
+    confidence: float = 1.0
+
+    def to_entity(self, extractor: Optional[str] = None) -> Dict:
+        ent = {"entity": self.entity, "start": self.start, "end": self.end, "value": self.value,
+               "confidence": self.confidence}
+        if extractor:
+            ent["extractor"] = extractor
+        return ent
+
+
+class _Cand(NamedTuple):
+    region: str
+    district: Optional[str]
+    order: Tuple[int, int]
+
+
+class _Span(NamedTuple):
+    i: int                  # first token
+    j: int                  # one past the last token
+    senses: tuple
+    start: int
+    end: int
+    fuzzy: bool
+    part: bool              # a part of a hyphenated token («Минск» in «Минск-Москва»)
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    foreign: bool
+    cands: List[_Cand]
+
+
+class PlaceResolver:
+    """Gazetteer matcher.  Build once (``PlaceResolver.shared()``), call ``resolve`` per text."""
+
+    _shared: Dict[Tuple[str, bool], "PlaceResolver"] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, data_dir: Optional[os.PathLike] = None, separate_city_district: bool = False,
+                 gazetteer: Optional[Gazetteer] = None):
+        self.g = gazetteer or build_gazetteer(data_dir, separate_city_district)
+        self._known_cache: Dict[str, bool] = {}
+
+    @classmethod
+    def shared(cls, data_dir: Optional[os.PathLike] = None,
+               separate_city_district: bool = False) -> "PlaceResolver":
+        key = (str(data_dir or ""), bool(separate_city_district))
+        with cls._lock:
+            r = cls._shared.get(key)
+            if r is None:
+                r = cls._shared[key] = cls(data_dir, separate_city_district)
+        return r
+
+    # ------------------------------------------------------------------ public
+
+    def resolve(self, text: str, region_hint: Optional[str] = None) -> List[PlaceMatch]:
+        """Entities for ``text``.  ``region_hint`` (a region code) may settle an ambiguous name."""
+        if not text:
+            return []
+        mentions = self.mentions(text)
+        if not mentions:
+            return []
+        decided = [self._decide(m.cands) if not m.foreign else None for m in mentions]
+        known_regions = {d[0] for d in decided if d and d[0] and d[2] is None}
+        if region_hint:
+            known_regions.add(region_hint)
+        out: List[PlaceMatch] = []
+        seen = set()
+
+        def emit(entity: str, value: str, m: Mention) -> None:
+            if (entity, value) in seen:
+                return
+            seen.add((entity, value))
+            out.append(PlaceMatch(entity, value, m.start, m.end, m.text))
+
+        for idx, (m, d) in enumerate(zip(mentions, decided)):
+            if m.foreign:
+                emit(FOREIGN, m.text, m)
+                continue
+            region, district, options = d
+            if options is not None and known_regions:
+                narrowed = [c for c in m.cands if c.region in known_regions]
+                if narrowed:
+                    r2, d2, o2 = self._decide(narrowed)
+                    if o2 is None:
+                        region, district, options = r2, d2, None
+            if options is None and district and self.g.districts[district].kind == "city_district":
+                others = {dd[0] for k, dd in enumerate(decided)
+                          if k != idx and dd and dd[0] and dd[2] is None}
+                if others and region not in others:
+                    continue  # «Ленинский район» of another city («... Бреста»): not Minsk's
+            if options is not None:
+                emit(OPTIONS, options, m)
+            else:
+                emit(REGION, region, m)
+                if district:
+                    emit(DISTRICT, district, m)
+        return out
+
+    def resolve_entities(self, text: str, extractor: Optional[str] = None) -> List[Dict]:
+        return [m.to_entity(extractor) for m in self.resolve(text)]
+
+    # ------------------------------------------------------------------ matching
+
+    def mentions(self, text: str) -> List[Mention]:
+        g = self.g
+        toks = tokenize(text)
+        n = len(toks)
+        if not n:
+            return []
+        keys = [t.key for t in toks]
+        fuzzy = [False] * n
+        for i, k in enumerate(keys):
+            if k in g.vocab or k in g.fillers:
+                continue
+            c = self._correct(k)
+            if c is not None:
+                keys[i] = c
+                fuzzy[i] = True
+
+        spans: List[_Span] = []
+        i = 0
+        while i < n:
+            hit = None
+            for L in range(min(g.max_len, n - i), 0, -1):
+                s = g.phrases.get(tuple(keys[i:i + L]))
+                if s:
+                    hit = (L, s)
+                    break
+            if hit:
+                L, s = hit
+                spans.append(_Span(i, i + L, s, toks[i].start, toks[i + L - 1].end,
+                                   any(fuzzy[i:i + L]), False))
+                i += L
+                continue
+            for ps, pe, pk in toks[i].parts:
+                s = g.phrases.get((pk,))
+                if s:
+                    spans.append(_Span(i, i + 1, s, ps, pe, False, True))
+            i += 1
+
+        out: List[Mention] = []
+        for sp in spans:
+            m = self._mention(text, toks, keys, sp, len(spans))
+            if m is not None:
+                out.append(m)
+        return out
+
+    def _mention(self, text, toks, keys, sp: _Span, n_spans: int) -> Optional[Mention]:
+        g = self.g
+        n = len(toks)
+        places, districts = g.places, g.districts
+        area = None
+        if not sp.part and sp.j < n:
+            area = g.area.get(keys[sp.j])
+        cands: List[_Cand] = []
+        foreign = False
+        end = sp.end
+        if area == "obl":
+            for s in sp.senses:
+                if s[0] == "A" and s[1] == "region":
+                    cands.append(_Cand(s[2], None, (2, 0)))
+                elif s[0] == "R":
+                    cands.append(_Cand(s[1], None, (2, 0)))
+                elif s[0] == "P" and places[s[1]].oblast_of:
+                    cands.append(_Cand(places[s[1]].oblast_of, None, (2, 0)))
+                elif s[0] in ("F", "FA"):
+                    foreign = True
+        elif area == "raion":
+            for s in sp.senses:
+                if s[0] == "A" and s[1] == "district":
+                    d = districts[s[2]]
+                    cands.append(_Cand(d.region, d.id, (0, d.order)))
+                elif s[0] == "P":
+                    p = places[s[1]]
+                    raions = p.raions + p.separate_raions
+                    if len(raions) == 1:
+                        d = districts[raions[0]]
+                        cands.append(_Cand(d.region, d.id, (0, d.order)))
+        if cands or foreign:
+            end = toks[sp.j].end
+        else:
+            first = toks[sp.i]
+            if sp.part:
+                cap = text[sp.start:sp.start + 1].isupper()
+                cap_inside = cap and not (first.sent_initial and sp.start == first.start)
+                prev = None
+            else:
+                cap_inside = first.is_cap and not first.sent_initial
+                prev = keys[sp.i - 1] if sp.i > 0 else None
+            cue = prev is not None and prev in g.cues
+            prep = prev is not None and prev in g.preps
+            whole = n_spans == 1 and not sp.part and all(
+                keys[k] in g.fillers for k in range(n) if not sp.i <= k < sp.j)
+            # the context decides whether the word is a place at all; once one reading is
+            # accepted, every town of that name is a candidate (no silent preference)
+            towns = [places[s[1]] for s in sp.senses if s[0] == "P"]
+            if any(self._allowed(s[2], places[s[1]].big, sp.fuzzy, cap_inside, cue, prep, whole)
+                   for s in sp.senses if s[0] == "P"):
+                for p in towns:
+                    order = (0, districts[p.district].order) if p.district else (1, p.order)
+                    cands.append(_Cand(p.region, p.district, order))
+            for s in sp.senses:
+                kind = s[0]
+                if kind == "F":
+                    if self._allowed(s[1], True, sp.fuzzy, cap_inside, cue, prep, whole):
+                        foreign = True
+                elif kind == "R":
+                    if self._allowed(s[2], True, sp.fuzzy, cap_inside, cue, prep, whole):
+                        cands.append(_Cand(s[1], None, (2, 0)))
+                elif kind == "A" and whole and s[3] and not sp.fuzzy:
+                    if s[1] == "region":
+                        cands.append(_Cand(s[2], None, (2, 0)))
+                    else:
+                        d = districts[s[2]]
+                        cands.append(_Cand(d.region, d.id, (0, d.order)))
+        if not cands and not foreign:
+            return None
+        return Mention(sp.start, end, text[sp.start:end], foreign, cands)
+
+    @staticmethod
+    def _allowed(weak: int, big: bool, fuzzy: bool, cap_inside: bool, cue: bool, prep: bool,
+                 whole: bool) -> bool:
+        if weak == STRONG:
+            return True
+        if weak == NAME:
+            return cue or prep or cap_inside or whole
+        # COMMON: an ordinary word (never typo-corrected)
+        if fuzzy:
+            return False
+        if big:
+            return cue or cap_inside or whole
+        return cue
+
+    @staticmethod
+    def _decide(cands: Sequence[_Cand]):
+        """-> (region, district, options): options is None when the place is settled."""
+        uniq: Dict[Tuple[str, Optional[str]], _Cand] = {}
+        for c in cands:
+            k = (c.region, c.district)
+            if k not in uniq or c.order < uniq[k].order:
+                uniq[k] = c
+        cs = sorted(uniq.values(), key=lambda c: c.order)
+        if len(cs) == 1:
+            return cs[0].region, cs[0].district, None
+        regions = {c.region for c in cs}
+        dists = {c.district for c in cs if c.district}
+        if len(regions) == 1 and len(dists) <= 1:
+            # same region; one candidate is a raion centre, another is not: don't guess the raion
+            return cs[0].region, None, None
+        values: List[str] = []
+        for c in cs:
+            v = c.district or c.region
+            if v not in values:
+                values.append(v)
+        return None, None, "|".join(values)
+
+    # ------------------------------------------------------------------ typos
+
+    def _correct(self, k: str) -> Optional[str]:
+        """Unique gazetteer word at edit distance 1 from an unknown token, else None."""
+        g = self.g
+        if len(k) < MIN_TYPO_LEN - 1 or k.isascii():
+            # Latin text: no dictionary to tell an English word from a misspelt name
+            # («stolen» ~ Stolin, «homeless» ~ Homel'): exact romanisations only.
+            return None
+        idx = g.typo_index
+        found = set(idx.get(k, ()))
+        for d in deletions(k):
+            found.update(idx.get(d, ()))
+        for i in range(len(k) - 1):
+            sw = k[:i] + k[i + 1] + k[i] + k[i + 2:]
+            if sw in g.typo_words:
+                found.add(sw)
+        found = {c for c in found if damerau1(k, c)}
+        if not found:
+            return None
+        if len({g.typo_words[c] for c in found}) != 1:
+            return None
+        known = self._known_cache.get(k)
+        if known is None:
+            known = bool(g.morph.word_is_known(k)) if g.morph is not None else False
+            if len(self._known_cache) < 100000:
+                self._known_cache[k] = known
+        if known:
+            return None  # a real Russian word («городом»), not a misspelt place
+        return min(found)
+
+
+def _main(argv: Sequence[str]) -> int:
+    """``python -m components.place_resolver [--bench] TEXT...``: print entities / time them."""
+    import time
+
+    bench = "--bench" in argv
+    texts = [a for a in argv if a != "--bench"] or [
+        "Здравствуйте, мне нужен юрист, я живу в Бобруйске с двумя детьми",
+        "муж опять угрожает, я в Марьиной Горке, Пуховичский р-н",
+        "где найти психолога в Минске?", "Гомельская обл., Речицкий район",
+        "I live in Vitebsk region and need a shelter", "не знаю что делать, помогите пожалуйста",
+    ]
+    t0 = time.perf_counter()
+    resolver = PlaceResolver.shared()
+    print(f"gazetteer: {resolver.g.stats}, built in {time.perf_counter() - t0:.2f}s")
+    for text in texts:
+        print(repr(text), [(m.entity, m.value, m.text) for m in resolver.resolve(text)])
+    if bench:
+        n = 2000
+        for i in range(n):  # warm-up with distinct texts
+            resolver.resolve(texts[i % len(texts)] + f" {i}")
+        t0 = time.perf_counter()
+        for i in range(n):
+            resolver.resolve(texts[i % len(texts)] + f" {n + i}")
+        print(f"resolve: {(time.perf_counter() - t0) / n * 1000:.3f} ms per message "
+              f"(mean of {n}, {len(texts)} texts)")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(_main(sys.argv[1:]))
