@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, Restarted, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, safety_net
@@ -63,15 +63,19 @@ class ActionMainMenu(Action):
 
 
 class ActionRestart(Action):
-    """Overrides Rasa's ``action_restart``: wipe the conversation, keep only the language."""
+    """Overrides Rasa's ``action_restart``: start the search over, keep the language.
+
+    Rasa's own restart wipes every slot and then starts a new session, which would switch a
+    Belarusian or English speaker back to Russian. Erasing the stored conversation is a
+    separate, explicit feature.
+    """
 
     def name(self) -> Text:
         return "action_restart"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        lang = State.of(tracker).language
-        send_welcome(dispatcher, lang)
-        return [Restarted(), SlotSet("language", lang)]
+        send_welcome(dispatcher, State.of(tracker).language)
+        return leave_form() + fresh_search()
 
 
 class ActionChooseLanguage(Action):

@@ -1,0 +1,108 @@
+"""A real assistant for end-to-end tests: the action server and the Rasa server (rest channel,
+HTTP API behind a token) started from the trained model, talking over localhost."""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+MODEL = REPO / "models" / "dv-help.tar.gz"
+RASA = str(REPO / ".venv" / "bin" / "rasa")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 240) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early; log:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer in {seconds} s; log:\n{log.read_text()[-3000:]}")
+
+
+class Assistant:
+    def __init__(self, base: str, token: str) -> None:
+        self.base = base
+        self.token = token
+
+    def say(self, sender: str, message: str) -> List[Dict[str, Any]]:
+        body = json.dumps({"sender": sender, "message": message}).encode()
+        request = urllib.request.Request(
+            f"{self.base}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    def tracker(self, sender: str) -> Dict[str, Any]:
+        with urllib.request.urlopen(f"{self.base}/conversations/{sender}/tracker?token={self.token}", timeout=30) as response:
+            return json.loads(response.read())
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    if not MODEL.exists():
+        pytest.fail("no trained model: run bin/setup (bin/test does) before the end-to-end tests")
+    work = tmp_path_factory.mktemp("assistant")
+    action_port, rasa_port = free_port(), free_port()
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(
+        f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {work / 'tracker.sqlite'}\n"
+    )
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env.setdefault("DIRECTORY_DATABASE_URL", f"sqlite:///{REPO / 'var' / 'directory.sqlite'}")
+    token = secrets.token_hex(16)
+    action_log, rasa_log = work / "actions.log", work / "rasa.log"
+    processes = [
+        subprocess.Popen(
+            [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)],
+            cwd=REPO, env=env, stdout=action_log.open("w"), stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [RASA, "run", "--model", str(MODEL), "--endpoints", str(endpoints), "--credentials", "credentials.yml",
+             "--interface", "127.0.0.1", "--port", str(rasa_port), "--enable-api", "--auth-token", token],
+            cwd=REPO, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
+        ),
+    ]
+    try:
+        wait_for(f"http://127.0.0.1:{action_port}/health", processes[0], action_log)
+        wait_for(f"http://127.0.0.1:{rasa_port}/", processes[1], rasa_log)
+        yield Assistant(f"http://127.0.0.1:{rasa_port}", token)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def texts(messages: List[Dict[str, Any]]) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def payloads(messages: List[Dict[str, Any]]) -> List[str]:
+    return [b["payload"] for m in messages for b in m.get("buttons") or []]
+
+
+def slots(tracker: Dict[str, Any]) -> Dict[str, Any]:
+    return tracker["slots"]

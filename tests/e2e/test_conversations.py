@@ -1,0 +1,130 @@
+"""Whole conversations through the real servers, as a tester in `rasa shell` would have them."""
+from __future__ import annotations
+
+import csv
+import json
+import uuid
+
+import pytest
+
+from actions.texts import text
+from tests.e2e.conftest import REPO, payloads, slots, texts
+
+pytestmark = pytest.mark.e2e
+
+HELP_TYPES = ["emergency", "shelter", "psychological", "legal", "social", "police", "medical", "addiction", "hotline"]
+with open(REPO / "directory" / "data" / "districts.csv", encoding="utf-8") as handle:
+    DISTRICTS = [(row["district_id"], row["region_code"]) for row in csv.DictReader(handle)]
+
+
+def sender() -> str:
+    return uuid.uuid4().hex
+
+
+def test_start_shows_who_we_are_and_the_menu(assistant):
+    replies = assistant.say(sender(), "/start")
+    assert text("ru", "welcome") in texts(replies)
+    menu = payloads(replies)
+    for intent in ("/need_emergency", "/need_shelter", "/need_legal", "/need_hotline", "/role_witness", "/role_specialist"):
+        assert intent in menu
+
+
+@pytest.mark.parametrize("lang", ["ru", "be", "en"])
+@pytest.mark.parametrize("index, help_type", list(enumerate(HELP_TYPES)))
+def test_every_help_type_to_contacts_by_buttons(assistant, lang, index, help_type):
+    """Language → help type → region → district (a different one each time) → contacts."""
+    district, region = DISTRICTS[(index * 14 + len(lang) * 5) % len(DISTRICTS)]
+    me = sender()
+    assistant.say(me, "/start")
+    assistant.say(me, f'/set_language{{"language":"{lang}"}}')
+    first = assistant.say(me, f"/need_{help_type}")
+    if help_type == "emergency":
+        assert "102" in first[0]["text"]  # the numbers come before any question
+    assert any(p.startswith('/inform{"region"') for p in payloads(first))
+    asked = assistant.say(me, f'/inform{{"region":"{region}"}}')
+    assert text(lang, "whole_city" if region == "BY-HM" else "whole_region") in [
+        b["title"] for m in asked for b in m.get("buttons") or []
+    ]
+    answer = assistant.say(me, f'/inform{{"district":"{district}"}}')
+    reply = texts(answer)
+    assert text(lang, f"help_names.{help_type}") in reply
+    assert "8-801-100-8-801" in reply and "102" in reply
+    assert text(lang, "followup_prompt") in reply
+    state = slots(assistant.tracker(me))
+    assert (state["help_type"], state["region"], state["district"], state["language"]) == (help_type, region, district, lang)
+
+
+@pytest.mark.parametrize(
+    "message, region",
+    [("нужен юрист в Гомеле", "BY-HO"), ("патрэбны юрыст у Гомелі", "BY-HO"), ("I need a lawyer in Homel", "BY-HO"),
+     ("нужна кризисная комната в Бресте", "BY-BR")],
+)
+def test_typed_need_and_place_fill_both(assistant, message, region):
+    me = sender()
+    replies = assistant.say(me, message)
+    state = slots(assistant.tracker(me))
+    assert state["region"] == region
+    assert state["help_type"] in ("legal", "shelter")
+    # A district centre names its district too, so the answer comes at once.
+    assert state["district"].startswith(region)
+    assert text("ru", "followup_prompt") in texts(replies) or text("en", "followup_prompt") in texts(replies) \
+        or text("be", "followup_prompt") in texts(replies)
+
+
+def test_district_keyboard_pages_and_whole_region(assistant):
+    me = sender()
+    assistant.say(me, "/need_social")
+    first = assistant.say(me, '/inform{"region":"BY-MI"}')
+    assert '/district_page{"page":"1"}' in payloads(first)
+    second = assistant.say(me, '/district_page{"page":"1"}')
+    assert set(payloads(second)) != set(payloads(first))
+    assert slots(assistant.tracker(me))["district"] is None
+    answer = assistant.say(me, "/whole_region")
+    assert text("ru", "followup_prompt") in texts(answer)
+    state = slots(assistant.tracker(me))
+    assert state["whole_region"] is True and state["district"] is None
+
+
+def test_danger_interrupts_the_form_and_it_continues(assistant):
+    me = sender()
+    assistant.say(me, "/need_legal")
+    replies = assistant.say(me, "он ломает дверь")
+    assert "102" in replies[0]["text"] and "112" in replies[0]["text"]
+    assert any(p.startswith('/inform{"region"') for p in payloads(replies))  # then the form asks again
+    assert slots(assistant.tracker(me))["help_type"] == "legal"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ['/inform{"region":"\' OR 1=1 --"}', '/inform{"help_type":"<script>alert(1)</script>"}',
+     '/inform{"district":"BY-MI-99"}', '/set_language{"language":"xx"}', "ж" * 5000, "😀😀😀", "/no_such_intent",
+     '/inform{"region": ["BY-HO", "BY-MI"]}'],
+)
+def test_hostile_input_gets_a_calm_reply_and_nothing_invalid_is_kept(assistant, message):
+    me = sender()
+    assistant.say(me, "/need_legal")
+    replies = assistant.say(me, message)
+    assert replies, "the bot must answer"
+    state = slots(assistant.tracker(me))
+    assert state["region"] in (None, "BY-HO", "BY-MI")
+    assert state["help_type"] == "legal"
+    assert state["district"] is None
+    assert state["language"] == "ru"
+    assert "<script>" not in json.dumps(replies)
+
+
+def test_place_outside_belarus(assistant):
+    me = sender()
+    replies = assistant.say(me, "я сейчас в Москве")
+    assert "112" in texts(replies) and "8-801-100-8-801" in texts(replies)
+    assert slots(assistant.tracker(me))["region"] is None
+
+
+def test_restart_keeps_the_language_and_forgets_the_search(assistant):
+    me = sender()
+    assistant.say(me, '/set_language{"language":"en"}')
+    assistant.say(me, "/need_legal")
+    replies = assistant.say(me, "/restart")
+    assert text("en", "welcome") in texts(replies)
+    state = slots(assistant.tracker(me))
+    assert state["language"] == "en" and state["help_type"] is None
