@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, safety_net, slot_rules
 from actions.knowledge import directory
+from actions.language_detection import detect, is_first_typed_message
 from actions.state import State, previous_slot_value
 from actions.texts import text
 
@@ -102,6 +103,12 @@ class ValidateSlotMappings(SlotValidators, ValidationAction):
         events = await super().run(dispatcher, tracker, domain)
         entities = (tracker.latest_message or {}).get("entities") or []
         names = {e.get("entity") for e in entities}
+        chosen = any(e.get("event") == "slot" and e.get("name") == "language" for e in events)
+        if not chosen and is_first_typed_message(tracker.events):
+            detected = detect((tracker.latest_message or {}).get("text") or "")
+            if detected and detected != _lang(tracker):
+                events.append(SlotSet("language", detected))
+                tracker.slots["language"] = detected
         lang = _lang(tracker)
         if "foreign_place" in names and not names & {"region", "district"}:
             dispatcher.utter_message(

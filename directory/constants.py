@@ -9,6 +9,15 @@ HELP_TYPES: tuple[str, ...] = (
     "emergency", "shelter", "psychological", "legal", "social",
     "police", "medical", "addiction", "hotline",
 )
+# Which services answer a help type. In immediate danger the local police and crisis rooms
+# matter as much as rows tagged "emergency" (102 / 103 / 112), so they are searched too.
+SERVICES_FOR_HELP_TYPE: dict[str, tuple[str, ...]] = {"emergency": ("emergency", "police", "shelter")}
+
+
+def services_for(help_type: str) -> tuple[str, ...]:
+    return SERVICES_FOR_HELP_TYPE.get(help_type, (help_type,))
+
+
 # Display order of the region menu (oblasts west→east, then the capital).
 REGION_CODES: tuple[str, ...] = ("BY-BR", "BY-VI", "BY-HO", "BY-HR", "BY-MI", "BY-MA", "BY-HM")
 LANGUAGES: tuple[str, ...] = ("ru", "be", "en")

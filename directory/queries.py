@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
-from .constants import HELP_TYPES, HOTLINE_ID, MVD_SESSION_ID, NATIONWIDE, REGION_CODES
+from .constants import HELP_TYPES, HOTLINE_ID, MVD_SESSION_ID, NATIONWIDE, REGION_CODES, services_for
 from .database import default_database_url, read_engine, safe_url, sqlite_file
 from .errors import DirectoryUnavailable
 from .hours import MINSK, HotlineStatus, Schedule
@@ -107,11 +107,11 @@ class Directory:
     # ---- contacts ----
 
     @staticmethod
-    def _active_offering(help_type: str) -> Select:
+    def _active_offering(services: tuple[str, ...]) -> Select:
         return (
             select(OrganisationRow)
             .join(OrganisationServiceRow)
-            .where(OrganisationServiceRow.service == help_type, OrganisationRow.active.is_(True))
+            .where(OrganisationServiceRow.service.in_(services), OrganisationRow.active.is_(True))
             .order_by(OrganisationRow.position)
         )
 
@@ -128,7 +128,7 @@ class Directory:
             raise ValueError(f"unknown help type {help_type!r}")
         if region_code is not None and (not isinstance(region_code, str) or region_code not in REGION_CODES):
             raise ValueError(f"unknown region {region_code!r}")
-        base = self._active_offering(help_type)
+        base = self._active_offering(services_for(help_type))
         with self._session() as session:
             if district_id is not None:
                 district = session.get(DistrictRow, district_id) if isinstance(district_id, str) else None
@@ -179,7 +179,7 @@ class Directory:
     def emergency_contacts(self) -> list[Contact]:
         """Active nationwide emergency numbers, shortest number first (102, 103, 112)."""
         with self._session() as session:
-            found = self._contacts(session, self._active_offering("emergency").where(
+            found = self._contacts(session, self._active_offering(("emergency",)).where(
                 OrganisationRow.region_code == NATIONWIDE, OrganisationRow.district_id.is_(None)))
         return sorted(found, key=_dial_key)
 

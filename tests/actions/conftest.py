@@ -52,8 +52,9 @@ def make_tracker(
     The events are what Rasa sends: earlier SlotSet events, the user message, then the
     SlotSet events its slot mappings produced (what validation actions look at).
     """
+    # Initial values are slots without events, as in Rasa; `before` values were set by events.
     defaults = {"language": "ru", "role": "survivor", "whole_region": False, "district_page": 0}
-    before = {**defaults, **(before or {})}
+    before = before or {}
     slots = slots or {}
     events: List[Dict[str, Any]] = [{"event": "slot", "name": k, "value": v} for k, v in before.items()]
     latest = user_event(text, intent, entities)
@@ -61,7 +62,7 @@ def make_tracker(
     events.extend({"event": "slot", "name": k, "value": v} for k, v in slots.items())
     return Tracker(
         sender_id="test",
-        slots={**before, **slots},
+        slots={**defaults, **before, **slots},
         latest_message={"text": text, **latest["parse_data"]},
         events=events,
         paused=False,

@@ -215,3 +215,13 @@ def test_rebuilt_database_is_seen_without_reopening(build_directory, tmp_path):
     data_dir = write_data_dir(tmp_path / "again", MINI_ROWS[:1])
     assert load(data_dir, directory._url).ok
     assert ids(directory.emergency_contacts()) == ["nat-112"]
+
+
+def test_emergency_also_finds_local_police_and_crisis_rooms(real_db_url):
+    """In danger, a crisis room in the district matters as much as 102 / 103 / 112."""
+    real_directory = open_directory(real_db_url)
+    slutsk = next(d for d in real_directory.districts("BY-MI") if d.centre_ru == "Слуцк")
+    result = real_directory.search("emergency", "BY-MI", slutsk.id)
+    assert result.level == "district"
+    assert any(c.kind == "crisis_room" for c in result.local)
+    assert {"102", "103", "112"} <= {p.display for c in result.national for p in c.phones}

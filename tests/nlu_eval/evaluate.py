@@ -13,6 +13,7 @@ import collections
 import logging
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -49,64 +50,101 @@ async def parse_all(model: Path, texts: List[str]) -> List[Dict[str, Any]]:
     return [await agent.parse_message(text) for text in texts]
 
 
+TARGETS = {"help_type": 0.95, "region": 0.97, "danger_recall": 0.99}
+SLOTS = ("intent", "help_type", "role", "region", "district")
+
+
+@dataclass
+class Report:
+    total: int
+    langs: Dict[str, int]
+    correct: Dict[str, int]
+    by_lang: Dict[str, Dict[str, int]]
+    confusions: Dict[str, collections.Counter]
+    wrong: List[str]
+    danger_total: int
+    danger_found: int
+    false_alarms: int
+    seconds: float
+
+    def accuracy(self, slot: str) -> float:
+        return self.correct[slot] / self.total
+
+    @property
+    def danger_recall(self) -> float:
+        return self.danger_found / max(self.danger_total, 1)
+
+    def below_targets(self) -> List[str]:
+        measured = {"help_type": self.accuracy("help_type"), "region": self.accuracy("region"),
+                    "danger_recall": self.danger_recall}
+        return [f"{name} {measured[name]:.1%} < {target:.0%}" for name, target in TARGETS.items() if measured[name] < target]
+
+
+def evaluate(model: Path, heldout: Path) -> Report:
+    """Parse every held-out message with the model and compare with the expected slots."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # Rasa logs every parse at debug otherwise
+    items = yaml.safe_load(Path(heldout).read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    parses = asyncio.run(parse_all(Path(model), [item["text"] for item in items]))
+    report = Report(
+        total=len(items), langs=dict(collections.Counter(item["lang"] for item in items)),
+        correct=collections.Counter(), by_lang=collections.defaultdict(collections.Counter),
+        confusions={slot: collections.Counter() for slot in SLOTS}, wrong=[],
+        danger_total=0, danger_found=0, false_alarms=0, seconds=time.perf_counter() - started,
+    )
+    for item, parse in zip(items, parses):
+        got = predicted_slots(parse)
+        for slot in SLOTS:
+            expected = item.get(slot)
+            if got[slot] == expected:
+                report.correct[slot] += 1
+                report.by_lang[item["lang"]][slot] += 1
+            else:
+                report.confusions[slot][(expected, got[slot])] += 1
+                if slot in ("help_type", "region", "district"):
+                    report.wrong.append(f"  [{item['lang']}] {slot}: expected {expected}, got {got[slot]}  «{item['text']}»")
+        if item.get("danger"):
+            report.danger_total += 1
+            report.danger_found += got["danger"]
+        else:
+            report.false_alarms += got["danger"]
+    return report
+
+
+def print_report(report: Report, show: int) -> None:
+    langs = sorted(report.langs)
+    print(f"\nHeld-out set: {report.total} messages ({', '.join(f'{l} {report.langs[l]}' for l in langs)}); "
+          f"parsed in {report.seconds:.1f} s including model load\n")
+    print(f"{'slot':<10} {'all':>7}  " + "  ".join(f"{l:>6}" for l in langs))
+    for slot in SLOTS:
+        row = "  ".join(f"{report.by_lang[l][slot] / report.langs[l]:6.1%}" for l in langs)
+        print(f"{slot:<10} {report.accuracy(slot):7.1%}  {row}")
+    print(f"\ndanger recall: {report.danger_found}/{report.danger_total} = {report.danger_recall:.1%}; "
+          f"false alarms: {report.false_alarms}/{report.total - report.danger_total}")
+    for slot in SLOTS:
+        if report.confusions[slot]:
+            top = ", ".join(f"{e}→{g} ×{n}" for (e, g), n in report.confusions[slot].most_common(8))
+            print(f"confusions {slot}: {top}")
+    if report.wrong and show:
+        print("\nwrong (first %d):" % show)
+        print("\n".join(report.wrong[:show]))
+    failing = report.below_targets()
+    print("\ntargets: " + ("all met" if not failing else "NOT MET: " + "; ".join(failing)))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default=str(REPO / "models" / "dv-help.tar.gz"))
     parser.add_argument("--set", default=str(REPO / "tests" / "nlu_eval" / "heldout.yml"))
     parser.add_argument("--show", type=int, default=40, help="how many wrong messages to list")
     args = parser.parse_args()
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.disable(logging.WARNING)
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)  # Rasa logs every parse at debug otherwise
-
-    items = yaml.safe_load(Path(args.set).read_text(encoding="utf-8"))
-    started = time.perf_counter()
-    parses = asyncio.run(parse_all(Path(args.model), [item["text"] for item in items]))
-    elapsed = time.perf_counter() - started
-
-    slots = ("intent", "help_type", "role", "region", "district")
-    correct = collections.Counter()
-    by_lang = collections.defaultdict(collections.Counter)
-    confusions: Dict[str, collections.Counter] = {slot: collections.Counter() for slot in slots}
-    wrong: List[str] = []
-    danger_total = danger_found = false_alarms = 0
-    for item, parse in zip(items, parses):
-        got = predicted_slots(parse)
-        for slot in slots:
-            expected = item.get(slot)
-            if got[slot] == expected:
-                correct[slot] += 1
-                by_lang[item["lang"]][slot] += 1
-            else:
-                confusions[slot][(expected, got[slot])] += 1
-                if slot in ("help_type", "region", "district"):
-                    wrong.append(f"  [{item['lang']}] {slot}: expected {expected}, got {got[slot]}  «{item['text']}»")
-        if item.get("danger"):
-            danger_total += 1
-            danger_found += got["danger"]
-        else:
-            false_alarms += got["danger"]
-
-    total = len(items)
-    langs = collections.Counter(item["lang"] for item in items)
-    print(f"\nHeld-out set: {total} messages ({', '.join(f'{l} {n}' for l, n in sorted(langs.items()))}); "
-          f"parsed in {elapsed:.1f} s ({elapsed / total * 1000:.1f} ms/message incl. model load)\n")
-    print(f"{'slot':<10} {'all':>7}  " + "  ".join(f"{l:>6}" for l in sorted(langs)))
-    for slot in slots:
-        row = "  ".join(f"{by_lang[l][slot] / langs[l]:6.1%}" for l in sorted(langs))
-        print(f"{slot:<10} {correct[slot] / total:7.1%}  {row}")
-    print(f"\ndanger recall: {danger_found}/{danger_total} = {danger_found / max(danger_total, 1):.1%}; "
-          f"false alarms: {false_alarms}/{total - danger_total}")
-    for slot in slots:
-        if confusions[slot]:
-            top = ", ".join(f"{e}→{g} ×{n}" for (e, g), n in confusions[slot].most_common(8))
-            print(f"confusions {slot}: {top}")
-    if wrong and args.show:
-        print("\nwrong (first %d):" % args.show)
-        print("\n".join(wrong[: args.show]))
-    return 0
+    report = evaluate(Path(args.model), Path(args.set))
+    print_report(report, args.show)
+    return 1 if report.below_targets() else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,59 @@
+"""Guess the language of a person's first typed message (when they have not chosen one).
+
+Belarusian is told from Russian by letters Russian does not have (і, ў), the apostrophe
+inside a word (б'е, сям'я) and a few everyday words Russian does not have (няма, дзе, гэта); English by common English words, so that Russian typed in Latin
+letters ("mne nuzhen yurist") stays Russian.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Iterable, Optional
+
+BELARUSIAN = re.compile(r"[іўІЎ]|[а-яА-Я]['’ʼ][яеёюіЯЕЁЮІ]")
+BELARUSIAN_WORDS = frozenset(
+    "няма дзе мяне цябе яго што гэта гэты ён яна яны калі вельмі толькі таксама дапамога дапамажыце "
+    "дапамажы ратуйце патрэбна патрэбны патрэбен трэба хачу зараз дзверы начаваць".split()
+)
+CYRILLIC_WORD = re.compile(r"[а-яёА-ЯЁ]+")
+CYRILLIC = re.compile(r"[а-яёА-ЯЁіўІЎ]")
+LATIN_WORD = re.compile(r"[a-zA-Z']+")
+ENGLISH_WORDS = frozenset(
+    "i i'm im me my he she his her him they we you is am are was the a an to of in at for and or not "
+    "need help please where how what who can hello hi hey thanks thank lawyer police doctor shelter "
+    "danger hurt hurts hitting beats kill husband wife partner boyfriend friend sister mother home".split()
+)
+
+
+def detect(text: str) -> Optional[str]:
+    """``be``, ``ru`` or ``en`` for a typed message, or ``None`` when there is nothing to go on."""
+    if not text or text.startswith("/"):
+        return None
+    if BELARUSIAN.search(text) or any(w.lower() in BELARUSIAN_WORDS for w in CYRILLIC_WORD.findall(text)):
+        return "be"
+    cyrillic = len(CYRILLIC.findall(text))
+    latin_words = [w.lower() for w in LATIN_WORD.findall(text)]
+    if cyrillic and cyrillic >= sum(len(w) for w in latin_words):
+        return "ru"
+    if latin_words and sum(w in ENGLISH_WORDS for w in latin_words) >= max(1, len(latin_words) // 4):
+        return "en"
+    return None
+
+
+def is_first_typed_message(events: Iterable[Dict[str, Any]]) -> bool:
+    """True when the latest user message is the first one typed rather than tapped, and no
+    language was chosen before it."""
+    typed = 0
+    latest_user_index = None
+    events = list(events)
+    for index, event in enumerate(events):
+        if event.get("event") == "user":
+            latest_user_index = index
+            if not (event.get("text") or "").startswith("/"):
+                typed += 1
+    if latest_user_index is None or typed != 1:
+        return False
+    if (events[latest_user_index].get("text") or "").startswith("/"):
+        return False
+    return not any(
+        e.get("event") == "slot" and e.get("name") == "language" for e in events[:latest_user_index]
+    )
