@@ -2,6 +2,7 @@
 HTTP API behind a token) started from the trained model, talking over localhost."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -56,11 +57,28 @@ class Assistant:
             return json.loads(response.read())
 
 
-@pytest.fixture(scope="session")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+def start_action_server(port: int, log: Path, env: Dict[str, str]) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [RASA, "run", "actions", "--actions", "actions", "--port", str(port)],
+        cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )
+    wait_for(f"http://127.0.0.1:{port}/health", process, log)
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@contextlib.contextmanager
+def running_assistant(work: Path, with_action_server: bool = True) -> Iterator[Assistant]:
+    """The Rasa server (and, unless told otherwise, the action server) on free local ports."""
     if not MODEL.exists():
         pytest.fail("no trained model: run bin/setup (bin/test does) before the end-to-end tests")
-    work = tmp_path_factory.mktemp("assistant")
     action_port, rasa_port = free_port(), free_port()
     endpoints = work / "endpoints.yml"
     endpoints.write_text(
@@ -70,30 +88,30 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     env.setdefault("DIRECTORY_DATABASE_URL", f"sqlite:///{REPO / 'var' / 'directory.sqlite'}")
     token = secrets.token_hex(16)
-    action_log, rasa_log = work / "actions.log", work / "rasa.log"
-    processes = [
-        subprocess.Popen(
-            [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)],
-            cwd=REPO, env=env, stdout=action_log.open("w"), stderr=subprocess.STDOUT,
-        ),
-        subprocess.Popen(
+    rasa_log = work / "rasa.log"
+    processes = []
+    try:
+        if with_action_server:
+            processes.append(start_action_server(action_port, work / "actions.log", env))
+        rasa = subprocess.Popen(
             [RASA, "run", "--model", str(MODEL), "--endpoints", str(endpoints), "--credentials", "credentials.yml",
              "--interface", "127.0.0.1", "--port", str(rasa_port), "--enable-api", "--auth-token", token],
             cwd=REPO, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
-        ),
-    ]
-    try:
-        wait_for(f"http://127.0.0.1:{action_port}/health", processes[0], action_log)
-        wait_for(f"http://127.0.0.1:{rasa_port}/", processes[1], rasa_log)
-        yield Assistant(f"http://127.0.0.1:{rasa_port}", token)
+        )
+        processes.append(rasa)
+        wait_for(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
+        assistant = Assistant(f"http://127.0.0.1:{rasa_port}", token)
+        assistant.action_port, assistant.env, assistant.work = action_port, env, work
+        yield assistant
     finally:
         for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    with running_assistant(tmp_path_factory.mktemp("assistant")) as running:
+        yield running
 
 
 def texts(messages: List[Dict[str, Any]]) -> str:

@@ -1,0 +1,1 @@
+"""Safeguards inside the Rasa server process (see ``action_safety_net``)."""

@@ -1,0 +1,88 @@
+"""Safety rule 4 inside the Rasa server: if a custom action fails, the person still gets the
+hotline and 102 / 103 / 112.
+
+Rasa's ``RemoteAction`` raises when the action server is down, answers with an error, or is
+slow; the processor then logs the error and the turn ends in silence. ``install()`` wraps
+``RemoteAction.run`` so that such a failure (or a call slower than ``ACTION_TIMEOUT_SECONDS``)
+becomes one calm message with the emergency numbers, once per turn. ``ActionExecutionRejection``
+(a form declining a message) passes through untouched: it is control flow, not failure.
+
+The wrapper is installed by the ``ActionSafetyNet`` pipeline entry in config.yml, so it is active
+wherever the model is loaded (``rasa run``, ``rasa shell``, tests). When the action server comes
+back, the next call simply succeeds.
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+from typing import Any, Dict, List, Text
+
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.events import BotUttered, Event, UserUttered
+from rasa.shared.exceptions import RasaException
+from rasa.shared.nlu.training_data.message import Message
+
+from actions import safety_net, slot_rules
+from actions.texts import text
+
+logger = logging.getLogger(__name__)
+ACTION_TIMEOUT_SECONDS = float(os.environ.get("ACTION_TIMEOUT_SECONDS", "10"))
+MARK = "safety_net"
+
+
+def safety_message(lang: str) -> str:
+    return "\n\n".join([text(lang, "unavailable"), safety_net.emergency_text(lang), safety_net.footer(lang)])
+
+
+def _already_sent_this_turn(tracker: Any) -> bool:
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, BotUttered) and (event.metadata or {}).get(MARK):
+            return True
+    return False
+
+
+def install() -> None:
+    """Wrap ``RemoteAction.run`` once per process."""
+    if getattr(RemoteAction.run, "_safety_net", False):
+        return
+    original = RemoteAction.run
+
+    @functools.wraps(original)
+    async def run(self: RemoteAction, output_channel, nlg, tracker, domain) -> List[Event]:
+        try:
+            return await asyncio.wait_for(original(self, output_channel, nlg, tracker, domain), ACTION_TIMEOUT_SECONDS)
+        except ActionExecutionRejection:
+            raise
+        except (RasaException, asyncio.TimeoutError) as error:
+            # Action name and error class only: never message text or slot values.
+            logger.error("custom action %s failed (%s); sending the safety net", self.name(), type(error).__name__)
+            if _already_sent_this_turn(tracker):
+                return []
+            lang = slot_rules.language_or_default(tracker.get_slot("language"))
+            return [BotUttered(text=safety_message(lang), metadata={MARK: True})]
+
+    run._safety_net = True  # type: ignore[attr-defined]
+    RemoteAction.run = run  # type: ignore[assignment]
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ActionSafetyNet(GraphComponent):
+    """Pipeline entry whose only job is to ``install()`` the wrapper when the model loads."""
+
+    @classmethod
+    def create(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+    ) -> "ActionSafetyNet":
+        install()
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        return messages
