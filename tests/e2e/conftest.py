@@ -83,7 +83,7 @@ def running_assistant(work: Path, with_action_server: bool = True) -> Iterator[A
     endpoints = work / "endpoints.yml"
     endpoints.write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {work / 'tracker.sqlite'}\n"
+        f"tracker_store:\n  type: safeguards.tracker_store.PrivateSQLTrackerStore\n  dialect: sqlite\n  db: {work / 'tracker.sqlite'}\n"
     )
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     env.setdefault("DIRECTORY_DATABASE_URL", f"sqlite:///{REPO / 'var' / 'directory.sqlite'}")
