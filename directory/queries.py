@@ -5,6 +5,7 @@ organisations are filtered in `_active_offering`, the one query every contact lo
 """
 from __future__ import annotations
 
+import math
 import threading
 from contextlib import contextmanager
 from datetime import datetime
@@ -35,6 +36,13 @@ def russian_sort_key(text: str) -> str:
 def _dial_key(contact: Contact) -> tuple[int, str]:
     tel = next((p.tel for p in contact.phones if p.tel), None)
     return (len(tel), tel) if tel else (99, "")
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
 class Directory:
@@ -168,6 +176,30 @@ class Directory:
         found = self._contacts(session, base.where(OrganisationRow.region_code == region_code))
         # sorted() is stable, so rows keep the file order inside each district.
         return sorted(found, key=lambda c: (c.district_id is not None, names.get(c.district_id or "", "")))
+
+    # ---- by location (a point shared in Telegram; the point itself is never stored) ----
+
+    def nearest_districts(self, lat: float, lon: float, limit: int = 3) -> list[tuple[District, float]]:
+        """Districts ordered by the distance (km) of their centre from the point, nearest first."""
+        with self._session() as session:
+            rows = session.scalars(select(DistrictRow).where(
+                DistrictRow.centre_lat.is_not(None), DistrictRow.centre_lon.is_not(None))).all()
+            ranked = sorted(((_km(lat, lon, r.centre_lat, r.centre_lon), r) for r in rows), key=lambda x: x[0])
+            return [(district_from_row(r), km) for km, r in ranked[:limit]]
+
+    def nearest_public(self, help_type: str, lat: float, lon: float, limit: int = 3) -> list[tuple[Contact, float]]:
+        """Active NON-confidential organisations with coordinates offering `help_type`, nearest
+        first, with km. A confidential organisation is never located: excluded in the query, and
+        the public Contact is checked once more."""
+        if not isinstance(help_type, str) or help_type not in HELP_TYPES:
+            raise ValueError(f"unknown help type {help_type!r}")
+        statement = self._active_offering(services_for(help_type)).where(
+            OrganisationRow.confidential.is_(False), OrganisationRow.lat.is_not(None), OrganisationRow.lon.is_not(None))
+        with self._session() as session:
+            rows = session.scalars(statement).unique().all()
+            ranked = sorted(((_km(lat, lon, r.lat, r.lon), r) for r in rows), key=lambda x: x[0])
+            found = [(contact_from_row(r), km) for km, r in ranked]
+        return [(c, km) for c, km in found if not c.confidential][:limit]
 
     def hotline(self) -> Contact | None:
         """The national domestic-violence hotline, if its row is active."""

@@ -8,12 +8,15 @@ conversation silent for longer than a given age, for retention). Configure it in
       type: safeguards.tracker_store.PrivateSQLTrackerStore
       dialect: sqlite
       db: var/tracker.sqlite
+      retention_hours: 24        # conversations silent longer than this are deleted …
+      purge_every_minutes: 60    # … by a task inside the server, this often (0 = never)
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from typing import Optional, Text
+from typing import Any, Optional, Text
 
 from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy import delete, func, select
@@ -22,6 +25,29 @@ logger = logging.getLogger(__name__)
 
 
 class PrivateSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, retention_hours: float = 24, purge_every_minutes: float = 60, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.retention_seconds = float(retention_hours) * 3600
+        self.purge_every_seconds = float(purge_every_minutes) * 60
+        self._purging: Optional[asyncio.Task] = None
+
+    def _ensure_purge_task(self) -> None:
+        """Start the retention loop inside the server's event loop, on first use."""
+        if self._purging is None and self.purge_every_seconds > 0:
+            self._purging = asyncio.get_running_loop().create_task(self._purge_forever())
+
+    async def _purge_forever(self) -> None:
+        while True:
+            try:
+                await self.purge(self.retention_seconds)
+            except Exception as error:  # a failed purge must never take the server down
+                logger.error("retention purge failed: %s", type(error).__name__)
+            await asyncio.sleep(self.purge_every_seconds)
+
+    async def retrieve(self, sender_id: Text):  # type: ignore[no-untyped-def]
+        self._ensure_purge_task()
+        return await super().retrieve(sender_id)
+
     async def delete(self, sender_id: Text) -> int:
         """Delete every event of one conversation; returns how many were deleted."""
         with self.session_scope() as session:

@@ -1,6 +1,7 @@
 """Erase and retention on a real SQLite tracker store."""
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import time
@@ -17,7 +18,7 @@ DOMAIN = Domain.load(str(REPO / "domain.yml"))
 
 
 def store_at(path) -> PrivateSQLTrackerStore:
-    return PrivateSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(path))
+    return PrivateSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(path), purge_every_minutes=0)
 
 
 async def save(store, sender: str, when: float) -> None:
@@ -62,3 +63,17 @@ async def test_purge_command(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Deleted 1 conversation" in done.stdout
     assert await store_at(db).keys() == []
+
+
+async def test_retention_runs_inside_the_server_loop(tmp_path):
+    store = PrivateSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.sqlite"),
+                                   retention_hours=1, purge_every_minutes=0.001)
+    await save(store, "old", time.time() - 2 * 3600)
+    await save(store, "recent", time.time())
+    await store.retrieve("recent")  # first use starts the loop
+    for _ in range(50):
+        if set(await store.keys()) == {"recent"}:
+            break
+        await asyncio.sleep(0.05)
+    assert set(await store.keys()) == {"recent"}
+    store._purging.cancel()

@@ -1,0 +1,1 @@
+"""Channel connectors: how people reach the assistant (Telegram, the website)."""

@@ -1,0 +1,271 @@
+"""The website chat: Rasa's socket.io channel made safe for a survivor's browser.
+
+Differences from ``rasa.core.channels.socketio.SocketIOInput``:
+
+* Session ids are issued by the server: 128 random bits plus an HMAC signature, so a browser
+  can neither pick an id nor guess another one. A browser that reconnects presents its id
+  again (kept only in ``sessionStorage``); an id without a valid signature gets a new session.
+  Every socket is bound to one session, and messages always use the bound id — a
+  ``session_id`` inside a message is ignored, so one browser cannot write to or read from
+  another's conversation.
+* Cross-origin access is limited to ``allowed_origins`` (same origin only when empty);
+  Rasa's own channel allows every origin.
+* Quick exit erases the conversation on the server: the ``erase`` socket event, or
+  ``POST /webhooks/socketio/erase`` with the session id as the body (``navigator.sendBeacon``,
+  so leaving the page is never delayed). Only the holder of an id can erase it.
+* The chat page in ``web/`` is served at ``/chat/`` (``static_dir``), with the quick-exit
+  address from ``exit_url``, a strict Content-Security-Policy, ``no-store`` and
+  ``no-referrer`` (the neutral site never learns where the visitor came from).
+* Client-supplied metadata is dropped; messages are capped in length.
+
+credentials.yml:
+
+    channels.socketio_web.SafeSocketIOInput:
+      allowed_origins: ["https://hotline.example.by"]   # sites that embed the chat
+      exit_url: "https://www.google.com/"               # where quick exit goes
+      static_dir: web                                   # serve the page at /chat/ (optional)
+
+The signing key comes from ``WEB_SESSION_SECRET`` or, when unset, from ``var/web-session.key``
+(created once, mode 600), so sessions survive a server restart.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import logging
+import mimetypes
+import os
+import re
+import secrets
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+logger = logging.getLogger(__name__)
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_EXIT_URL = "https://www.google.com/"
+MAX_MESSAGE_CHARS = 2000
+SESSION_RE = re.compile(r"^[0-9a-f]{32}\.[0-9a-f]{32}$")
+STATIC_FILES = re.compile(r"^[a-z0-9_-]+\.(html|js|css|svg|ico)$")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
+def load_secret() -> bytes:
+    env = os.environ.get("WEB_SESSION_SECRET")
+    if env:
+        return env.encode()
+    path = REPO / "var" / "web-session.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
+class SessionIds:
+    """Unguessable, server-signed conversation ids: ``<32 hex random>.<32 hex HMAC>``."""
+
+    def __init__(self, secret: bytes) -> None:
+        self.secret = secret
+
+    def _sign(self, token: str) -> str:
+        return hmac.new(self.secret, token.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def new(self) -> str:
+        token = secrets.token_hex(16)
+        return f"{token}.{self._sign(token)}"
+
+    def valid(self, session_id: Any) -> bool:
+        if not isinstance(session_id, str) or not SESSION_RE.match(session_id):
+            return False
+        token, signature = session_id.split(".")
+        return hmac.compare_digest(signature, self._sign(token))
+
+
+async def erase_conversation(app: Sanic, session_id: str) -> None:
+    """Delete one conversation from the tracker store (and the lock store's memory of it)."""
+    store = app.ctx.agent.tracker_store
+    inner = store
+    while not hasattr(inner, "delete") and hasattr(inner, "_tracker_store"):
+        inner = inner._tracker_store  # Rasa wraps the configured store (AwaitableTrackerStore)
+    if hasattr(inner, "delete"):
+        await inner.delete(session_id)
+    else:
+        logger.warning("the tracker store cannot erase conversations; configure PrivateSQLTrackerStore")
+
+
+class SafeBlueprint(SocketBlueprint):
+    def __init__(self, *args: Any, static_routes: Optional[Callable[[Sanic], None]] = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ctx.static_routes = static_routes
+
+    def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
+        self.ctx.app = app
+        if self.ctx.static_routes:
+            self.ctx.static_routes(app)
+        super().register(app, options)
+
+
+class SafeSocketIOInput(SocketIOInput):
+    """See the module docstring."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        credentials = credentials or {}
+        return cls(
+            allowed_origins=credentials.get("allowed_origins") or [],
+            exit_url=credentials.get("exit_url") or DEFAULT_EXIT_URL,
+            static_dir=credentials.get("static_dir"),
+            socketio_path=credentials.get("socketio_path", "/socket.io"),
+        )
+
+    def __init__(
+        self,
+        allowed_origins: Optional[List[Text]] = None,
+        exit_url: Text = DEFAULT_EXIT_URL,
+        static_dir: Optional[Text] = None,
+        socketio_path: Text = "/socket.io",
+    ) -> None:
+        super().__init__(session_persistence=True, socketio_path=socketio_path)
+        if isinstance(allowed_origins, str):
+            allowed_origins = [allowed_origins]
+        self.allowed_origins = [o.rstrip("/") for o in allowed_origins or []]
+        if not re.match(r"^https?://", exit_url):
+            raise ValueError("exit_url must be an http(s) address")
+        self.exit_url = exit_url
+        self.static_dir = (REPO / static_dir) if static_dir and not os.path.isabs(static_dir) else (
+            Path(static_dir) if static_dir else None
+        )
+        self.ids = SessionIds(load_secret())
+
+    # -- origin -----------------------------------------------------------------------------
+    def origin_allowed(self, request: Request) -> bool:
+        origin = request.headers.get("origin")
+        if not origin or origin == "null":
+            return origin is None
+        own = f"{request.scheme}://{request.host}"
+        return origin.rstrip("/") in self.allowed_origins + [own]
+
+    # -- the page ---------------------------------------------------------------------------
+    def add_static_routes(self, app: Sanic) -> None:
+        root = self.static_dir
+        if root is None:
+            return
+        exit_attr = html.escape(self.exit_url, quote=True)
+
+        def serve(name: str) -> HTTPResponse:
+            if not STATIC_FILES.match(name) or not (root / name).is_file():
+                return response.text("not found", status=404)
+            body = (root / name).read_bytes()
+            if name.endswith(".html"):
+                body = body.replace(f'data-exit-url="{DEFAULT_EXIT_URL}"'.encode(), f'data-exit-url="{exit_attr}"'.encode())
+            headers = {
+                "Content-Security-Policy": CSP,
+                "Referrer-Policy": "no-referrer",
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            }
+            ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            if ctype.startswith("text/") or ctype.endswith("javascript"):
+                ctype += "; charset=utf-8"
+            return response.raw(body, headers=headers, content_type=ctype)
+
+        async def index(_: Request) -> HTTPResponse:
+            return serve("index.html")
+
+        async def asset(_: Request, name: str) -> HTTPResponse:
+            return serve(name)
+
+        async def to_index(_: Request) -> HTTPResponse:
+            return response.redirect("/chat/")
+
+        app.add_route(to_index, "/chat", methods=["GET"], name="dv_chat_redirect", strict_slashes=True)
+        app.add_route(index, "/chat/", methods=["GET"], name="dv_chat_index", strict_slashes=True)
+        app.add_route(asset, "/chat/<name:str>", methods=["GET"], name="dv_chat_asset")
+
+    # -- socket.io --------------------------------------------------------------------------
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        # None = same origin only (python-engineio compares Origin with the Host header).
+        sio = AsyncServer(
+            async_mode="sanic",
+            cors_allowed_origins=self.allowed_origins or None,
+            max_http_buffer_size=64 * 1024,
+        )
+        self.sio = sio
+        blueprint = SafeBlueprint(sio, self.socketio_path, "socketio_webhook", __name__,
+                                  static_routes=self.add_static_routes)
+        ids = self.ids
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @blueprint.route("/erase", methods=["POST"])
+        async def erase(request: Request) -> HTTPResponse:
+            if not self.origin_allowed(request):
+                return response.json({"error": "origin"}, status=403)
+            session_id = (request.body or b"")[:200].decode("utf-8", "replace").strip()
+            if not ids.valid(session_id):
+                return response.json({"error": "session"}, status=400)
+            await erase_conversation(request.app, session_id)
+            await sio.close_room(session_id)
+            return response.json({"erased": True})
+
+        @sio.on("connect")
+        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            return True
+
+        @sio.on("session_request")
+        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+            wanted = (data or {}).get("session_id") if isinstance(data, dict) else None
+            session_id = wanted if ids.valid(wanted) else ids.new()
+            previous = (await sio.get_session(sid)).get("session_id")
+            if previous and previous != session_id:
+                await sio.leave_room(sid, previous)
+            await sio.save_session(sid, {"session_id": session_id})
+            await sio.enter_room(sid, session_id)
+            await sio.emit("session_confirm", session_id, room=sid)
+
+        @sio.on(self.user_message_evt)
+        async def handle_message(sid: Text, data: Any) -> None:
+            session_id = (await sio.get_session(sid)).get("session_id")
+            if not session_id or not isinstance(data, dict):
+                return  # no session_request yet: ignore, never fall back to a client-given id
+            text = data.get("message")
+            if not isinstance(text, str) or not text.strip():
+                return
+            message = UserMessage(
+                text[:MAX_MESSAGE_CHARS],
+                SocketIOOutput(sio, self.bot_message_evt),
+                session_id,
+                input_channel=self.name(),
+                metadata={},
+            )
+            await on_new_message(message)
+
+        @sio.on("erase")
+        async def erase_event(sid: Text, _data: Any = None) -> None:
+            session_id = (await sio.get_session(sid)).get("session_id")
+            if session_id:
+                await erase_conversation(blueprint.ctx.app, session_id)
+                await sio.save_session(sid, {})
+                await sio.close_room(session_id)
+            await sio.emit("erased", True, room=sid)
+
+        return blueprint

@@ -1,0 +1,550 @@
+"""The Telegram channel: a hardened, anonymous webhook connector.
+
+Configured in credentials.yml as ``channels.telegram.TelegramInput``; secrets come only from the
+environment:
+
+  TELEGRAM_TOKEN            the bot token from BotFather
+  TELEGRAM_WEBHOOK_SECRET   sent by Telegram in X-Telegram-Bot-Api-Secret-Token (register it with
+                            ``bin/telegram-webhook set``); 16–256 of A-Z a-z 0-9 _ -
+  TELEGRAM_ID_SECRET        key of the HMAC-SHA256 that turns a chat id into the conversation id
+                            (16+ characters; changing it starts everyone afresh)
+  TELEGRAM_API_BASE         optional, default https://api.telegram.org (tests use a fake server)
+  TELEGRAM_AUTO_ERASE_HOURS optional: erase a conversation after this many hours without a user
+                            message (0 or unset = off; below 48, Telegram's deletion limit)
+
+Without the three secrets the channel is OFF: ``rasa run`` still starts with every other channel,
+logs "Telegram channel is off", and the webhook answers 503.
+
+What reaches Rasa: the conversation id (keyed hash of the chat id) and the message text or a
+whitelisted button payload; no names, usernames, phone numbers, chat ids or coordinates (a shared
+location is turned into a district id here). Logs never carry message text or ids.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import os
+import re
+import time
+from collections import OrderedDict
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text, Tuple
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from actions.texts import LANGUAGES, text
+from channels.telegram_api import DEFAULT_API_BASE, BotAPI, TelegramAPIError
+from channels.telegram_memory import MessageLog
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 4096
+MAX_CALLBACK_BYTES = 64
+ERASE_CALLBACK = "erase"
+COMMANDS = ("start", "help", "language", "erase", "restart")
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
+HELP_TYPES = ("emergency", "shelter", "psychological", "legal", "social", "police", "medical", "addiction", "hotline")
+# Every payload actions/buttons.py can put on a keyboard (tests/channels check they all pass).
+CALLBACK_WHITELIST = re.compile(
+    r"^/(?:"
+    r"need_(?:emergency|shelter|psychological|legal|social|police|medical|addiction|hotline)"
+    r"|role_witness|role_specialist|choose_language|change_help|change_region|restart|whole_region|main_menu"
+    r'|inform\{"region":"BY-(?:BR|VI|HO|HR|MI|MA|HM)"\}'
+    r'|inform\{"district":"BY-(?:BR|VI|HO|HR|MI|MA|HM)-\d{2}"\}'
+    r'|district_page\{"page":"\d{1,2}"\}'
+    r'|set_language\{"language":"(?:ru|be|en)"\}'
+    r")$"
+)
+NON_TEXT_KINDS = (
+    "voice", "audio", "photo", "video", "video_note", "sticker", "document", "animation", "contact",
+    "poll", "dice", "game", "story",
+)
+# Belarus' bounding box (with a small margin) and how far from a district centre a point may be.
+BELARUS_BOX = (51.1, 56.3, 23.0, 33.0)
+MAX_DISTRICT_KM = 60.0
+MAX_NEAREST_KM = 50.0
+TIE_KM = 1.0
+
+
+def conversation_id(secret: str, chat_id: int) -> str:
+    """The only identifier Rasa sees: HMAC-SHA256(secret, chat id), 40 hex characters."""
+    return hmac.new(secret.encode(), f"telegram:{chat_id}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def language_from_code(code: Any) -> str:
+    """Telegram's ``language_code`` ('be', 'en-GB', …) → ru / be / en; anything else → ru."""
+    base = str(code or "").split("-")[0].lower()
+    return base if base in LANGUAGES else "ru"
+
+
+def allowed_callback(data: Any) -> bool:
+    return (
+        isinstance(data, str)
+        and len(data.encode()) <= MAX_CALLBACK_BYTES
+        and (data == ERASE_CALLBACK or bool(CALLBACK_WHITELIST.match(data)))
+    )
+
+
+def split_text(message: str, limit: int = MAX_MESSAGE_CHARS) -> List[str]:
+    """Split at line boundaries into parts of at most ``limit`` characters (a single longer line
+    is cut hard)."""
+    parts: List[str] = []
+    current = ""
+    for line in message.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        parts.append(current)
+    return [p for p in parts if p.strip()] or ([message[:limit]] if message.strip() else [])
+
+
+def keyboard(buttons: Sequence[Dict[str, Any]], erase_title: Optional[str] = None) -> Dict[str, Any]:
+    """An inline keyboard for a phone screen: paging buttons side by side; short titles two (or
+    three, when all are very short) to a row; long titles on their own row."""
+    rows: List[List[Dict[str, str]]] = []
+    paging: List[Dict[str, str]] = []
+    per_row = 3 if all(len(str(b.get("title", ""))) <= 10 for b in buttons) else 2
+    for b in buttons:
+        data = str(b.get("payload", ""))
+        item = {"text": str(b.get("title", ""))[:64], "callback_data": data}
+        if not allowed_callback(data):
+            logger.warning("a button payload outside the callback whitelist was dropped")
+            continue
+        if data.startswith("/district_page"):
+            paging.append(item)
+        elif len(item["text"]) <= 20 and rows and len(rows[-1]) < per_row and all(len(i["text"]) <= 20 for i in rows[-1]):
+            rows[-1].append(item)
+        else:
+            rows.append([item])
+    if paging:
+        rows.append(paging)
+    if erase_title:
+        rows.append([{"text": erase_title, "callback_data": ERASE_CALLBACK}])
+    return {"inline_keyboard": rows}
+
+
+class TelegramOutput(OutputChannel):
+    """Replies to one chat. Holds the raw chat id only for the life of one update."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "telegram"
+
+    def __init__(self, api: BotAPI, chat_id: int, sender: str, log: MessageLog, protect_content: bool, lang: str) -> None:
+        self.api, self.chat_id, self.sender, self.log = api, chat_id, sender, log
+        self.protect_content, self.lang = protect_content, lang
+        self.sent = 0
+
+    async def send(self, message: str, reply_markup: Optional[Dict[str, Any]] = None) -> None:
+        parts = split_text(message) or [" "]
+        for index, part in enumerate(parts):
+            payload: Dict[str, Any] = {
+                "chat_id": self.chat_id,
+                "text": part,
+                "protect_content": self.protect_content,
+                "disable_web_page_preview": True,
+            }
+            if reply_markup is not None and index == len(parts) - 1:
+                payload["reply_markup"] = reply_markup
+            try:
+                result = await self.api.call("sendMessage", payload)
+            except TelegramAPIError as error:
+                logger.error("Telegram sendMessage failed (HTTP %s: %s)", error.status, error.description)
+                continue
+            self.sent += 1
+            if isinstance(result, dict):
+                self.log.add(self.sender, self.chat_id, result.get("message_id"), active=False)
+
+    async def send_text_message(self, recipient_id: Text, text_: Text, **kwargs: Any) -> None:
+        await self.send(text_)
+
+    async def send_text_with_buttons(self, recipient_id: Text, text_: Text, buttons: List[Dict[str, Any]], **kwargs: Any) -> None:
+        payloads = {str(b.get("payload", "")) for b in buttons}
+        in_menu = "/choose_language" in payloads  # only the main menu offers the language
+        erase = text(self.lang, "telegram.erase_button") if in_menu else None
+        await self.send(text_ or " ", keyboard(buttons, erase))
+        if any(p.startswith('/inform{"region"') for p in payloads):
+            await self.offer_location()
+
+    async def offer_location(self) -> None:
+        markup = {
+            "keyboard": [[{"text": text(self.lang, "telegram.location_button"), "request_location": True}]],
+            "resize_keyboard": True,
+            "one_time_keyboard": True,
+        }
+        await self.send(text(self.lang, "telegram.location_offer"), markup)
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        if message.get("buttons"):
+            await self.send_text_with_buttons(recipient_id, message.get("text") or "", message["buttons"])
+        elif message.get("text"):
+            await self.send_text_message(recipient_id, message["text"])
+        # Images, attachments and custom JSON are not used by this assistant.
+
+
+class TelegramInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TelegramInput":
+        settings = credentials or {}
+        env = os.environ
+        token = env.get("TELEGRAM_TOKEN", "")
+        webhook_secret = env.get("TELEGRAM_WEBHOOK_SECRET", "")
+        id_secret = env.get("TELEGRAM_ID_SECRET", "")
+        missing = [
+            name
+            for name, ok in (
+                ("TELEGRAM_TOKEN", bool(token)),
+                ("TELEGRAM_WEBHOOK_SECRET", bool(SECRET_PATTERN.match(webhook_secret))),
+                ("TELEGRAM_ID_SECRET", len(id_secret) >= 16),
+            )
+            if not ok
+        ]
+        if missing:
+            logger.warning("Telegram channel is off (%s not set or too short); the other channels run", ", ".join(missing))
+            return cls(None, "", "", reason=", ".join(missing))
+        try:
+            hours = float(env.get("TELEGRAM_AUTO_ERASE_HOURS") or settings.get("auto_erase_hours") or 0)
+        except ValueError:
+            hours = 0.0
+        api = BotAPI(token, env.get("TELEGRAM_API_BASE") or DEFAULT_API_BASE)
+        logger.info("Telegram channel is on (auto-erase: %s)", f"{hours:g} h" if hours > 0 else "off")
+        return cls(api, webhook_secret, id_secret, protect_content=bool(settings.get("protect_content", True)), auto_erase_hours=hours)
+
+    def __init__(
+        self,
+        api: Optional[BotAPI],
+        webhook_secret: str,
+        id_secret: str,
+        protect_content: bool = True,
+        auto_erase_hours: float = 0.0,
+        reason: str = "",
+    ) -> None:
+        self.api = api
+        self.webhook_secret = webhook_secret.encode()
+        self.id_secret = id_secret
+        self.protect_content = protect_content
+        self.auto_erase_seconds = max(0.0, auto_erase_hours) * 3600
+        self.reason = reason
+        self.log = MessageLog()
+        self._seen_updates: "OrderedDict[int, None]" = OrderedDict()
+        self._auto_erase_task: Optional[asyncio.Task] = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.api is not None
+
+    # ---- the webhook ----
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        hook = Blueprint("telegram_webhook", __name__)
+
+        @hook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok" if self.enabled else "off"}, status=200 if self.enabled else 503)
+
+        @hook.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            if not self.enabled:
+                return response.text("Telegram channel is off", status=503)
+            given = (request.headers.get("X-Telegram-Bot-Api-Secret-Token") or "").encode()
+            if not hmac.compare_digest(given, self.webhook_secret):
+                return response.text("forbidden", status=403)
+            try:
+                update = json.loads(request.body or b"null")
+            except ValueError:
+                return response.text("bad request", status=400)
+            if not isinstance(update, dict):
+                return response.text("bad request", status=400)
+            self._start_auto_erase(request.app.ctx.agent)
+            if self._duplicate(update.get("update_id")):
+                return response.text("")
+            try:
+                await self.handle(update, on_new_message, request.app.ctx.agent)
+            except Exception as error:  # never let Telegram retry a poisoned update forever
+                logger.exception("Telegram update failed (%s)", type(error).__name__)
+            return response.text("")
+
+        return hook
+
+    def _duplicate(self, update_id: Any) -> bool:
+        if not isinstance(update_id, int):
+            return False
+        if update_id in self._seen_updates:
+            return True
+        self._seen_updates[update_id] = None
+        while len(self._seen_updates) > 10_000:
+            self._seen_updates.popitem(last=False)
+        return False
+
+    async def handle(self, update: Dict[str, Any], on_new_message: Callable, agent: Any) -> None:
+        if "callback_query" in update:
+            await self._callback(update["callback_query"], on_new_message, agent)
+            return
+        message = update.get("message")
+        # edited_message, channel_post, my_chat_member, …: not a new user turn — ignored.
+        if not isinstance(message, dict):
+            return
+        chat = message.get("chat") or {}
+        if chat.get("type") != "private" or not isinstance(chat.get("id"), int):
+            return  # groups, supergroups and channels are ignored
+        chat_id = chat["id"]
+        sender = conversation_id(self.id_secret, chat_id)
+        self.log.add(sender, chat_id, message.get("message_id"))
+        user = message.get("from") or {}
+        lang = await self._language(agent, sender)
+        out = TelegramOutput(self.api, chat_id, sender, self.log, self.protect_content, lang)
+
+        if isinstance(message.get("text"), str):
+            await self._text(message["text"], out, on_new_message, agent, user)
+        elif isinstance(message.get("location"), dict):
+            await self._location(message["location"], out, on_new_message, agent)
+        elif any(kind in message for kind in NON_TEXT_KINDS):
+            logger.info("Telegram: a non-text message was answered with the menu")
+            await out.send(text(lang, "telegram.non_text"))
+            await self._to_rasa("/main_menu", out, on_new_message)
+
+    # ---- typed text and commands ----
+
+    async def _text(self, typed: str, out: TelegramOutput, on_new_message: Callable, agent: Any, user: Dict[str, Any]) -> None:
+        stripped = typed.strip()
+        command, argument = None, ""
+        match = re.match(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s+(.*))?$", stripped, re.S)
+        if match and match.group(1).lower() in COMMANDS:
+            command, argument = match.group(1).lower(), (match.group(2) or "").strip()
+        if command == "erase":
+            await self.erase(out.sender, agent, out)
+            return
+        first_language = await self._initial_language(agent, out, user, typed if command is None else None, on_new_message)
+        if first_language:
+            out.lang = first_language
+        if command == "start":
+            # Only known deep-link parameters do anything; the parameter never reaches Rasa.
+            deep = DEEP_LINK.get(argument) if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", argument or "") else None
+            if deep and argument in LANGUAGES:
+                await on_new_message(UserMessage(deep, CollectingOutputChannel(), out.sender, input_channel=self.name()))
+                out.lang, deep = argument, None
+            await self._to_rasa("/start", out, on_new_message)
+            if deep:
+                await self._to_rasa(deep, out, on_new_message)
+        elif command == "help":
+            from actions import safety_net
+
+            await out.send(text(out.lang, "telegram.help", police=safety_net.POLICE, ambulance=safety_net.AMBULANCE, emergency=safety_net.EMERGENCY))
+            await self._to_rasa("/main_menu", out, on_new_message)
+        elif command == "language":
+            await self._to_rasa("/choose_language", out, on_new_message)
+        elif command == "restart":
+            await self._to_rasa("/restart", out, on_new_message)
+        else:
+            # Anything else starting with "/" is plain text for NLU: it cannot name an intent,
+            # an entity or a slot value.
+            plain = stripped.lstrip("/").strip()[:MAX_MESSAGE_CHARS]
+            await self._to_rasa(plain or "/main_menu", out, on_new_message)
+
+    async def _initial_language(self, agent: Any, out: TelegramOutput, user: Dict[str, Any], typed: Optional[str], on_new_message: Callable) -> Optional[str]:
+        """At the start of a conversation, the app's language (be/en) is set silently, unless
+        the person typed words whose language can be told (actions/language_detection.py)."""
+        wanted = language_from_code(user.get("language_code"))
+        if wanted == "ru" or not await self._new_session(agent, out.sender):
+            return None
+        if typed is not None:
+            from actions.language_detection import detect
+
+            if detect(typed):
+                return None
+        silent = CollectingOutputChannel()
+        await on_new_message(UserMessage(f'/set_language{{"language":"{wanted}"}}', silent, out.sender, input_channel=self.name()))
+        return wanted
+
+    # ---- buttons ----
+
+    async def _callback(self, query: Dict[str, Any], on_new_message: Callable, agent: Any) -> None:
+        message = query.get("message") or {}
+        chat = message.get("chat") or {}
+        answer: Dict[str, Any] = {"callback_query_id": str(query.get("id", ""))}
+        data = query.get("data")
+        if chat.get("type") != "private" or not isinstance(chat.get("id"), int):
+            await self._answer(answer)
+            return
+        chat_id = chat["id"]
+        sender = conversation_id(self.id_secret, chat_id)
+        lang = await self._language(agent, sender)
+        if not allowed_callback(data):
+            answer["text"] = text(lang, "telegram.stale_button")
+            await self._answer(answer)
+            return
+        await self._answer(answer)  # first: the button stops spinning at once
+        self.log.add(sender, chat_id, None)
+        out = TelegramOutput(self.api, chat_id, sender, self.log, self.protect_content, lang)
+        if data == ERASE_CALLBACK:
+            await self.erase(sender, agent, out)
+            return
+        await self._to_rasa(data, out, on_new_message)
+
+    async def _answer(self, payload: Dict[str, Any]) -> None:
+        try:
+            await self.api.call("answerCallbackQuery", payload)
+        except TelegramAPIError as error:
+            logger.warning("Telegram answerCallbackQuery failed (HTTP %s)", error.status)
+
+    # ---- location ----
+
+    async def _location(self, location: Dict[str, Any], out: TelegramOutput, on_new_message: Callable, agent: Any) -> None:
+        """A shared point → the district (nearest district centre; only the district id reaches
+        Rasa) and, for the chosen kind of help, the nearest PUBLIC organisations with km."""
+        from actions import render
+        from actions.knowledge import directory
+
+        lat, lon = location.get("latitude"), location.get("longitude")
+        remove = {"remove_keyboard": True}
+        known = directory()
+        if not isinstance(lat, (int, float)) or not isinstance(lon, (int, float)) or known is None:
+            await out.send(text(out.lang, "telegram.location_failed"), remove)
+            await self._to_rasa("/main_menu", out, on_new_message)
+            return
+        ranked = known.nearest_districts(float(lat), float(lon), limit=8)
+        lo_lat, hi_lat, lo_lon, hi_lon = BELARUS_BOX
+        if not (lo_lat <= lat <= hi_lat and lo_lon <= lon <= hi_lon) or not ranked or ranked[0][1] > MAX_DISTRICT_KM:
+            await out.send(text(out.lang, "telegram.location_outside"), remove)
+            await self._to_rasa("/main_menu", out, on_new_message)
+            return
+        tied = [d for d, km in ranked if km - ranked[0][1] <= TIE_KM]
+        region = known.region(tied[0].region_code)
+        if len(tied) > 1:
+            # Several districts share a centre (Minsk's city districts): the region is certain,
+            # the district is asked with buttons.
+            city = next((d for d in tied if d.region_code == "BY-HM"), None)
+            region = known.region(city.region_code if city else tied[0].region_code)
+            place, payload = region.name(out.lang), f'/inform{{"region":"{region.code}"}}'
+        else:
+            place = text(out.lang, "place_district", district=tied[0].name(out.lang), region=region.name(out.lang))
+            payload = f'/inform{{"district":"{tied[0].id}"}}'
+        await out.send(text(out.lang, "telegram.location_place", place=place), remove)
+        help_type = await self._slot(agent, out.sender, "help_type")
+        if help_type in HELP_TYPES:
+            nearest = [(c, km) for c, km in known.nearest_public(help_type, float(lat), float(lon)) if km <= MAX_NEAREST_KM]
+            if nearest:
+                blocks = [text(out.lang, "telegram.nearest_header")]
+                for contact, km in nearest:
+                    blocks.append(text(out.lang, "telegram.km", km=f"{km:.1f}") + "\n" + render.contact_block(contact, out.lang, "survivor"))
+                await out.send("\n\n".join(blocks))
+        await self._to_rasa(payload, out, on_new_message)
+
+    # ---- erase ----
+
+    async def erase(self, sender: str, agent: Any, out: Optional[TelegramOutput] = None) -> None:
+        """Delete this conversation's messages in Telegram (those within 48 h that this process
+        saw) and the stored conversation."""
+        chat_id, message_ids = self.log.pop(sender)
+        if chat_id is None and out is not None:
+            chat_id = out.chat_id
+        deleted = 0
+        for start in range(0, len(message_ids), 100):
+            chunk = message_ids[start : start + 100]
+            try:
+                await self.api.call("deleteMessages", {"chat_id": chat_id, "message_ids": chunk})
+                deleted += len(chunk)
+            except TelegramAPIError as error:
+                logger.warning("Telegram deleteMessages failed (HTTP %s: %s)", error.status, error.description)
+        store = _inner_store(agent.tracker_store) if agent is not None else None
+        if store is not None and hasattr(store, "delete"):
+            await store.delete(sender)
+        else:
+            logger.error("the tracker store cannot delete conversations; configure PrivateSQLTrackerStore")
+        logger.info("Telegram: erased a conversation (%d messages)", deleted)
+        if out is not None:
+            await out.send(text(out.lang, "telegram.erased"), {"remove_keyboard": True})
+
+    def _start_auto_erase(self, agent: Any) -> None:
+        if self.auto_erase_seconds <= 0 or self._auto_erase_task is not None:
+            return
+        self._auto_erase_task = asyncio.get_event_loop().create_task(self._auto_erase(agent))
+
+    async def _auto_erase(self, agent: Any) -> None:
+        interval = float(os.environ.get("TELEGRAM_AUTO_ERASE_CHECK_SECONDS") or min(300.0, max(1.0, self.auto_erase_seconds / 4)))
+        while True:
+            await asyncio.sleep(interval)
+            for sender in self.log.inactive(self.auto_erase_seconds):
+                try:
+                    await self.erase(sender, agent)
+                except Exception as error:  # keep the loop alive
+                    logger.error("Telegram auto-erase failed (%s)", type(error).__name__)
+
+    # ---- Rasa ----
+
+    async def _to_rasa(self, message: str, out: TelegramOutput, on_new_message: Callable) -> None:
+        """One turn through Rasa. If Rasa raises, or answers nothing at all, the person still gets
+        the hotline and 102 / 103 / 112."""
+        before = out.sent
+        try:
+            await on_new_message(UserMessage(message, out, out.sender, input_channel=self.name()))
+        except Exception as error:
+            logger.error("Rasa failed on a Telegram message (%s); sending the safety net", type(error).__name__)
+            from safeguards.action_safety_net import safety_message
+
+            await out.send(safety_message(out.lang))
+            return
+        if out.sent == before:
+            from safeguards.action_safety_net import safety_message
+
+            await out.send(safety_message(out.lang))
+
+    async def _tracker(self, agent: Any, sender: str) -> Any:
+        try:
+            return await agent.tracker_store.retrieve(sender)
+        except Exception as error:
+            logger.error("could not read the tracker store (%s)", type(error).__name__)
+            return None
+
+    async def _slot(self, agent: Any, sender: str, name: str) -> Any:
+        tracker = await self._tracker(agent, sender)
+        return tracker.get_slot(name) if tracker is not None else None
+
+    async def _language(self, agent: Any, sender: str) -> str:
+        value = await self._slot(agent, sender, "language")
+        return value if value in LANGUAGES else "ru"
+
+    async def _new_session(self, agent: Any, sender: str) -> bool:
+        tracker = await self._tracker(agent, sender)
+        if tracker is None or not tracker.events:
+            return True
+        minutes = getattr(getattr(agent.domain, "session_config", None), "session_expiration_time", 60) or 60
+        return time.time() - tracker.events[-1].timestamp > minutes * 60
+
+
+# /start deep-link parameters (t.me/<bot>?start=<param>) and what they start.
+DEEP_LINK: Dict[str, str] = {
+    **{help_type: f"/need_{help_type}" for help_type in HELP_TYPES},
+    **{lang: f'/set_language{{"language":"{lang}"}}' for lang in LANGUAGES},
+    "witness": "/role_witness",
+    "specialist": "/role_specialist",
+}
+
+
+def _inner_store(store: Any) -> Any:
+    """Rasa wraps the configured store (AwaitableTrackerStore, FailSafeTrackerStore)."""
+    for _ in range(3):
+        inner = getattr(store, "_tracker_store", None)
+        if inner is None:
+            break
+        store = inner
+    return store
