@@ -61,6 +61,11 @@ from .place_text import damerau1, deletions, tokenize
 REGION, DISTRICT, FOREIGN, OPTIONS = "region", "district", "foreign_place", "place_options"
 
 
+# A town that is not a raion centre must have at least this many people to make a raion
+# centre of the same name ambiguous.
+MIN_RIVAL_POPULATION = 1000
+
+
 @dataclass(frozen=True)
 class PlaceMatch:
     entity: str
@@ -268,6 +273,11 @@ class PlaceResolver:
             # the context decides whether the word is a place at all; once one reading is
             # accepted, every town of that name is a candidate (no silent preference)
             towns = [places[s[1]] for s in sp.senses if s[0] == "P"]
+            if any(p.district for p in towns):
+                # A raion centre and a hamlet of the same name elsewhere (Речица: the Gomel-oblast
+                # town of 65,000 and a Brest-oblast village listed with no population) are not
+                # two plausible meanings; towns of comparable size still ask.
+                towns = [p for p in towns if p.district or p.pop >= MIN_RIVAL_POPULATION]
             if any(self._allowed(s[2], places[s[1]].big, sp.fuzzy, cap_inside, cue, prep, whole)
                    for s in sp.senses if s[0] == "P"):
                 for p in towns:

@@ -128,3 +128,14 @@ def test_restart_keeps_the_language_and_forgets_the_search(assistant):
     assert text("en", "welcome") in texts(replies)
     state = slots(assistant.tracker(me))
     assert state["language"] == "en" and state["help_type"] is None
+
+
+def test_ambiguous_place_asks_which_with_buttons(assistant):
+    me = sender()
+    assistant.say(me, "/need_social")
+    replies = assistant.say(me, "Октябрьский район")
+    assert text("ru", "ambiguous_place") in texts(replies)
+    assert {'/inform{"district":"BY-HO-15"}', '/inform{"district":"BY-HM-04"}'} <= set(payloads(replies))
+    assert slots(assistant.tracker(me))["district"] is None
+    answer = assistant.say(me, '/inform{"district":"BY-HO-15"}')
+    assert text("ru", "followup_prompt") in texts(answer)
