@@ -16,6 +16,7 @@ from sqlalchemy.pool import NullPool
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ENV_VAR = "DIRECTORY_DATABASE_URL"
+LOCK_TIMEOUT_SECONDS = 2.0
 
 
 def default_database_url() -> str:
@@ -46,7 +47,9 @@ def read_engine(url: str) -> Engine:
     uri = path.resolve().as_uri() + "?mode=ro"
 
     def connect() -> sqlite3.Connection:
-        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+        # A locked file (a loader mid-write outside the rename path, a stuck process) fails fast:
+        # the bot then answers with the safety net instead of keeping a person waiting.
+        return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=LOCK_TIMEOUT_SECONDS)
 
     return create_engine("sqlite://", creator=connect, poolclass=NullPool, future=True)
 

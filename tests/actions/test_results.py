@@ -147,3 +147,29 @@ async def test_no_confidential_location_in_any_result(canary_directory, monkeypa
                         assert secret not in reply, (region, district, help_type, lang)
     assert walked == len(HELP_TYPES) * 3 * sum(1 + len(known.districts(r)) for r in REGION_CODES)
     assert shown == walked  # every answer did include a canary, so the check above had something to find
+
+
+async def test_locked_database_still_gives_the_numbers_quickly(tmp_path, monkeypatch, dispatcher):
+    """A writer holding an exclusive lock on the directory file: the answer comes within the
+    lock timeout, with the hotline and 102/103/112."""
+    import sqlite3
+    import time
+
+    path = tmp_path / "directory.sqlite"
+    url = f"sqlite:///{path}"
+    load(REPO / "directory" / "data", url)
+    monkeypatch.setenv("DIRECTORY_DATABASE_URL", url)
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN EXCLUSIVE")
+    try:
+        started = time.monotonic()
+        await show(dispatcher, help_type="legal", region="BY-HO", whole_region=True)
+        elapsed = time.monotonic() - started
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    reply = all_text(dispatcher)
+    for number in ("102", "103", "112", "8-801-100-8-801"):
+        assert number in reply
+    assert text("ru", "unavailable") in reply
+    assert elapsed < 5

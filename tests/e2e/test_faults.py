@@ -28,3 +28,16 @@ def test_action_server_down_then_back(tmp_path):
             assert text("ru", "unavailable") not in reply
         finally:
             stop(actions)
+
+
+def test_rasa_server_restart_mid_conversation_continues(tmp_path):
+    """The conversation lives in the SQL tracker store, not in the server's memory."""
+    me = uuid.uuid4().hex
+    with running_assistant(tmp_path) as assistant:
+        assistant.say(me, "/need_legal")
+        asked = assistant.say(me, '/inform{"region":"BY-VI"}')
+        assert any('"district":"BY-VI-' in b["payload"] for m in asked for b in m.get("buttons") or [])
+    with running_assistant(tmp_path) as assistant:  # same tracker file, fresh processes
+        answer = texts(assistant.say(me, "/whole_region"))
+        assert text("ru", "help_names.legal") in answer and "Витебская" in answer
+        assert text("ru", "followup_prompt") in answer
