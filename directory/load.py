@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
+from sqlalchemy import create_engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from .database import DATA_DIR, default_database_url, safe_url
+from .database import DATA_DIR, default_database_url, read_engine, safe_url, sqlite_file
 from .db_writer import write_database
+from .diff import diff
 from .source_csv import Rejection, read_districts, read_organisations, read_regions
 
 __all__ = ["LoadReport", "Rejection", "load", "main"]
@@ -40,9 +43,11 @@ class LoadReport:
 
 def load(
     data_dir: Path | str = DATA_DIR, url: str | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | None = None, dry_run: bool = False,
 ) -> LoadReport:
-    """Validate the CSVs in `data_dir` and, only if all rows pass, write them to `url`."""
+    """Validate the CSVs in `data_dir` and, only if all rows pass, write them to `url`.
+
+    The change is shown first (`directory.diff`); with `dry_run` nothing is written."""
     data_dir = Path(data_dir)
     url = url or default_database_url()
     say = progress or (lambda _message: None)
@@ -68,9 +73,25 @@ def load(
         return report(written=False)
     say(f"Validated {len(regions)} regions, {len(districts)} districts, {len(organisations)} "
         f"organisations ({active} active, {confidential} confidential)")
+    with tempfile.TemporaryDirectory() as scratch:
+        preview = f"sqlite:///{Path(scratch) / 'preview.sqlite'}"
+        write_database(preview, regions, districts, organisations)
+        current = read_engine(url) if _exists(url) else create_engine("sqlite://", future=True)  # nothing yet
+        change = diff(current, read_engine(preview))
+    say("Changes:\n  " + "\n  ".join(change.lines()))
+    if change.place_names_changed:
+        say("Place names changed: restart the Rasa server so the place gazetteer is rebuilt (no retraining needed).")
+    if dry_run:
+        say("Dry run: nothing written.")
+        return report(written=False)
     write_database(url, regions, districts, organisations)
-    say(f"Wrote {safe_url(url)}")
+    say(f"Wrote {safe_url(url)}; a running action server sees it from the next message.")
     return report(written=True)
+
+
+def _exists(url: str) -> bool:
+    path = sqlite_file(url)
+    return path.exists() if path is not None else True
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,14 +99,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--database-url", help="SQLAlchemy URL (default: $DIRECTORY_DATABASE_URL "
                                                "or sqlite:///<repo>/var/directory.sqlite)")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="folder with the CSV files")
+    parser.add_argument("--dry-run", action="store_true", help="validate and show the changes, write nothing")
     args = parser.parse_args(argv)
     try:
-        result = load(args.data_dir, args.database_url, progress=print)
+        result = load(args.data_dir, args.database_url, progress=print, dry_run=args.dry_run)
     except (SQLAlchemyError, OSError) as exc:
         # The driver's own message only (SQLAlchemy's text would include row parameters).
         detail = getattr(exc, "orig", None) or exc
         print(f"Writing failed ({type(exc).__name__}: {detail}); database left unchanged.", file=sys.stderr)
         return 2
+    if not result.rejections and not result.written:
+        return 0  # dry run
     if result.rejections:
         for rejection in result.rejections:
             print(rejection, file=sys.stderr)
