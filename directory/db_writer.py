@@ -23,19 +23,22 @@ from .source_csv import DistrictRecord, OrganisationRecord, RegionRecord
 def _rows(
     regions: Iterable[RegionRecord], districts: Iterable[DistrictRecord],
     organisations: Iterable[OrganisationRecord],
-) -> list[object]:
-    rows: list[object] = [
+) -> list[list[object]]:
+    """Rows in foreign-key order: regions, then districts, then organisations (each group is
+    flushed before the next, so databases that enforce foreign keys accept them)."""
+    region_rows: list[object] = [
         RegionRow(code=r.code, name_ru=r.name_ru, name_be=r.name_be, name_en=r.name_en,
                   centre_lat=r.centre_lat, centre_lon=r.centre_lon)
         for r in regions
     ]
-    rows += [
+    district_rows: list[object] = [
         DistrictRow(id=d.id, region_code=d.region_code, kind=d.kind, name_ru=d.name_ru,
                     name_be=d.name_be, name_en=d.name_en, centre_ru=d.centre_ru,
                     centre_be=d.centre_be, centre_en=d.centre_en, centre_lat=d.centre_lat,
                     centre_lon=d.centre_lon)
         for d in districts
     ]
+    organisation_rows: list[object] = []
     for o in organisations:
         row = OrganisationRow(
             id=o.id, position=o.position, name_ru=o.name_ru, name_be=o.name_be, name_en=o.name_en,
@@ -48,11 +51,17 @@ def _rows(
         row.services = [OrganisationServiceRow(service=s, position=i) for i, s in enumerate(o.services)]
         row.phones = [OrganisationPhoneRow(position=i, display=p.display, tel=p.tel)
                       for i, p in enumerate(o.phones)]
-        rows.append(row)
-    return rows
+        organisation_rows.append(row)
+    return [region_rows, district_rows, organisation_rows]
 
 
-def _write_sqlite_file(target: Path, rows: list[object]) -> None:
+def _add_in_order(session: Session, groups: list[list[object]]) -> None:
+    for group in groups:
+        session.add_all(group)
+        session.flush()
+
+
+def _write_sqlite_file(target: Path, rows: list[list[object]]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
@@ -60,7 +69,7 @@ def _write_sqlite_file(target: Path, rows: list[object]) -> None:
     try:
         Base.metadata.create_all(engine)
         with Session(engine, future=True) as session, session.begin():
-            session.add_all(rows)
+            _add_in_order(session, rows)
         engine.dispose()
         os.replace(temporary, target)
     except BaseException:
@@ -69,7 +78,7 @@ def _write_sqlite_file(target: Path, rows: list[object]) -> None:
         raise
 
 
-def _write_in_transaction(url: str, rows: list[object]) -> None:
+def _write_in_transaction(url: str, rows: list[list[object]]) -> None:
     engine = write_engine(url)
     try:
         with engine.begin() as connection:
@@ -78,8 +87,7 @@ def _write_in_transaction(url: str, rows: list[object]) -> None:
                           DistrictRow, RegionRow):
                 connection.execute(delete(table))
             with Session(bind=connection, future=True) as session:
-                session.add_all(rows)
-                session.flush()
+                _add_in_order(session, rows)
     finally:
         engine.dispose()
 
