@@ -138,6 +138,33 @@ def keyboard(buttons: Sequence[Dict[str, Any]], erase_title: Optional[str] = Non
     return {"inline_keyboard": rows}
 
 
+def _titles(lang: str) -> set:
+    from actions.knowledge import directory
+
+    keys = [f"menu.{k}" for k in HELP_TYPES] + ["followup.change_help", "followup.change_region", "whole_region", "whole_city"]
+    titles = {text(lang, key) for key in keys}
+    known = directory()
+    if known is not None:
+        titles |= {region.name(lang) for region in known.regions()}
+    return titles
+
+
+_TITLES: Dict[str, set] = {}
+
+
+def button_language(buttons: Sequence[Dict[str, Any]], default: str) -> str:
+    """The language a keyboard was written in (menu, follow-ups, regions), else ``default``."""
+    if not _TITLES:
+        for lang in LANGUAGES:
+            _TITLES[lang] = _titles(lang)
+    for b in buttons:
+        title = b.get("title")
+        matches = [lang for lang in LANGUAGES if title in _TITLES[lang]]
+        if len(matches) == 1:
+            return matches[0]
+    return default
+
+
 class TelegramOutput(OutputChannel):
     """Replies to one chat. Holds the raw chat id only for the life of one update."""
 
@@ -145,13 +172,23 @@ class TelegramOutput(OutputChannel):
     def name(cls) -> Text:
         return "telegram"
 
-    def __init__(self, api: BotAPI, chat_id: int, sender: str, log: MessageLog, protect_content: bool, lang: str) -> None:
+    def __init__(
+        self, api: BotAPI, chat_id: int, sender: str, log: MessageLog, protect_content: bool, lang: str,
+        reply_keyboards: Optional[set] = None,
+    ) -> None:
         self.api, self.chat_id, self.sender, self.log = api, chat_id, sender, log
         self.protect_content, self.lang = protect_content, lang
+        # Conversations showing the "share my location" reply keyboard (hashed ids only): the
+        # next plain reply hides it again.
+        self.reply_keyboards = reply_keyboards if reply_keyboards is not None else set()
         self.sent = 0
 
     async def send(self, message: str, reply_markup: Optional[Dict[str, Any]] = None) -> None:
         parts = split_text(message) or [" "]
+        if reply_markup is None and self.sender in self.reply_keyboards:
+            reply_markup = {"remove_keyboard": True}
+        if reply_markup is not None and ("keyboard" in reply_markup or "remove_keyboard" in reply_markup):
+            self.reply_keyboards.discard(self.sender)
         for index, part in enumerate(parts):
             payload: Dict[str, Any] = {
                 "chat_id": self.chat_id,
@@ -175,6 +212,7 @@ class TelegramOutput(OutputChannel):
 
     async def send_text_with_buttons(self, recipient_id: Text, text_: Text, buttons: List[Dict[str, Any]], **kwargs: Any) -> None:
         payloads = {str(b.get("payload", "")) for b in buttons}
+        self.lang = button_language(buttons, self.lang)  # the language may have changed this turn
         in_menu = "/choose_language" in payloads  # only the main menu offers the language
         erase = text(self.lang, "telegram.erase_button") if in_menu else None
         await self.send(text_ or " ", keyboard(buttons, erase))
@@ -188,6 +226,9 @@ class TelegramOutput(OutputChannel):
             "one_time_keyboard": True,
         }
         await self.send(text(self.lang, "telegram.location_offer"), markup)
+        if len(self.reply_keyboards) > 50_000:
+            self.reply_keyboards.clear()
+        self.reply_keyboards.add(self.sender)
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         if message.get("buttons"):
@@ -247,6 +288,7 @@ class TelegramInput(InputChannel):
         self.log = MessageLog()
         self._seen_updates: "OrderedDict[int, None]" = OrderedDict()
         self._auto_erase_task: Optional[asyncio.Task] = None
+        self._reply_keyboards: set = set()
 
     @property
     def enabled(self) -> bool:
@@ -280,7 +322,7 @@ class TelegramInput(InputChannel):
             try:
                 await self.handle(update, on_new_message, request.app.ctx.agent)
             except Exception as error:  # never let Telegram retry a poisoned update forever
-                logger.exception("Telegram update failed (%s)", type(error).__name__)
+                logger.error("Telegram update failed (%s)", type(error).__name__)
             return response.text("")
 
         return hook
@@ -311,16 +353,27 @@ class TelegramInput(InputChannel):
         self.log.add(sender, chat_id, message.get("message_id"))
         user = message.get("from") or {}
         lang = await self._language(agent, sender)
-        out = TelegramOutput(self.api, chat_id, sender, self.log, self.protect_content, lang)
+        out = TelegramOutput(self.api, chat_id, sender, self.log, self.protect_content, lang, self._reply_keyboards)
 
-        if isinstance(message.get("text"), str):
-            await self._text(message["text"], out, on_new_message, agent, user)
-        elif isinstance(message.get("location"), dict):
-            await self._location(message["location"], out, on_new_message, agent)
-        elif any(kind in message for kind in NON_TEXT_KINDS):
-            logger.info("Telegram: a non-text message was answered with the menu")
-            await out.send(text(lang, "telegram.non_text"))
-            await self._to_rasa("/main_menu", out, on_new_message)
+        try:
+            if isinstance(message.get("text"), str):
+                await self._text(message["text"], out, on_new_message, agent, user)
+            elif isinstance(message.get("location"), dict):
+                await self._location(message["location"], out, on_new_message, agent)
+            elif any(kind in message for kind in NON_TEXT_KINDS):
+                logger.info("Telegram: a non-text message was answered with the menu")
+                await out.send(text(lang, "telegram.non_text"))
+                await self._to_rasa("/main_menu", out, on_new_message)
+        except Exception as error:
+            await self._fail(out, error)
+
+    async def _fail(self, out: "TelegramOutput", error: Exception) -> None:
+        """Anything unexpected: the class of the error in the log (never its text, which could
+        quote the message), and the hotline and 102 / 103 / 112 to the person."""
+        logger.error("Telegram update failed (%s); sending the safety net", type(error).__name__)
+        from safeguards.action_safety_net import safety_message
+
+        await out.send(safety_message(out.lang))
 
     # ---- typed text and commands ----
 
@@ -340,8 +393,9 @@ class TelegramInput(InputChannel):
             # Only known deep-link parameters do anything; the parameter never reaches Rasa.
             deep = DEEP_LINK.get(argument) if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", argument or "") else None
             if deep and argument in LANGUAGES:
-                await on_new_message(UserMessage(deep, CollectingOutputChannel(), out.sender, input_channel=self.name()))
-                out.lang, deep = argument, None
+                if await self._silently(deep, out.sender, on_new_message):
+                    out.lang = argument
+                deep = None
             await self._to_rasa("/start", out, on_new_message)
             if deep:
                 await self._to_rasa(deep, out, on_new_message)
@@ -371,9 +425,16 @@ class TelegramInput(InputChannel):
 
             if detect(typed):
                 return None
-        silent = CollectingOutputChannel()
-        await on_new_message(UserMessage(f'/set_language{{"language":"{wanted}"}}', silent, out.sender, input_channel=self.name()))
-        return wanted
+        return wanted if await self._silently(f'/set_language{{"language":"{wanted}"}}', out.sender, on_new_message) else None
+
+    async def _silently(self, payload: str, sender: str, on_new_message: Callable) -> bool:
+        """An internal turn (the first language) whose replies are discarded."""
+        try:
+            await on_new_message(UserMessage(payload, CollectingOutputChannel(), sender, input_channel=self.name()))
+            return True
+        except Exception as error:
+            logger.error("Rasa failed on an internal Telegram message (%s)", type(error).__name__)
+            return False
 
     # ---- buttons ----
 
@@ -394,11 +455,14 @@ class TelegramInput(InputChannel):
             return
         await self._answer(answer)  # first: the button stops spinning at once
         self.log.add(sender, chat_id, None)
-        out = TelegramOutput(self.api, chat_id, sender, self.log, self.protect_content, lang)
-        if data == ERASE_CALLBACK:
-            await self.erase(sender, agent, out)
-            return
-        await self._to_rasa(data, out, on_new_message)
+        out = TelegramOutput(self.api, chat_id, sender, self.log, self.protect_content, lang, self._reply_keyboards)
+        try:
+            if data == ERASE_CALLBACK:
+                await self.erase(sender, agent, out)
+            else:
+                await self._to_rasa(data, out, on_new_message)
+        except Exception as error:
+            await self._fail(out, error)
 
     async def _answer(self, payload: Dict[str, Any]) -> None:
         try:
@@ -445,7 +509,7 @@ class TelegramInput(InputChannel):
             if nearest:
                 blocks = [text(out.lang, "telegram.nearest_header")]
                 for contact, km in nearest:
-                    blocks.append(text(out.lang, "telegram.km", km=f"{km:.1f}") + "\n" + render.contact_block(contact, out.lang, "survivor"))
+                    blocks.append(text(out.lang, "telegram.km", km=_km_text(km, out.lang)) + "\n" + render.contact_block(contact, out.lang, "survivor"))
                 await out.send("\n\n".join(blocks))
         await self._to_rasa(payload, out, on_new_message)
 
@@ -455,6 +519,7 @@ class TelegramInput(InputChannel):
         """Delete this conversation's messages in Telegram (those within 48 h that this process
         saw) and the stored conversation."""
         chat_id, message_ids = self.log.pop(sender)
+        self._reply_keyboards.discard(sender)
         if chat_id is None and out is not None:
             chat_id = out.chat_id
         deleted = 0
@@ -498,10 +563,7 @@ class TelegramInput(InputChannel):
         try:
             await on_new_message(UserMessage(message, out, out.sender, input_channel=self.name()))
         except Exception as error:
-            logger.error("Rasa failed on a Telegram message (%s); sending the safety net", type(error).__name__)
-            from safeguards.action_safety_net import safety_message
-
-            await out.send(safety_message(out.lang))
+            await self._fail(out, error)
             return
         if out.sent == before:
             from safeguards.action_safety_net import safety_message
@@ -538,6 +600,11 @@ DEEP_LINK: Dict[str, str] = {
     "witness": "/role_witness",
     "specialist": "/role_specialist",
 }
+
+
+def _km_text(km: float, lang: str) -> str:
+    value = f"{km:.1f}"
+    return value if lang == "en" else value.replace(".", ",")
 
 
 def _inner_store(store: Any) -> Any:

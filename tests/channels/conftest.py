@@ -158,7 +158,7 @@ def fake_telegram() -> Iterator[FakeTelegram]:
     api.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def telegram(tmp_path_factory: pytest.TempPathFactory, fake_telegram: FakeTelegram) -> Iterator[Bot]:
     env = {
         "TELEGRAM_TOKEN": TOKEN,
@@ -186,3 +186,38 @@ def callback_data(calls: List[Dict[str, Any]]) -> List[str]:
         for row in (c.get("reply_markup") or {}).get("inline_keyboard", [])
         for button in row
     ]
+
+
+@pytest.fixture(scope="module")
+def telegram_off(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The Rasa server started from the repository's credentials.yml with NO Telegram variables."""
+    with mock.patch.dict(os.environ):
+        for name in ("TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_ID_SECRET", "TELEGRAM_API_BASE"):
+            os.environ.pop(name, None)
+        context = running_assistant(tmp_path_factory.mktemp("telegram-off"), with_action_server=False)
+        assistant = context.__enter__()
+    try:
+        yield assistant
+    finally:
+        context.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def telegram_auto_erase(tmp_path_factory: pytest.TempPathFactory, fake_telegram: FakeTelegram) -> Iterator[Bot]:
+    """Like ``telegram``, with auto-erase after 2 seconds of inactivity (checked every 0.5 s)."""
+    env = {
+        "TELEGRAM_TOKEN": TOKEN,
+        "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "TELEGRAM_ID_SECRET": ID_SECRET,
+        "TELEGRAM_API_BASE": fake_telegram.base,
+        "TELEGRAM_AUTO_ERASE_HOURS": str(2 / 3600),
+        "TELEGRAM_AUTO_ERASE_CHECK_SECONDS": "0.5",
+    }
+    with mock.patch.dict(os.environ, env):
+        # No action server needed: the safety net still answers, and erasing is the point here.
+        context = running_assistant(tmp_path_factory.mktemp("telegram-auto-erase"), with_action_server=False)
+        assistant = context.__enter__()
+    try:
+        yield Bot(assistant, fake_telegram)
+    finally:
+        context.__exit__(None, None, None)
