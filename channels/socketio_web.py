@@ -10,9 +10,10 @@ Differences from ``rasa.core.channels.socketio.SocketIOInput``:
   another's conversation.
 * Cross-origin access is limited to ``allowed_origins`` (same origin only when empty);
   Rasa's own channel allows every origin.
-* Quick exit erases the conversation on the server: the ``erase`` socket event, or
-  ``POST /webhooks/socketio/erase`` with the session id as the body (``navigator.sendBeacon``,
-  so leaving the page is never delayed). Only the holder of an id can erase it.
+* Quick exit erases the conversation on the server: ``POST /webhooks/socketio/erase`` with the
+  session id as the (text/plain) body, sent by ``navigator.sendBeacon`` so leaving the page is
+  never delayed. Only the holder of an id can erase it; the erase waits for a message still
+  being handled, so none of its events outlive the erase.
 * The chat page in ``web/`` is served at ``/chat/`` (``static_dir``), with the quick-exit
   address from ``exit_url``, a strict Content-Security-Policy, ``no-store`` and
   ``no-referrer`` (the neutral site never learns where the visitor came from).
@@ -38,6 +39,7 @@ import mimetypes
 import os
 import re
 import secrets
+import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -68,10 +70,19 @@ def load_secret() -> bytes:
     path = REPO / "var" / "web-session.key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another server process created it just now
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+    for _ in range(50):
+        secret = path.read_text().strip()
+        if secret:
+            return secret.encode()
+        time.sleep(0.02)  # the other process is still writing it
+    raise RuntimeError(f"{path} is empty: delete it or set WEB_SESSION_SECRET")
 
 
 class SessionIds:
@@ -96,14 +107,21 @@ class SessionIds:
 
 async def erase_conversation(app: Sanic, session_id: str) -> None:
     """Delete one conversation from the tracker store (and the lock store's memory of it)."""
-    store = app.ctx.agent.tracker_store
-    inner = store
+    agent = app.ctx.agent
+    inner = agent.tracker_store
     while not hasattr(inner, "delete") and hasattr(inner, "_tracker_store"):
         inner = inner._tracker_store  # Rasa wraps the configured store (AwaitableTrackerStore)
-    if hasattr(inner, "delete"):
-        await inner.delete(session_id)
-    else:
+    if not hasattr(inner, "delete"):
         logger.warning("the tracker store cannot erase conversations; configure PrivateSQLTrackerStore")
+        return
+    # The conversation's lock: a message still being handled saves its events only after its
+    # replies went out, so erase after it finished, or those events would outlive the erase.
+    lock_store = getattr(agent, "lock_store", None)
+    if lock_store is not None:
+        async with lock_store.lock(session_id, wait_time_in_seconds=0.1):
+            await inner.delete(session_id)
+    else:
+        await inner.delete(session_id)
 
 
 class SafeBlueprint(SocketBlueprint):
@@ -112,7 +130,6 @@ class SafeBlueprint(SocketBlueprint):
         self.ctx.static_routes = static_routes
 
     def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
-        self.ctx.app = app
         if self.ctx.static_routes:
             self.ctx.static_routes(app)
         super().register(app, options)
@@ -174,7 +191,7 @@ class SafeSocketIOInput(SocketIOInput):
                 return response.text("not found", status=404)
             body = (root / name).read_bytes()
             if name.endswith(".html"):
-                body = body.replace(f'data-exit-url="{DEFAULT_EXIT_URL}"'.encode(), f'data-exit-url="{exit_attr}"'.encode())
+                body = body.replace(f'"{DEFAULT_EXIT_URL}"'.encode(), f'"{exit_attr}"'.encode())
             headers = {
                 "Content-Security-Policy": CSP,
                 "Referrer-Policy": "no-referrer",
@@ -258,14 +275,5 @@ class SafeSocketIOInput(SocketIOInput):
                 metadata={},
             )
             await on_new_message(message)
-
-        @sio.on("erase")
-        async def erase_event(sid: Text, _data: Any = None) -> None:
-            session_id = (await sio.get_session(sid)).get("session_id")
-            if session_id:
-                await erase_conversation(blueprint.ctx.app, session_id)
-                await sio.save_session(sid, {})
-                await sio.close_room(session_id)
-            await sio.emit("erased", True, room=sid)
 
         return blueprint

@@ -32,7 +32,7 @@
     catch (e) { return { getItem: function (k) { return memory[k] || null; }, setItem: function (k, v) { memory[k] = String(v); }, removeItem: function (k) { delete memory[k]; }, clear: function () { memory = {}; } }; }
   })();
   function load(name) { try { return JSON.parse(storage.getItem(KEY + name)); } catch (e) { return null; } }
-  function save(name, value) { try { storage.setItem(KEY + name, JSON.stringify(value)); } catch (e) { /* full: keep going */ } }
+  function save(name, value) { if (exiting) { return; } try { storage.setItem(KEY + name, JSON.stringify(value)); } catch (e) { /* full: keep going */ } }
 
   function pickLanguage(wanted) {
     if (TEXT[wanted]) { return wanted; }
@@ -40,7 +40,8 @@
     return TEXT[nav] ? nav : "ru";
   }
 
-  var lang = pickLanguage(load("lang") || root.getAttribute("data-lang"));
+  var query = /[?&]lang=(ru|be|en)\b/.exec(window.location.search);
+  var lang = pickLanguage(load("lang") || (query && query[1]) || root.getAttribute("data-lang"));
   var messages = load("log") || [];
   var sessionId = load("session");
   var exiting = false;
@@ -61,7 +62,7 @@
     return node;
   }
 
-  var LINK = /(https?:\/\/[^\s<>"'«»]+)|((?:\+375|8)[\s\-(]*0?\d{2,4}[\s\-)]*\d[\d\s\-]{4,}\d)/g;
+  var LINK = /(https?:\/\/[^\s<>"'«»]+)|((?<![\w+])(?:\+375|8)[\s\-(]*0?\d{2,4}[\s\-)]*\d[\d\s\-]{4,}\d)/g;
 
   /** Appends `text` to `parent` as text nodes; addresses and phone numbers become links. */
   function appendText(parent, text) {
@@ -103,9 +104,9 @@
     langGroup.appendChild(b);
   });
   var exitButton = button("dv-exit", function (event) { event.preventDefault(); quickExit(); }, { "data-testid": "exit" });
+  header.appendChild(exitButton); // first in the tab order (GOV.UK), shown on the right by CSS
   header.appendChild(heading);
   header.appendChild(langGroup);
-  header.appendChild(exitButton);
 
   var exitHint = el("p", "dv-hint");
   var chatView = el("section", "dv-view dv-chat-view");
@@ -220,7 +221,7 @@
   }
 
   function onBotMessage(data) {
-    if (!data || typeof data !== "object") { return; }
+    if (exiting || !data || typeof data !== "object") { return; }
     var buttons = (data.quick_replies || data.buttons || []).filter(function (b) {
       return b && typeof b.title === "string" && typeof b.payload === "string";
     }).map(function (b) { return { title: b.title, payload: b.payload }; });
@@ -321,7 +322,7 @@
         }
       } catch (e) { /* leaving matters more than erasing */ }
     }
-    try { if (socket) { socket.onclose = null; socket.close(); } } catch (e) { /* ignore */ }
+    try { if (socket) { socket.onclose = null; socket.onmessage = null; socket.close(); } } catch (e) { /* ignore */ }
     root.textContent = "";
     if (standalone) { document.title = ""; }
     window.location.replace(exitUrl);

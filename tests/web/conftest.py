@@ -1,0 +1,172 @@
+"""The website chat in a real browser: Debian's headless Chromium (driven by Selenium through
+chromedriver) against the page served by a real running assistant — the Rasa server with the
+website channel (channels/socketio_web.py) and the action server — plus a local "neutral site"
+for quick exit. Screenshots of the main states go to results/web/."""
+from __future__ import annotations
+
+import http.server
+import os
+import secrets
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from tests.e2e.conftest import MODEL, RASA, REPO, Assistant, free_port, start_action_server, stop, wait_for
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+SHOTS = REPO / "results" / "web"
+NEUTRAL_TITLE = "Weather"
+
+
+class NeutralSite(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802
+        body = f"<!doctype html><title>{NEUTRAL_TITLE}</title><p>Sunny, 21 °C</p>".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        if self.path == "/weather":
+            self.server.referers.append(self.headers.get("Referer"))  # type: ignore[attr-defined]
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+class WebAssistant(Assistant):
+    chat_url: str
+    neutral_url: str
+    tracker_db: Path
+    neutral_referers: list
+
+    def stored_events(self, sender: str) -> int:
+        with sqlite3.connect(self.tracker_db) as db:
+            return db.execute("SELECT count(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]
+
+
+@pytest.fixture(scope="session")
+def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebAssistant]:
+    if not MODEL.exists():
+        pytest.fail("no trained model: run bin/setup (bin/test does) before the website tests")
+    work = tmp_path_factory.mktemp("web")
+    neutral = http.server.ThreadingHTTPServer(("127.0.0.1", 0), NeutralSite)
+    neutral.referers = []  # type: ignore[attr-defined]
+    threading.Thread(target=neutral.serve_forever, daemon=True).start()
+    neutral_url = f"http://127.0.0.1:{neutral.server_address[1]}/weather"
+
+    action_port, rasa_port = free_port(), free_port()
+    tracker_db = work / "tracker.sqlite"
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(
+        f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
+        f"tracker_store:\n  type: safeguards.tracker_store.PrivateSQLTrackerStore\n  dialect: sqlite\n  db: {tracker_db}\n"
+    )
+    credentials = work / "credentials.yml"
+    credentials.write_text(
+        "channels.socketio_web.SafeSocketIOInput:\n"
+        "  allowed_origins: []\n"
+        f"  exit_url: \"{neutral_url}\"\n"
+        "  static_dir: web\n"
+    )
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+           "WEB_SESSION_SECRET": secrets.token_hex(32)}
+    env.setdefault("DIRECTORY_DATABASE_URL", f"sqlite:///{REPO / 'var' / 'directory.sqlite'}")
+    token = secrets.token_hex(16)
+    processes = []
+    try:
+        processes.append(start_action_server(action_port, work / "actions.log", env))
+        log = work / "rasa.log"
+
+        def start_rasa() -> subprocess.Popen:
+            rasa = subprocess.Popen(
+                [RASA, "run", "--model", str(MODEL), "--endpoints", str(endpoints), "--credentials", str(credentials),
+                 "--interface", "127.0.0.1", "--port", str(rasa_port), "--enable-api", "--auth-token", token],
+                cwd=REPO, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT,
+            )
+            processes.append(rasa)
+            wait_for(f"http://127.0.0.1:{rasa_port}/", rasa, log)
+            return rasa
+
+        def restart_rasa() -> None:
+            """Stop the Rasa server and start it again on the same port (the browser reconnects)."""
+            stop(processes.pop())
+            start_rasa()
+
+        start_rasa()
+        running = WebAssistant(f"http://127.0.0.1:{rasa_port}", token)
+        running.restart = restart_rasa
+        running.chat_url = f"http://127.0.0.1:{rasa_port}/chat/"
+        running.neutral_url = neutral_url
+        running.tracker_db = tracker_db
+        running.neutral_referers = neutral.referers  # type: ignore[attr-defined]
+        running.log = log
+        yield running
+    finally:
+        for process in reversed(processes):
+            stop(process)
+        neutral.shutdown()
+
+
+def new_browser(width: int = 1024, height: int = 900, lang: str = "ru"):
+    """A fresh headless Chromium with its own empty profile. Fails (never skips) without it."""
+    missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not os.path.exists(path)]
+    if missing:
+        pytest.fail(f"Chromium for the website tests is missing ({', '.join(missing)}): run bin/setup-browser "
+                    "(apt-get install chromium chromium-driver); bin/test runs it first.")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        pytest.fail("selenium is not installed: run bin/setup (requirements-dev.txt)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", f"--window-size={width},{height}", f"--lang={lang}"):
+        options.add_argument(flag)
+    profile = tempfile.mkdtemp(prefix="dv-chromium-")
+    options.add_argument(f"--user-data-dir={profile}")
+    options.add_experimental_option("prefs", {"intl.accept_languages": lang})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    driver._dv_profile = profile
+    return driver
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    driver = new_browser()
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(driver._dv_profile, ignore_errors=True)
+
+
+@pytest.fixture
+def shot(request: pytest.FixtureRequest) -> Callable[[Any, str], None]:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def save(driver: Any, name: str) -> None:
+        driver.save_screenshot(str(SHOTS / f"{request.node.name.replace('/', '_')}--{name}.png"))
+
+    return save
+
+
+def until(condition: Callable[[], Any], seconds: float = 30, what: str = "condition") -> Any:
+    deadline = time.monotonic() + seconds
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {seconds} s waiting for {what}")
+        time.sleep(0.2)
