@@ -17,19 +17,16 @@ import asyncio
 import functools
 import logging
 import os
-from typing import Any, Dict, List, Text
+from typing import Any, List
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.exceptions import RasaException
-from rasa.shared.nlu.training_data.message import Message
 
 from actions import safety_net, slot_rules
 from actions.texts import text
+from safeguards.pipeline_hook import InstallOnLoad
 
 logger = logging.getLogger(__name__)
 ACTION_TIMEOUT_SECONDS = float(os.environ.get("ACTION_TIMEOUT_SECONDS", "10"))
@@ -74,15 +71,7 @@ def install() -> None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class ActionSafetyNet(GraphComponent):
+class ActionSafetyNet(InstallOnLoad):
     """Pipeline entry whose only job is to ``install()`` the wrapper when the model loads."""
 
-    @classmethod
-    def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
-    ) -> "ActionSafetyNet":
-        install()
-        return cls()
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        return messages
+    install = staticmethod(install)

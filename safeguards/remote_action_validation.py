@@ -9,17 +9,15 @@ with the same error; only the per-call meta-schema check is gone.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, Text
 
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DOCS_BASE_URL
-from rasa.shared.nlu.training_data.message import Message
+
+from safeguards.pipeline_hook import InstallOnLoad
 
 
 @lru_cache(maxsize=1)
@@ -49,15 +47,7 @@ def install() -> None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class CachedActionResponseValidation(GraphComponent):
+class CachedActionResponseValidation(InstallOnLoad):
     """Pipeline entry whose only job is to ``install()`` the cached validator when the model loads."""
 
-    @classmethod
-    def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
-    ) -> "CachedActionResponseValidation":
-        install()
-        return cls()
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        return messages
+    install = staticmethod(install)
