@@ -21,9 +21,7 @@ DomainDict = Dict[Text, Any]
 
 
 def _unavailable(dispatcher: CollectingDispatcher, lang: str) -> None:
-    dispatcher.utter_message(
-        text="\n\n".join([text(lang, "unavailable"), safety_net.emergency_text(lang), safety_net.footer(lang)])
-    )
+    dispatcher.utter_message(text=safety_net.unavailable_text(lang))
 
 
 def _lang(tracker: Tracker) -> str:

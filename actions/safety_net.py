@@ -69,3 +69,8 @@ def hotline_lines(lang: str, now: Optional[datetime] = None) -> List[str]:
 def footer(lang: str, now: Optional[datetime] = None) -> str:
     """What ends every answer: the hotline with its status, then the emergency numbers."""
     return "\n".join(hotline_lines(lang, now) + [danger_line(lang)])
+
+
+def unavailable_text(lang: str) -> str:
+    """The whole answer when a part has failed: details unavailable, 102/103/112, the hotline."""
+    return "\n\n".join([text(lang, "unavailable"), emergency_text(lang), footer(lang)])

@@ -37,9 +37,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions import safety_net
 from actions.texts import LANGUAGES, text
 from channels.telegram_api import DEFAULT_API_BASE, BotAPI, TelegramAPIError
 from channels.telegram_memory import MessageLog
+from directory import HELP_TYPES
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +50,10 @@ MAX_CALLBACK_BYTES = 64
 ERASE_CALLBACK = "erase"
 COMMANDS = ("start", "help", "language", "erase", "restart")
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
-HELP_TYPES = ("emergency", "shelter", "psychological", "legal", "social", "police", "medical", "addiction", "hotline")
 # Every payload actions/buttons.py can put on a keyboard (tests/channels check they all pass).
 CALLBACK_WHITELIST = re.compile(
     r"^/(?:"
-    r"need_(?:emergency|shelter|psychological|legal|social|police|medical|addiction|hotline)"
+    rf"need_(?:{'|'.join(HELP_TYPES)})"
     r"|role_witness|role_specialist|choose_language|change_help|change_region|restart|whole_region|main_menu"
     r'|inform\{"region":"BY-(?:BR|VI|HO|HR|MI|MA|HM)"\}'
     r'|inform\{"district":"BY-(?:BR|VI|HO|HR|MI|MA|HM)-\d{2}"\}'
@@ -371,9 +372,7 @@ class TelegramInput(InputChannel):
         """Anything unexpected: the class of the error in the log (never its text, which could
         quote the message), and the hotline and 102 / 103 / 112 to the person."""
         logger.error("Telegram update failed (%s); sending the safety net", type(error).__name__)
-        from safeguards.action_safety_net import safety_message
-
-        await out.send(safety_message(out.lang))
+        await out.send(safety_net.unavailable_text(out.lang))
 
     # ---- typed text and commands ----
 
@@ -400,8 +399,6 @@ class TelegramInput(InputChannel):
             if deep:
                 await self._to_rasa(deep, out, on_new_message)
         elif command == "help":
-            from actions import safety_net
-
             await out.send(text(out.lang, "telegram.help", police=safety_net.POLICE, ambulance=safety_net.AMBULANCE, emergency=safety_net.EMERGENCY))
             await self._to_rasa("/main_menu", out, on_new_message)
         elif command == "language":
@@ -566,9 +563,7 @@ class TelegramInput(InputChannel):
             await self._fail(out, error)
             return
         if out.sent == before:
-            from safeguards.action_safety_net import safety_message
-
-            await out.send(safety_message(out.lang))
+            await out.send(safety_net.unavailable_text(out.lang))
 
     async def _tracker(self, agent: Any, sender: str) -> Any:
         try:

@@ -25,16 +25,11 @@ from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.exceptions import RasaException
 
 from actions import safety_net, slot_rules
-from actions.texts import text
 from safeguards.pipeline_hook import InstallOnLoad
 
 logger = logging.getLogger(__name__)
 ACTION_TIMEOUT_SECONDS = float(os.environ.get("ACTION_TIMEOUT_SECONDS", "10"))
 MARK = "safety_net"
-
-
-def safety_message(lang: str) -> str:
-    return "\n\n".join([text(lang, "unavailable"), safety_net.emergency_text(lang), safety_net.footer(lang)])
 
 
 def _already_sent_this_turn(tracker: Any) -> bool:
@@ -64,7 +59,7 @@ def install() -> None:
             if _already_sent_this_turn(tracker):
                 return []
             lang = slot_rules.language_or_default(tracker.get_slot("language"))
-            return [BotUttered(text=safety_message(lang), metadata={MARK: True})]
+            return [BotUttered(text=safety_net.unavailable_text(lang), metadata={MARK: True})]
 
     run._safety_net = True  # type: ignore[attr-defined]
     RemoteAction.run = run  # type: ignore[assignment]
