@@ -2,6 +2,7 @@
 
 Modules by concern: ``texts`` (locale catalogue), ``slot_rules`` (the one slot whitelist),
 ``state`` (validated view of a tracker), ``buttons`` (keyboards), ``safety_net`` (numbers shown
-whatever fails), ``render`` (directory results as text), and the actions themselves in
-``conversation``, ``help_form`` and ``results``.
+whatever fails), ``render`` (directory results as text), ``content`` (the reviewed guides of
+``content/``), ``risk`` (the self-check's rule), ``usage`` (anonymous daily counters), and the
+actions themselves in ``conversation``, ``help_form``, ``results`` and ``guides``.
 """

@@ -10,6 +10,7 @@ from typing import Dict, List, Sequence, Tuple
 
 from directory import District, Region
 
+from actions.content import Guide, content
 from actions.texts import text
 
 Button = Dict[str, str]
@@ -26,7 +27,17 @@ HELP_INTENTS = (
     ("addiction", "need_addiction"),
     ("hotline", "need_hotline"),
 )
-MENU_EXTRA = (("witness", "role_witness"), ("specialist", "role_specialist"), ("language", "choose_language"))
+MENU_EXTRA = (
+    ("risk_check", "risk_check"),
+    ("safety_plan", "safety_plan"),
+    ("witness", "witness_guide"),
+    ("rights", "rights"),
+    ("specialist", "role_specialist"),
+    ("about", "about"),
+    ("language", "choose_language"),
+)
+# The intent that opens each guide of content/guides (actions/guides.py reads it back).
+GUIDE_INTENTS = {"safety_plan": "safety_plan", "witness": "witness_guide", "rights": "rights", "about": "about"}
 LANGUAGE_TITLES = (("ru", "Русский"), ("be", "Беларуская"), ("en", "English"))
 
 
@@ -85,4 +96,44 @@ def places(lang: str, options: Sequence[Tuple[str, str]]) -> List[Button]:
     return [
         button(label, "inform", **({"district": key} if key.count("-") == 2 else {"region": key}))
         for key, label in options
+    ]
+
+
+def offer(lang: str, target: str) -> Button:
+    """A button for a content offer (actions.content.OFFER): contacts, a guide, the self-check."""
+    kind, _, value = target.partition(":")
+    if kind == "contacts":
+        return button(text(lang, f"menu.{value}"), dict(HELP_INTENTS)[value])
+    if kind == "guide":
+        return button(content().guides[value].title[lang], GUIDE_INTENTS[value])
+    if kind == "witness_contacts":
+        return button(text(lang, "offers.witness_contacts"), "role_witness")
+    return button(text(lang, "menu.risk_check"), "risk_check")
+
+
+def offers(lang: str, targets: Sequence[str]) -> List[Button]:
+    """Offers, then the way back to the menu."""
+    return [offer(lang, t) for t in targets] + [button(text(lang, "followup.menu"), "main_menu")]
+
+
+def guide_screen(lang: str, guide: Guide, step: int) -> List[Button]:
+    """Next / Back within a guide; after the last screen, the guide's offers and the menu."""
+    intent = GUIDE_INTENTS[guide.id]
+    result: List[Button] = []
+    last = step == len(guide.screens) - 1
+    if not last:
+        result.append(button(text(lang, "guide.next"), intent, step=str(step + 1)))
+    if step > 0:
+        result.append(button(text(lang, "back"), intent, step=str(step - 1)))
+    if last:
+        return result + offers(lang, guide.offers)
+    return result + [button(text(lang, "followup.menu"), "main_menu")]
+
+
+def risk_answer(lang: str, answers: str) -> List[Button]:
+    """Yes / No for the next self-check question (the payload carries all answers so far)."""
+    return [
+        button(text(lang, "risk.answer_yes"), "risk_check", answers=answers + "y"),
+        button(text(lang, "risk.answer_no"), "risk_check", answers=answers + "n"),
+        button(text(lang, "risk.stop"), "main_menu"),
     ]

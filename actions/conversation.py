@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import buttons, safety_net
 from actions.state import State
 from actions.texts import text
+from actions.usage import count
 
 # Longer than any real request for help; such a message gets a gentle "please be brief".
 MAX_MESSAGE_LENGTH = 1000
@@ -30,6 +31,7 @@ def fresh_search() -> List[EventType]:
         SlotSet("whole_region", False),
         SlotSet("district_page", 0),
         SlotSet("role", "survivor"),
+        SlotSet("risk_answers", None),
     ]
 
 
@@ -50,6 +52,7 @@ class ActionWelcome(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         send_welcome(dispatcher, State.of(tracker).language)
+        await count(("conversation", "started"))
         return leave_form() + fresh_search()
 
 
@@ -59,7 +62,7 @@ class ActionMainMenu(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         send_menu(dispatcher, State.of(tracker).language)
-        return leave_form()
+        return leave_form() + [SlotSet("risk_answers", None)]
 
 
 class ActionRestart(Action):

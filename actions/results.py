@@ -12,6 +12,7 @@ from actions import buttons, render, safety_net
 from actions.knowledge import directory
 from actions.state import State
 from actions.texts import text
+from actions.usage import count
 
 DomainDict = Dict[Text, Any]
 
@@ -25,6 +26,7 @@ class ActionEmergency(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         lang = State.of(tracker).language
         dispatcher.utter_message(text=f"{safety_net.emergency_text(lang)}\n\n{safety_net.footer(lang)}")
+        await count(("emergency", "shown"))
         return []
 
 
@@ -40,6 +42,11 @@ class ActionShowContacts(Action):
         messages = self._results(state)
         if messages is None:
             messages = [text(lang, "unavailable"), safety_net.emergency_text(lang)]
+        else:
+            await count(
+                ("contacts_shown", state.help_type or ""), ("region", state.region or ""),
+                ("role", state.role), ("language", lang),
+            )
         for message in messages:
             dispatcher.utter_message(text=message)
         dispatcher.utter_message(

@@ -61,5 +61,11 @@ def page(value: Any) -> int:
     return number if 0 <= number <= MAX_PAGE else 0
 
 
+def guide_step(value: Any, screens: int) -> int:
+    """A guide screen number; anything odd means the first screen."""
+    number = page(value)
+    return number if number < screens else 0
+
+
 def whole_region(value: Any) -> bool:
     return value is True

@@ -55,6 +55,9 @@ CALLBACK_WHITELIST = re.compile(
     r"^/(?:"
     rf"need_(?:{'|'.join(HELP_TYPES)})"
     r"|role_witness|role_specialist|choose_language|change_help|change_region|restart|whole_region|main_menu"
+    r"|risk_check|safety_plan|witness_guide|rights|about"
+    r'|risk_check\{"answers":"[yn]{1,12}"\}'
+    r'|(?:safety_plan|witness_guide|rights|about)\{"step":"\d{1,2}"\}'
     r'|inform\{"region":"BY-(?:BR|VI|HO|HR|MI|MA|HM)"\}'
     r'|inform\{"district":"BY-(?:BR|VI|HO|HR|MI|MA|HM)-\d{2}"\}'
     r'|district_page\{"page":"\d{1,2}"\}'
@@ -400,7 +403,8 @@ class TelegramInput(InputChannel):
                 await self._to_rasa(deep, out, on_new_message)
         elif command == "help":
             await out.send(text(out.lang, "telegram.help", police=safety_net.POLICE, ambulance=safety_net.AMBULANCE, emergency=safety_net.EMERGENCY))
-            await self._to_rasa("/main_menu", out, on_new_message)
+            # Then "About and privacy" (content/guides/about.yml), which ends with the menu.
+            await self._to_rasa("/about", out, on_new_message)
         elif command == "language":
             await self._to_rasa("/choose_language", out, on_new_message)
         elif command == "restart":

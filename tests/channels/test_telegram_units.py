@@ -12,6 +12,7 @@ from unittest import mock
 import pytest
 
 from actions import buttons
+from actions.content import content
 from actions.knowledge import directory
 from actions.texts import LANGUAGES, text
 from channels import telegram_webhook
@@ -35,6 +36,13 @@ def all_keyboards():
                 yield buttons.district_page(lang, region.code, districts, page)[0]
             yield buttons.places(lang, [(d.id, d.name(lang)) for d in districts] + [(region.code, region.name(lang))])
     yield buttons.languages()
+    for lang in LANGUAGES:
+        for guide in content().guides.values():
+            for step in range(len(guide.screens)):
+                yield buttons.guide_screen(lang, guide, step)
+        longest = "n" * (len(content().risk_check.questions) - 1)
+        yield buttons.risk_answer(lang, longest)
+        yield buttons.offers(lang, ["contacts:shelter", "contacts:emergency", "guide:safety_plan", "risk_check", "witness_contacts"])
 
 
 def test_every_keyboard_the_bot_makes_passes_the_callback_whitelist_within_64_bytes():

@@ -25,7 +25,8 @@ def test_start_shows_who_we_are_and_the_menu(assistant):
     replies = assistant.say(sender(), "/start")
     assert text("ru", "welcome") in texts(replies)
     menu = payloads(replies)
-    for intent in ("/need_emergency", "/need_shelter", "/need_legal", "/need_hotline", "/role_witness", "/role_specialist"):
+    for intent in ("/need_emergency", "/need_shelter", "/need_legal", "/need_hotline", "/witness_guide", "/role_specialist",
+                   "/risk_check", "/safety_plan", "/rights", "/about"):
         assert intent in menu
 
 

@@ -31,6 +31,7 @@ INTENTS = {
     "need_hotline", "role_witness", "role_specialist", "inform", "whole_region",
     "district_page", "change_help", "change_region", "main_menu", "set_language",
     "choose_language", "thank", "goodbye", "bot_challenge", "out_of_scope",
+    "risk_check", "safety_plan", "witness_guide", "rights", "about", "affirm", "deny",
 }
 REGIONS = {"BY-BR", "BY-VI", "BY-HO", "BY-HR", "BY-MI", "BY-MA", "BY-HM"}
 LANGS = ("ru", "be", "en")
