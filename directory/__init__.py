@@ -3,6 +3,10 @@
 Actions import only this package. Everything returned is a frozen dataclass that already had the
 confidentiality rule applied (see `directory.public`); ORM rows never leave the package.
 Build the database with `python -m directory.load`.
+
+Anonymous usage statistics (whitelisted counters per Minsk day) are kept in the same database:
+`usage_counter().record(...)` / `await usage_counter().record_async(...)`, report with
+`python -m directory.stats` (see `directory.stats`).
 """
 from __future__ import annotations
 
@@ -17,4 +21,15 @@ __all__ = [
     "HELP_TYPES", "REGION_CODES", "LANGUAGES", "MINSK",
     "open_directory", "Directory", "DirectoryUnavailable",
     "Region", "District", "Contact", "Phone", "SearchResult", "HotlineStatus", "Schedule",
+    "METRICS", "UsageCounter", "usage_counter",
 ]
+
+
+def __getattr__(name: str):
+    """`METRICS`, `UsageCounter`, `usage_counter` from `directory.stats`, imported on first use
+    (so that `python -m directory.stats` does not find its own module imported already)."""
+    if name in ("METRICS", "UsageCounter", "usage_counter"):
+        from . import stats
+
+        return getattr(stats, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

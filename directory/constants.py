@@ -36,6 +36,9 @@ BELARUS_BBOX = (51.2, 56.2, 23.1, 32.8)  # min_lat, max_lat, min_lon, max_lon
 
 HOTLINE_ID = "by-dv-hotline-8801"
 MVD_SESSION_ID = "by-dv-hotline-mvd-session"
+# Shown wherever they match, even when doubtful and something better exists: the project
+# requires the national hotline (and its MVD session) to be always shown, with its caveat.
+ALWAYS_SHOWN: frozenset[str] = frozenset({HOTLINE_ID, MVD_SESSION_ID})
 
 
 def in_belarus(lat: float, lon: float) -> bool:

@@ -5,7 +5,9 @@
 For every district and help type: the best level at which the bot finds an active contact —
 D (in the district), R (region-wide), N (only nationwide), - (nothing). It asks the same
 `Directory.search` the bot uses, so the report shows what a person would get. Also lists entries
-checked longer ago than --max-age-days and entries shown with a caveat (status_note).
+checked longer ago than --max-age-days, doubtful entries (shown with their caveat where nothing
+better exists, or hidden everywhere because something better always does) and other entries
+that carry a note (status_note).
 """
 from __future__ import annotations
 
@@ -39,7 +41,9 @@ class Coverage:
     cells: List[Cell]
     contacts: Dict[str, Contact]
     stale: List[Contact]
-    doubtful: List[Contact]
+    doubtful: List[Contact]  # doubtful and shown (with the caveat) for at least one request
+    hidden: List[Contact]  # doubtful and never shown: something better exists for every request
+    noted: List[Contact]  # not doubtful, shown with their status_note
 
     def count(self, help_type: str, level: str) -> int:
         return sum(1 for c in self.cells if c.help_type == help_type and c.level == level)
@@ -57,11 +61,14 @@ def measure(directory: Directory, max_age_days: int, today: Optional[date] = Non
                 contacts.update((c.id, c) for c in result.local + result.national)
     cutoff = (today or date.today()) - timedelta(days=max_age_days)
     ordered = sorted(contacts.values(), key=lambda c: c.id)
+    active = directory._current().contacts  # every active contact, shown or not
     return Coverage(
         cells=cells,
         contacts=contacts,
         stale=[c for c in ordered if c.verified_on < cutoff],
-        doubtful=[c for c in ordered if c.status_note],
+        doubtful=[c for c in ordered if c.doubtful],
+        hidden=sorted((c for c in active.values() if c.doubtful and c.id not in contacts), key=lambda c: c.id),
+        noted=[c for c in ordered if c.status_note and not c.doubtful],
     )
 
 
@@ -79,10 +86,16 @@ def print_terminal(coverage: Coverage, max_age_days: int) -> None:
         for district in dict.fromkeys(c.district for c in rows):
             marks = {c.help_type: SYMBOL[c.level] for c in rows if c.district == district}
             print(f"  {district.name_ru[:24]:<24} " + " ".join(f"{marks[h]:^4}" for h in HELP_TYPES))
-    print(f"\nActive contacts: {len(coverage.contacts)}; checked more than {max_age_days} days ago: "
-          f"{len(coverage.stale)}; shown with a caveat: {len(coverage.doubtful)}")
+    print(f"\nActive contacts shown: {len(coverage.contacts)}; checked more than {max_age_days} days ago: "
+          f"{len(coverage.stale)}; doubtful, shown with a caveat where nothing better exists: "
+          f"{len(coverage.doubtful)}; doubtful, hidden everywhere by a better entry: {len(coverage.hidden)}; "
+          f"with a note: {len(coverage.noted)}")
     for contact in coverage.doubtful:
-        print(f"  caveat  {contact.id}: {contact.status_note[:100]}")
+        print(f"  caveat  {contact.id}: {(contact.status_note or '')[:100]}")
+    for contact in coverage.hidden:
+        print(f"  hidden  {contact.id}: {(contact.status_note or '')[:100]}")
+    for contact in coverage.noted:
+        print(f"  note    {contact.id}: {(contact.status_note or '')[:100]}")
     for contact in coverage.stale:
         print(f"  stale   {contact.id}: checked {contact.verified_on.isoformat()}")
 
@@ -109,7 +122,13 @@ def write_html(coverage: Coverage, path: Path, max_age_days: int) -> None:
             )
             rows.append(f"<tr><td>{html.escape(region)}</td><td>{html.escape(district.name_ru)}</td>{tds}</tr>")
     notes = "".join(
-        f"<li>{html.escape(c.id)}: {html.escape(c.status_note or '')}</li>" for c in coverage.doubtful
+        f"<li>{html.escape(c.id)} (doubtful, shown where nothing better exists): {html.escape(c.status_note or '')}</li>"
+        for c in coverage.doubtful
+    ) + "".join(
+        f"<li>{html.escape(c.id)} (doubtful, hidden everywhere by a better entry): {html.escape(c.status_note or '')}</li>"
+        for c in coverage.hidden
+    ) + "".join(
+        f"<li>{html.escape(c.id)} (note): {html.escape(c.status_note or '')}</li>" for c in coverage.noted
     ) + "".join(f"<li>{html.escape(c.id)}: checked {c.verified_on.isoformat()}</li>" for c in coverage.stale)
     head = "".join(f"<th>{html.escape(h)}</th>" for h in HELP_TYPES)
     path.parent.mkdir(parents=True, exist_ok=True)

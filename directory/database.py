@@ -39,8 +39,9 @@ def safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def read_engine(url: str) -> Engine:
-    """Engine for queries: read-only and never creating a missing SQLite file."""
+def read_engine(url: str, timeout: float = LOCK_TIMEOUT_SECONDS) -> Engine:
+    """Engine for queries: read-only and never creating a missing SQLite file. `timeout` is how
+    long a SQLite read waits for a writer (the usage counters, a loader) to finish."""
     path = sqlite_file(url)
     if path is None:
         return create_engine(url, future=True)
@@ -49,7 +50,7 @@ def read_engine(url: str) -> Engine:
     def connect() -> sqlite3.Connection:
         # A locked file (a loader mid-write outside the rename path, a stuck process) fails fast:
         # the bot then answers with the safety net instead of keeping a person waiting.
-        return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=LOCK_TIMEOUT_SECONDS)
+        return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=timeout)
 
     return create_engine("sqlite://", creator=connect, poolclass=NullPool, future=True)
 

@@ -23,6 +23,7 @@ class Diff:
     removed: List[str] = field(default_factory=list)
     changed: List[Tuple[str, List[str]]] = field(default_factory=list)
     place_names_changed: bool = False
+    notes: List[str] = field(default_factory=list)  # e.g. columns the old database did not have yet
 
     @property
     def empty(self) -> bool:
@@ -34,15 +35,21 @@ class Diff:
         return out or ["no changes"]
 
 
-def _snapshot(engine: Engine) -> Dict[str, Dict[str, dict]]:
+def _snapshot(engine: Engine, missing: List[str]) -> Dict[str, Dict[str, dict]]:
+    """Rows by kind and key. Columns the database lacks (built by an older loader) are left out
+    and named in `missing`."""
     if not inspect(engine).has_table("organisations"):
         return {"region": {}, "district": {}, "organisation": {}}
     with engine.connect() as connection:
         def rows(model) -> Dict[str, dict]:
             key = "code" if model is RegionRow else "id"
+            table = model.__table__
+            present = {c["name"] for c in inspect(connection).get_columns(table.name)}
+            missing.extend(f"{table.name}.{c.name}" for c in table.columns if c.name not in present)
+            columns = [c for c in table.columns if c.name in present]
             return {
                 r[key]: {k: v for k, v in r.items() if k not in SKIP}
-                for r in (dict(m) for m in connection.execute(select(model.__table__)).mappings())
+                for r in (dict(m) for m in connection.execute(select(*columns)).mappings())
             }
 
         organisations = rows(OrganisationRow)
@@ -59,8 +66,12 @@ def _short(value: object) -> str:
 
 
 def diff(old: Engine, new: Engine) -> Diff:
-    before, after = _snapshot(old), _snapshot(new)
+    missing: List[str] = []
+    before, after = _snapshot(old, missing), _snapshot(new, [])
     result = Diff()
+    if missing:
+        result.notes.append(f"New column(s) the current database does not have yet: {', '.join(missing)} "
+                            "(the load adds them; not listed per row).")
     for kind in ("region", "district", "organisation"):
         a, b = before[kind], after[kind]
         result.added += [f"{kind} {k}" for k in sorted(b.keys() - a.keys())]
@@ -68,6 +79,8 @@ def diff(old: Engine, new: Engine) -> Diff:
         for key in sorted(a.keys() & b.keys()):
             fields = []
             for name in sorted(set(a[key]) | set(b[key])):
+                if a[key] and name not in a[key] and f"{kind}s.{name}" in missing:
+                    continue
                 old_value, new_value = a[key].get(name), b[key].get(name)
                 if isinstance(old_value, list):
                     old_value, new_value = sorted(old_value), sorted(new_value or [])

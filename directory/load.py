@@ -8,6 +8,7 @@ the previous database in place.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -15,10 +16,10 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from sqlalchemy import create_engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 
 from .database import DATA_DIR, default_database_url, read_engine, safe_url, sqlite_file
-from .db_writer import write_database
+from .db_writer import CARRY_LOCK_TIMEOUT_SECONDS, write_database
 from .diff import diff
 from .source_csv import Rejection, read_districts, read_organisations, read_regions
 
@@ -35,6 +36,7 @@ class LoadReport:
     confidential: int
     rejections: tuple[Rejection, ...]
     written: bool
+    statistics_kept: int = 0  # usage counter rows that survived the load (directory.stats)
 
     @property
     def ok(self) -> bool:
@@ -65,9 +67,9 @@ def load(
     active = sum(o.active for o in organisations)
     confidential = sum(o.confidential for o in organisations)
 
-    def report(written: bool) -> LoadReport:
+    def report(written: bool, statistics_kept: int = 0) -> LoadReport:
         return LoadReport(safe_url(url), len(regions), len(districts), len(organisations),
-                          active, confidential, tuple(rejections), written)
+                          active, confidential, tuple(rejections), written, statistics_kept)
 
     if rejections:
         return report(written=False)
@@ -76,17 +78,39 @@ def load(
     with tempfile.TemporaryDirectory() as scratch:
         preview = f"sqlite:///{Path(scratch) / 'preview.sqlite'}"
         write_database(preview, regions, districts, organisations)
-        current = read_engine(url) if _exists(url) else create_engine("sqlite://", future=True)  # nothing yet
-        change = diff(current, read_engine(preview))
+        # The operator can wait longer than a person: a busy counter must not fail the load.
+        current = (read_engine(url, timeout=CARRY_LOCK_TIMEOUT_SECONDS) if _exists(url)
+                   else create_engine("sqlite://", future=True))  # nothing yet
+        try:
+            change = diff(current, read_engine(preview))
+        except DatabaseError as exc:
+            if not _damaged_sqlite(url, exc):
+                raise
+            say("The current database file is damaged (not readable as SQLite); it will be replaced.")
+            change = diff(create_engine("sqlite://", future=True), read_engine(preview))
     say("Changes:\n  " + "\n  ".join(change.lines()))
+    for note in change.notes:
+        say(note)
     if change.place_names_changed:
         say("Place names changed: restart the Rasa server so the place gazetteer is rebuilt (no retraining needed).")
     if dry_run:
         say("Dry run: nothing written.")
         return report(written=False)
-    write_database(url, regions, districts, organisations)
+    carried = write_database(url, regions, districts, organisations)
     say(f"Wrote {safe_url(url)}; a running action server sees it from the next message.")
-    return report(written=True)
+    if carried.unreadable:
+        say("The old database file could not be read; its usage statistics (if any) are not carried over.")
+    else:
+        say(f"Usage statistics kept: {carried.kept} counter row(s)"
+            + (f"; {carried.dropped} row(s) outside the whitelist dropped" if carried.dropped else "") + ".")
+    return report(written=True, statistics_kept=carried.kept)
+
+
+def _damaged_sqlite(url: str, exc: DatabaseError) -> bool:
+    """A SQLite file that is not a database (not merely locked or busy)."""
+    orig = getattr(exc, "orig", None)
+    return (sqlite_file(url) is not None and isinstance(orig, sqlite3.DatabaseError)
+            and not isinstance(orig, sqlite3.OperationalError))
 
 
 def _exists(url: str) -> bool:

@@ -20,6 +20,11 @@ Base = declarative_base()
 REQUIRED_TABLES = frozenset(
     {"regions", "districts", "organisations", "organisation_services", "organisation_phones"}
 )
+# The tables the loader replaces. `usage_counts` is not one of them: the statistics outlive
+# every reload (see `directory.stats`).
+DIRECTORY_TABLES = (
+    "organisation_phones", "organisation_services", "organisations", "districts", "regions",
+)  # children first: the order to delete or drop in
 
 
 class RegionRow(Base):
@@ -80,6 +85,8 @@ class OrganisationRow(Base):
     confidential = Column(Boolean, nullable=False)
     public_contact = Column(Text)
     active = Column(Boolean, nullable=False)
+    # Doubtful: shown (with status_note as the caveat) only where nothing better exists.
+    doubtful = Column(Boolean, nullable=False, default=False)
     status_note = Column(Text)
     source_url = Column(Text, nullable=False)
     verified_on = Column(Date, nullable=False)
@@ -121,3 +128,18 @@ class OrganisationPhoneRow(Base):
 
     def __repr__(self) -> str:
         return f"<OrganisationPhoneRow {self.organisation_id} #{self.position}>"
+
+
+class UsageCountRow(Base):
+    """Anonymous usage statistics (`directory.stats`): one counter per Minsk day, metric and
+    whitelisted value. Deliberately nothing else — no text, no ids, no time finer than a day."""
+
+    __tablename__ = "usage_counts"
+
+    day = Column(Date, primary_key=True)
+    metric = Column(String(32), primary_key=True)
+    value = Column(String(32), primary_key=True)
+    count = Column(Integer, nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<UsageCountRow {self.day} {self.metric}={self.value}: {self.count}>"

@@ -79,6 +79,7 @@ class Contact:
     confidential: bool
     public_contact: str | None  # who answers the phone of a confidential service
     status_note: str | None  # caveat to show with the contact (doubtful source, unknown status)
+    doubtful: bool  # shown only where nothing better exists (see Directory.search); has a status_note
     source_url: str
     verified_on: date
     verification: str  # desk | phone
@@ -137,6 +138,7 @@ def contact_from_row(row: OrganisationRow) -> Contact:
         confidential=confidential,
         public_contact=row.public_contact or None,
         status_note=row.status_note or None,
+        doubtful=bool(row.doubtful),
         source_url=row.source_url,
         verified_on=row.verified_on,
         verification=row.verification,

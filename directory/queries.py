@@ -2,6 +2,12 @@
 
 Every method returns frozen dataclasses from `directory.public`; ORM rows stay inside. Inactive
 organisations never enter the in-memory snapshot (`directory.snapshot`) the answers come from.
+
+Doubtful organisations (`doubtful=true` in organisations.csv, always with a `status_note` caveat)
+are shown only where nothing better exists: `search` drops a doubtful contact when a
+non-doubtful one offering the same requested service is shown for the same request at the same
+level or the next wider one (district → region → national). The national hotline rows
+(`constants.ALWAYS_SHOWN`) are never dropped.
 """
 from __future__ import annotations
 
@@ -15,17 +21,37 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from .constants import HELP_TYPES, HOTLINE_ID, MVD_SESSION_ID, REGION_CODES, services_for
+from .constants import ALWAYS_SHOWN, HELP_TYPES, HOTLINE_ID, MVD_SESSION_ID, REGION_CODES, services_for
 from .database import default_database_url, read_engine, safe_url, sqlite_file
 from .errors import DirectoryUnavailable
 from .hours import MINSK, HotlineStatus, Schedule
-from .models import REQUIRED_TABLES
+from .models import REQUIRED_TABLES, OrganisationRow
 from .public import Contact, District, Region, SearchResult
 from .snapshot import Snapshot, km, load_snapshot, russian_sort_key
 
 __all__ = ["Directory", "open_directory", "russian_sort_key"]
 
 RELOAD_SECONDS = 30  # how often a non-SQLite directory is re-read
+
+
+def _prune(found: list[Contact], services: tuple[str, ...], wider: list[Contact]) -> list[Contact]:
+    """`found` without the doubtful contacts that something better replaces.
+
+    A doubtful contact goes when every requested service it offers is also offered by a
+    non-doubtful contact of `found` (the same level) or of `wider` (the next wider level, which
+    the caller only passes when it is shown too). Non-doubtful contacts and ALWAYS_SHOWN stay.
+    Per service, so that in an emergency a doubtful crisis room is never replaced by a police
+    number. The order of `found` is kept."""
+    sure = {s for c in found + wider if not c.doubtful for s in c.services}
+    return [
+        c for c in found
+        if not c.doubtful or c.id in ALWAYS_SHOWN
+        or not all(s in sure for s in c.services if s in services)
+    ]
+
+
+def _sure(contacts: list[Contact]) -> list[Contact]:
+    return [c for c in contacts if not c.doubtful]
 
 
 def _dial_key(contact: Contact) -> tuple[int, str]:
@@ -38,6 +64,8 @@ class Directory:
 
     Answers come from an in-memory `Snapshot`, rebuilt when the SQLite file is replaced (the
     loader renames a new file into place) or, for other databases, every RELOAD_SECONDS.
+    A SQLite file is recognised by its inode, not its modification time: the usage counters
+    (`directory.stats`) write to the same file and must not force a rebuild on every message.
     """
 
     def __init__(self, url: str):
@@ -75,6 +103,18 @@ class Directory:
                 f"directory database {safe_url(self._url)} lacks table(s) {', '.join(sorted(missing))}; "
                 "rebuild it with: python -m directory.load"
             )
+        try:
+            columns = {c["name"] for c in inspect(self._engine).get_columns(OrganisationRow.__tablename__)}
+        except SQLAlchemyError as exc:
+            raise DirectoryUnavailable(
+                f"directory database {safe_url(self._url)} could not be opened ({type(exc).__name__})"
+            ) from None
+        outdated = set(OrganisationRow.__table__.columns.keys()) - columns
+        if outdated:
+            raise DirectoryUnavailable(
+                f"directory database {safe_url(self._url)} was built by an older loader (no column(s) "
+                f"{', '.join(sorted(outdated))}); rebuild it with: python -m directory.load"
+            )
         self._current()
 
     def _version(self) -> object:
@@ -86,7 +126,7 @@ class Directory:
             raise DirectoryUnavailable(
                 f"directory database not found at {self._file}; build it with: python -m directory.load"
             ) from None
-        return stat.st_ino, stat.st_mtime_ns, stat.st_size
+        return stat.st_dev, stat.st_ino
 
     def _current(self) -> Snapshot:
         version = self._version()
@@ -134,6 +174,12 @@ class Directory:
     def search(self, help_type: str, region_code: str | None, district_id: str | None) -> SearchResult:
         """Contacts for `help_type` near the user, falling back district → region → national.
 
+        A doubtful contact is left out when a non-doubtful one shown for this request offers
+        the same service at its level or the next wider level (see `_prune`): a district whose
+        only contacts are doubtful falls back to the region when the region has a sure one; a
+        doubtful region-wide contact goes when a sure nationwide one exists (the nationwide
+        list is always shown). So a result only becomes empty where it was empty before.
+
         Raises ValueError for an unknown help type, region or district, or a district outside
         the region (the message names only the offending id).
         """
@@ -151,18 +197,25 @@ class Directory:
                 region_code = district.region_code
             elif district.region_code != region_code:
                 raise ValueError(f"district {district_id!r} is not in region {region_code!r}")
-        national = tuple(self._merge(snapshot, [snapshot.national.get(s, []) for s in services]))
+        everywhere = self._merge(snapshot, [snapshot.national.get(s, []) for s in services])
+        national = tuple(_prune(everywhere, services, []))
+        sure_national = _sure(everywhere)
         local: list[Contact] = []
         level = "national"
         if district_id is not None:
-            local = self._merge(snapshot, [snapshot.in_district.get((s, district_id), []) for s in services])
+            in_district = self._merge(snapshot, [snapshot.in_district.get((s, district_id), []) for s in services])
+            region_wide = self._merge(snapshot, [snapshot.region_wide.get((s, region_code), []) for s in services])
             level = "district"
-            if not local:
-                local = self._merge(snapshot, [snapshot.region_wide.get((s, region_code), []) for s in services])
+            if _prune(in_district, services, _sure(region_wide)):
+                # The district level is shown, the region-wide one is not: only contacts of the
+                # district itself can replace a doubtful one here.
+                local = _prune(in_district, services, [])
+            else:  # nothing in the district, or only doubtful ones the region does better
+                local = _prune(region_wide, services, sure_national)
                 level = "region"
         elif region_code is not None:
             found = self._merge(snapshot, [snapshot.in_region.get((s, region_code), []) for s in services])
-            local = sorted(found, key=snapshot.district_key)
+            local = sorted(_prune(found, services, sure_national), key=snapshot.district_key)
             level = "region"
         if not local:
             level = "national"

@@ -46,6 +46,7 @@ class Snapshot:
     districts: Dict[str, District]
     districts_by_region: Dict[str, List[District]]
     position: Dict[str, int]
+    contacts: Dict[str, Contact] = field(default_factory=dict)  # every active contact, file order
     # service → contacts in file order, split by where they serve
     in_district: Dict[Tuple[str, str], List[Contact]] = field(default_factory=lambda: defaultdict(list))
     region_wide: Dict[Tuple[str, str], List[Contact]] = field(default_factory=lambda: defaultdict(list))
@@ -107,6 +108,7 @@ def load_snapshot(session: Session) -> Snapshot:
                         if r.centre_lat is not None and r.centre_lon is not None]
     for row in rows:
         contact = contact_from_row(row)
+        snapshot.contacts[row.id] = contact
         snapshot.schedules[row.id] = row.schedule
         if row.id == HOTLINE_ID:
             snapshot.hotline = contact

@@ -22,7 +22,7 @@ from .phones import Phone, PhoneError, parse_phone, split_phones
 ORGANISATION_COLUMNS = (
     "id", "name_ru", "name_be", "name_en", "kind", "services", "region", "district", "address",
     "phones", "hours", "schedule", "lat", "lon", "confidential", "public_contact", "active",
-    "status_note", "source_url", "verified_on", "verification", "note",
+    "doubtful", "status_note", "source_url", "verified_on", "verification", "note",
 )
 REGION_COLUMNS = ("region_code", "name_ru", "name_be", "name_en", "admin_centre_lat", "admin_centre_lon")
 DISTRICT_COLUMNS = (
@@ -89,6 +89,7 @@ class OrganisationRecord:
     confidential: bool
     public_contact: str | None
     active: bool
+    doubtful: bool  # shown, with status_note as the caveat, only where nothing better exists
     status_note: str | None
     source_url: str
     verified_on: date
@@ -265,10 +266,15 @@ def read_organisations(
                 problems.append("lat/lon outside Belarus bounding box")
 
         confidential, active = _bool(row["confidential"]), _bool(row["active"])
+        doubtful = _bool(row["doubtful"]) if row["doubtful"] else False  # empty = not doubtful
         if confidential is None:
             problems.append("confidential must be true or false")
         if active is None:
             problems.append("active must be true or false")
+        if doubtful is None:
+            problems.append("doubtful must be true, false or empty")
+        elif doubtful and not row["status_note"]:
+            problems.append("doubtful row needs a status_note (the caveat shown to users)")
         if confidential and row["address"]:
             problems.append("confidential row must not have an address")
         if confidential and has_coords:
@@ -298,7 +304,7 @@ def read_organisations(
             hours=row["hours"] or None, schedule=schedule, lat=lat if has_coords else None,
             lon=lon if has_coords else None, confidential=bool(confidential),
             public_contact=row["public_contact"] or None, active=bool(active),
-            status_note=row["status_note"] or None, source_url=source_url,
+            doubtful=bool(doubtful), status_note=row["status_note"] or None, source_url=source_url,
             verified_on=verified_on, verification=row["verification"], note=row["note"] or None,
         ))
     return records

@@ -10,6 +10,7 @@ from directory import open_directory
 from directory.database import DATA_DIR
 from directory.load import load
 from .directory_fixtures import MINI_ROWS, write_data_dir
+from .postgres_server import postgres_cluster
 
 
 @pytest.fixture
@@ -40,3 +41,12 @@ def real_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     report = load(DATA_DIR, url)
     assert report.ok, [str(r) for r in report.rejections]
     return url
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """A throwaway PostgreSQL cluster (one per test session) holding the real directory/data."""
+    with postgres_cluster() as url:
+        report = load(DATA_DIR, url)
+        assert report.ok, [str(r) for r in report.rejections]
+        yield url

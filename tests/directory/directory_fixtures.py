@@ -41,7 +41,7 @@ MINI_ROWS = [
     org_row("nat-103", kind="ambulance", services="medical;emergency", region="BY", phones="103"),
     org_row("by-dv-hotline-8801", kind="helpline", services="hotline;psychological", region="BY",
             phones="8-801-100-8-801", hours="8:00–20:00", schedule="daily 08:00-20:00",
-            status_note="Статус линии не подтверждён."),
+            doubtful="true", status_note="Статус линии не подтверждён."),
     org_row("by-dv-hotline-mvd-session", kind="helpline", services="hotline", region="BY",
             phones="8-801-100-8-801", schedule="last-thu 14:00-18:00"),
     org_row("nat-psy-closed", kind="psychological", services="psychological", region="BY",

@@ -19,7 +19,14 @@ def test_coverage_matches_search_and_files(real_db_url, tmp_path):
     slutsk = next(c for c in coverage.cells if c.district.centre_ru == "Слуцк" and c.help_type == "shelter")
     assert slutsk.level == "district" and slutsk.contacts >= 1
     assert all(c.level == "national" for c in coverage.cells if c.help_type == "hotline")
-    assert any(c.id == "by-dv-hotline-8801" for c in coverage.doubtful)
+    assert any(c.id == "by-dv-hotline-8801" for c in coverage.doubtful)  # doubtful, always shown
+    # Brest's only psychological lines are doubtful; the sure nationwide ones are shown instead.
+    assert {"br-psy-oblast", "br-psy-dispensary"} <= {c.id for c in coverage.hidden}
+    assert all(c.doubtful for c in coverage.doubtful + coverage.hidden)
+    assert all(c.status_note and not c.doubtful for c in coverage.noted)
+    assert not {c.id for c in coverage.hidden} & set(coverage.contacts)
+    # Doubt only changes which contacts are shown: nothing is found where nothing was before.
+    assert coverage.count("emergency", "none") == 0 and coverage.count("hotline", "national") == 127
     assert measure(directory, max_age_days=0, today=date(2027, 1, 1)).stale  # everything is older than 0 days then
 
     write_csv(coverage, tmp_path / "c.csv")

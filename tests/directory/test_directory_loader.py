@@ -60,6 +60,8 @@ BAD_ROWS = {
     "bad schedule": org_row("bad", schedule="mon-fri 8-17"),
     "unknown verification": org_row("bad", verification="maybe"),
     "confidential must be true or false": org_row("bad", confidential="yes"),
+    "doubtful must be true, false or empty": org_row("bad", doubtful="maybe", status_note="?"),
+    "doubtful row needs a status_note": org_row("bad", doubtful="true"),
 }
 
 
@@ -175,3 +177,39 @@ def test_real_data_loads_without_rejections(tmp_path):
     assert report.rejections == ()
     assert report.regions == 7 and report.districts == 127
     assert report.organisations > 0 and report.written
+
+
+def test_doubtful_column_empty_means_not_doubtful(tmp_path):
+    from directory import open_directory
+
+    rows = [org_row("empty", doubtful=""), org_row("no", district="BY-MI-12", doubtful="false",
+                                                   status_note="Примечание без сомнения."),
+            org_row("yes", district="BY-MI-16", doubtful="true", status_note="Сомнение.")]
+    url = f"sqlite:///{tmp_path / 'd.sqlite'}"
+    assert load(write_data_dir(tmp_path / "data", rows), url).ok
+    directory = open_directory(url)
+    found = {c.id: c for c in directory.search("social", "BY-MI", None).local}
+    assert not found["empty"].doubtful and not found["no"].doubtful
+    assert found["no"].status_note == "Примечание без сомнения."  # a note on a sure entry is still shown
+    assert "yes" not in found  # a sure region-wide entry exists
+    assert directory.search("social", "BY-MI", "BY-MI-16").level == "region"
+
+
+def test_old_database_without_the_doubtful_column(tmp_path, capsys):
+    """A database built by the previous loader: the directory asks for a rebuild, the loader
+    rebuilds it and says the column is new instead of listing every row as changed."""
+    from directory import DirectoryUnavailable, open_directory
+
+    db = tmp_path / "old.sqlite"
+    url = f"sqlite:///{db}"
+    data_dir = write_data_dir(tmp_path / "data", MINI_ROWS)
+    assert load(data_dir, url).ok
+    with sqlite3.connect(db) as connection:
+        connection.execute("ALTER TABLE organisations DROP COLUMN doubtful")
+    with pytest.raises(DirectoryUnavailable) as error:
+        open_directory(url)
+    assert "python -m directory.load" in str(error.value)
+    assert main(["--data-dir", str(data_dir), "--database-url", url]) == 0
+    out = capsys.readouterr().out
+    assert "organisations.doubtful" in out and "~ organisation" not in out
+    assert open_directory(url).hotline().doubtful

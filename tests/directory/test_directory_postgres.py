@@ -10,18 +10,9 @@ from directory import HELP_TYPES, REGION_CODES, open_directory
 from directory.coverage import measure
 from directory.load import load
 
-from .postgres_server import postgres_cluster
-
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "directory" / "data"
-
-
-@pytest.fixture(scope="module")
-def pg_url():
-    with postgres_cluster() as url:
-        report = load(DATA, url)
-        assert report.ok, [str(r) for r in report.rejections]
-        yield url
+# `pg_url` (conftest.py): a throwaway PostgreSQL cluster with the real data loaded.
 
 
 def as_ids(result):
@@ -56,3 +47,31 @@ def test_reload_and_coverage_on_postgres(pg_url):
     assert load(DATA, pg_url).ok  # replacing the data in one transaction
     coverage = measure(open_directory(pg_url), max_age_days=365)
     assert len({c.district.id for c in coverage.cells}) == 127
+
+
+def test_database_of_an_older_version_is_rebuilt_and_keeps_the_counters(pg_url):
+    """Directory tables with other columns than the models are recreated inside the load
+    transaction; usage_counts is left alone."""
+    from sqlalchemy import create_engine, text
+
+    from directory import DirectoryUnavailable
+    from directory.queries import Directory
+    from directory.stats import UsageCounter
+
+    engine = create_engine(pg_url, future=True)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM usage_counts"))
+    counter = UsageCounter(pg_url, retry_after=0)
+    counter.record(("conversation", "started"), ("language", "be"))
+    counter.close()
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE organisations DROP COLUMN doubtful"))
+    with pytest.raises(DirectoryUnavailable):
+        Directory(pg_url)._check()
+    report = load(DATA, pg_url)
+    assert report.ok and report.statistics_kept == 2
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM organisations WHERE doubtful")).scalar_one() > 0
+        assert connection.execute(text("SELECT sum(count) FROM usage_counts")).scalar_one() == 2
+    engine.dispose()
+    Directory(pg_url)._check()

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from directory import HELP_TYPES, open_directory
+from directory import HELP_TYPES, REGION_CODES, open_directory
 from directory.database import DATA_DIR
 from directory.phones import parse_phones
 
@@ -25,7 +25,7 @@ def real(real_db_url):
 def test_hotline_is_flagged_and_scheduled(real, rows):
     hotline = real.hotline()
     assert hotline is not None and hotline.phones[0].tel == "88011008801"
-    assert hotline.status_note  # operator after 2021 unknown: must be shown
+    assert hotline.status_note and hotline.doubtful  # operator after 2021 unknown: must be shown
     by_id = {r["id"]: r for r in rows}
     assert by_id["by-dv-hotline-8801"]["schedule"] == "daily 08:00-20:00"
     session = by_id["by-dv-hotline-mvd-session"]
@@ -71,6 +71,23 @@ def test_no_contact_point_is_listed_twice(rows):
     assert [key for key, count in keys.items() if count > 1] == []
 
 
-def test_every_region_has_some_local_help(real):
-    for code in ("BY-BR", "BY-VI", "BY-HO", "BY-HR", "BY-MI", "BY-MA", "BY-HM"):
-        assert real.search("psychological", code, None).local, code
+def test_every_region_has_local_psychological_help_or_something_better(real, rows):
+    """Each region has a psychological line of its own; where all of them are doubtful (Brest,
+    Vitebsk, Grodno today) a sure nationwide line is shown instead, with no caveat needed."""
+    for code in REGION_CODES:
+        own = [r for r in rows if r["region"] == code and r["active"] == "true"
+               and "psychological" in r["services"].split(";")]
+        assert own, code
+        result = real.search("psychological", code, None)
+        if all(r["doubtful"] == "true" for r in own):
+            assert result.level == "national" and result.local == (), code
+            assert any(not c.doubtful for c in result.national), code
+        else:
+            assert result.local and all(not c.doubtful for c in result.local), code
+
+
+def test_doubtful_rows_have_a_caveat(rows):
+    for row in rows:
+        assert row["doubtful"] in ("true", "false"), row["id"]
+        if row["doubtful"] == "true":
+            assert row["status_note"], row["id"]

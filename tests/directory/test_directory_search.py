@@ -225,3 +225,146 @@ def test_emergency_also_finds_local_police_and_crisis_rooms(real_db_url):
     assert result.level == "district"
     assert any(c.kind == "crisis_room" for c in result.local)
     assert {"102", "103", "112"} <= {p.display for c in result.national for p in c.phones}
+
+
+# ---- doubtful entries: shown, with their caveat, only where nothing better exists ----
+
+def doubt(oid: str, **values: str) -> dict[str, str]:
+    return org_row(oid, doubtful="true", status_note=f"Сомнение: {oid}", **values)
+
+
+DOUBT_ROWS = [
+    org_row("nat-112", kind="helpline", services="emergency", region="BY", phones="112"),
+    org_row("nat-102", kind="police", services="police;emergency", region="BY", phones="102"),
+    doubt("by-dv-hotline-8801", kind="helpline", services="hotline;psychological;legal", region="BY",
+          phones="8-801-100-8-801"),
+    doubt("by-dv-hotline-mvd-session", kind="helpline", services="hotline", region="BY", phones="8-801-100-8-801"),
+    doubt("nat-hotline-doubt", kind="helpline", services="hotline;psychological", region="BY", phones="165"),
+    org_row("nat-psy", kind="psychological", services="psychological", region="BY", phones="133"),
+    doubt("nat-psy-doubt", kind="helpline", services="psychological", region="BY", phones="201"),
+    # Minsk oblast: a doubtful region-wide trust line (a sure national one exists) …
+    doubt("mi-psy-doubt", kind="psychological", services="psychological"),
+    # … Slutsk: only a doubtful social centre, but the region has a sure one
+    doubt("mi-slutsk-social-doubt", district="BY-MI-16"),
+    org_row("mi-social", region="BY-MI"),
+    # Maladziečna: a sure and a doubtful social centre in the district itself
+    org_row("mi-molod-social", district="BY-MI-12"),
+    doubt("mi-molod-social-doubt", district="BY-MI-12"),
+    # Vitebsk oblast: only a doubtful social centre anywhere
+    doubt("vi-braslav-social-doubt", region="BY-VI", district="BY-VI-02"),
+    # Gomel oblast, Bragin: a doubtful crisis room, region-wide only a sure police line
+    doubt("ho-bragin-room-doubt", kind="crisis_room", services="shelter", region="BY-HO", district="BY-HO-01",
+          confidential="true", public_contact="ТЦСОН"),
+    org_row("ho-police", kind="police", services="police", region="BY-HO"),
+    # Grodno oblast, Voronovo: a sure district police line and a doubtful crisis room; a sure
+    # region-wide crisis room
+    org_row("hr-voronovo-police", kind="police", services="police", region="BY-HR", district="BY-HR-03"),
+    doubt("hr-voronovo-room-doubt", kind="crisis_room", services="shelter", region="BY-HR", district="BY-HR-03",
+          confidential="true", public_contact="ТЦСОН"),
+    org_row("hr-room", kind="crisis_room", services="shelter", region="BY-HR", confidential="true",
+            public_contact="ТЦСОН"),
+    # Mogilev oblast: a doubtful crisis room in a district, a sure one region-wide
+    doubt("ma-room-doubt", kind="crisis_room", services="shelter", region="BY-MA", district="BY-MA-12",
+          confidential="true", public_contact="ТЦСОН"),
+    org_row("ma-room", kind="crisis_room", services="shelter", region="BY-MA", confidential="true",
+            public_contact="ТЦСОН"),
+]
+
+
+@pytest.fixture
+def doubt_directory(build_directory):
+    return build_directory(DOUBT_ROWS)
+
+
+def test_doubtful_national_entry_gives_way_to_a_sure_one_but_the_hotline_stays(doubt_directory):
+    result = doubt_directory.search("psychological", None, None)
+    assert ids(result.national) == ["by-dv-hotline-8801", "nat-psy"]  # 165-like and 201-like lines dropped
+    assert doubt_directory.search("psychological", None, None).national[0].doubtful
+
+
+def test_hotline_results_are_never_emptied(doubt_directory):
+    """Every hotline row is doubtful: nothing better exists, so all are shown, with caveats."""
+    for region, district in [(None, None), ("BY-MI", None), ("BY-MI", "BY-MI-16")]:
+        result = doubt_directory.search("hotline", region, district)
+        assert ids(result.national) == ["by-dv-hotline-8801", "by-dv-hotline-mvd-session", "nat-hotline-doubt"]
+        assert all(c.status_note for c in result.national)
+
+
+def test_sure_hotline_replaces_other_doubtful_lines_but_not_the_national_hotline(build_directory):
+    directory = build_directory(DOUBT_ROWS + [
+        org_row("nat-hotline-sure", kind="helpline", services="hotline", region="BY", phones="8-801-000-00-00"),
+    ])
+    assert ids(directory.search("hotline", None, None).national) == [
+        "by-dv-hotline-8801", "by-dv-hotline-mvd-session", "nat-hotline-sure"]
+
+
+def test_doubtful_region_entry_gives_way_to_a_sure_national_one(doubt_directory):
+    whole = doubt_directory.search("psychological", "BY-MI", None)
+    assert whole.level == "national" and whole.local == ()
+    fallback = doubt_directory.search("psychological", "BY-MI", "BY-MI-16")
+    assert fallback.level == "national" and fallback.local == ()
+    assert "nat-psy" in ids(fallback.national)
+
+
+def test_doubtful_district_entry_gives_way_to_a_sure_region_wide_one(doubt_directory):
+    result = doubt_directory.search("social", "BY-MI", "BY-MI-16")
+    assert result.level == "region" and ids(result.local) == ["mi-social"]
+
+
+def test_doubtful_district_entry_gives_way_to_a_sure_one_in_the_district(doubt_directory):
+    result = doubt_directory.search("social", "BY-MI", "BY-MI-12")
+    assert result.level == "district" and ids(result.local) == ["mi-molod-social"]
+
+
+def test_whole_region_drops_doubtful_entries_when_a_sure_one_is_listed(doubt_directory):
+    result = doubt_directory.search("social", "BY-MI", None)
+    assert ids(result.local) == ["mi-social", "mi-molod-social"]
+
+
+def test_doubtful_entry_is_shown_with_its_caveat_where_nothing_better_exists(doubt_directory):
+    for district in ("BY-VI-02", None):
+        result = doubt_directory.search("social", "BY-VI", district)
+        assert ids(result.local) == ["vi-braslav-social-doubt"]
+        assert result.local[0].doubtful and result.local[0].status_note == "Сомнение: vi-braslav-social-doubt"
+    assert doubt_directory.search("social", "BY-VI", "BY-VI-02").level == "district"
+
+
+def test_a_doubtful_crisis_room_is_not_replaced_by_a_police_line(doubt_directory):
+    """Per service: in an emergency a sure police line does not make a crisis room redundant."""
+    result = doubt_directory.search("emergency", "BY-HO", "BY-HO-01")
+    assert result.level == "district" and ids(result.local) == ["ho-bragin-room-doubt"]
+    assert ids(result.national) == ["nat-112", "nat-102"]
+    assert ids(doubt_directory.search("shelter", "BY-HO", "BY-HO-01").local) == ["ho-bragin-room-doubt"]
+
+
+def test_a_doubtful_crisis_room_gives_way_to_a_sure_one_in_the_region(doubt_directory):
+    shelter = doubt_directory.search("shelter", "BY-MA", "BY-MA-12")
+    assert shelter.level == "region" and ids(shelter.local) == ["ma-room"]
+    emergency = doubt_directory.search("emergency", "BY-MA", "BY-MA-12")
+    assert emergency.level == "region" and ids(emergency.local) == ["ma-room"]
+    assert ids(doubt_directory.search("shelter", "BY-MA", None).local) == ["ma-room"]
+
+
+def test_doubtful_entry_stays_when_its_better_replacement_would_not_be_shown(doubt_directory):
+    """Voronovo has a sure police line of its own, so the region-wide list is not shown for an
+    emergency there; the district's doubtful crisis room then is the best crisis room shown."""
+    emergency = doubt_directory.search("emergency", "BY-HR", "BY-HR-03")
+    assert emergency.level == "district"
+    assert ids(emergency.local) == ["hr-voronovo-police", "hr-voronovo-room-doubt"]
+    shelter = doubt_directory.search("shelter", "BY-HR", "BY-HR-03")
+    assert shelter.level == "region" and ids(shelter.local) == ["hr-room"]
+
+
+def test_doubt_never_empties_a_result(doubt_directory, build_directory):
+    """Every request that finds something with doubtful rows marked sure finds something with
+    them marked doubtful, and every doubtful contact shown carries its caveat."""
+    sure_directory = build_directory([{**row, "doubtful": "false"} for row in DOUBT_ROWS])
+    for help_type in HELP_TYPES:
+        for region in (None,) + REGION_CODES:
+            for district in [None] + ([d.id for d in doubt_directory.districts(region)] if region else []):
+                with_doubt = doubt_directory.search(help_type, region, district)
+                without = sure_directory.search(help_type, region, district)
+                assert bool(with_doubt.local or with_doubt.national) == bool(without.local or without.national)
+                assert bool(with_doubt.national) == bool(without.national)
+                for contact in with_doubt.local + with_doubt.national:
+                    assert not contact.doubtful or contact.status_note
