@@ -79,8 +79,23 @@ def district_page(
     return result, page, pages
 
 
-def followups(lang: str) -> List[Button]:
-    return [
+# After contacts, the paths that fit what the person asked for (issue: "offered after results").
+RELATED_PATHS = {
+    "emergency": ("guide:safety_plan", "risk_check"),
+    "shelter": ("guide:safety_plan", "risk_check"),
+    "police": ("guide:rights", "risk_check"),
+    "legal": ("guide:rights",),
+    "medical": ("guide:rights",),
+    "psychological": ("risk_check",),
+    "social": ("guide:safety_plan",),
+    "hotline": ("risk_check",),
+}
+
+
+def followups(lang: str, help_type: str | None = None, role: str = "survivor") -> List[Button]:
+    """What next after contacts: the related guides, other help, other region, start over."""
+    related = ("guide:witness",) if role == "witness" else RELATED_PATHS.get(help_type or "", ())
+    return [offer(lang, target) for target in related] + [
         button(text(lang, "followup.change_help"), "change_help"),
         button(text(lang, "followup.change_region"), "change_region"),
         button(text(lang, "followup.restart"), "restart"),

@@ -42,6 +42,7 @@ class ActionShowContacts(Action):
         messages = self._results(state)
         if messages is None:
             messages = [text(lang, "unavailable"), safety_net.emergency_text(lang)]
+            await count(("safety_net", "shown"))
         else:
             await count(
                 ("contacts_shown", state.help_type or ""), ("region", state.region or ""),
@@ -50,7 +51,7 @@ class ActionShowContacts(Action):
         for message in messages:
             dispatcher.utter_message(text=message)
         dispatcher.utter_message(
-            text=f"{safety_net.footer(lang)}\n\n{text(lang, 'followup_prompt')}", buttons=buttons.followups(lang)
+            text=f"{safety_net.footer(lang)}\n\n{text(lang, 'followup_prompt')}", buttons=buttons.followups(lang, state.help_type, state.role)
         )
         return [SlotSet("district_page", 0)]
 

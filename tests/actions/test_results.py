@@ -29,7 +29,21 @@ async def test_psychological_help_in_minsk(known, dispatcher):
     assert "133" in reply  # nationwide emergency psychological help
     assert "8-801-100-8-801" in reply and "102" in reply
     titles = [b["title"] for m in dispatcher.messages for b in m.get("buttons") or []]
-    assert titles == [text("ru", "followup.change_help"), text("ru", "followup.change_region"), text("ru", "followup.restart")]
+    assert titles == [text("ru", "menu.risk_check"), text("ru", "followup.change_help"), text("ru", "followup.change_region"),
+                      text("ru", "followup.restart")]
+
+
+@pytest.mark.parametrize("help_type,role,offered", [
+    ("shelter", "survivor", ["/safety_plan", "/risk_check"]),
+    ("legal", "survivor", ["/rights"]),
+    ("medical", "survivor", ["/rights"]),
+    ("legal", "witness", ["/witness_guide"]),
+])
+async def test_results_offer_the_paths_that_fit(known, dispatcher, help_type, role, offered):
+    await show(dispatcher, help_type=help_type, region="BY-HM", whole_region=True, role=role)
+    shown = [b["payload"] for m in dispatcher.messages for b in m.get("buttons") or []]
+    assert shown[: len(offered)] == offered
+    assert shown[len(offered):] == ["/change_help", "/change_region", "/restart"]
 
 
 async def test_crisis_room_shows_the_contact_never_the_place(known, dispatcher):

@@ -28,7 +28,9 @@ def all_keyboards():
     for lang in LANGUAGES:
         yield buttons.main_menu(lang)
         yield buttons.help_types(lang)
-        yield buttons.followups(lang)
+        for help_type in buttons.RELATED_PATHS:
+            yield buttons.followups(lang, help_type)
+        yield buttons.followups(lang, "legal", "witness")
         yield buttons.regions(lang, known.regions())
         for region in known.regions():
             districts = known.districts(region.code)
