@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import time
@@ -86,7 +87,9 @@ def running_assistant(work: Path, with_action_server: bool = True) -> Iterator[A
         f"tracker_store:\n  type: safeguards.tracker_store.PrivateSQLTrackerStore\n  dialect: sqlite\n  db: {work / 'tracker.sqlite'}\n"
     )
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
-    env.setdefault("DIRECTORY_DATABASE_URL", f"sqlite:///{REPO / 'var' / 'directory.sqlite'}")
+    # A copy of the directory: the servers write usage counters into it, never into var/.
+    shutil.copyfile(REPO / "var" / "directory.sqlite", work / "directory.sqlite")
+    env["DIRECTORY_DATABASE_URL"] = f"sqlite:///{work / 'directory.sqlite'}"
     token = secrets.token_hex(16)
     rasa_log = work / "rasa.log"
     processes = []

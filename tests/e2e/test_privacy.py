@@ -31,3 +31,35 @@ def test_http_api_requires_the_token(assistant):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{assistant.base}/conversations/anyone/tracker", timeout=10)
     assert refused.value.code in (401, 403)
+
+
+def test_usage_counters_hold_only_whitelisted_daily_counts(assistant):
+    """The action server's statistics after real conversations (incl. hostile input): only
+    (day, metric, value, count) rows, every value from the whitelist, nothing from the text."""
+    import sqlite3
+    from datetime import date
+
+    from directory.stats import METRICS
+
+    me = "stats-" + uuid.uuid4().hex
+    assistant.say(me, "/start")
+    assistant.say(me, f"нужен юрист в Бобруйске {SECRET_WORDS}")
+    assistant.say(me, "/whole_region")
+    assistant.say(me, '/need_legal{"region":"+375291234567"}')
+    assistant.say(me, "/risk_check")
+    assistant.say(me, '/risk_check{"answers":"y"}')
+    database = assistant.work / "directory.sqlite"
+    with sqlite3.connect(database) as connection:
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(usage_counts)")]
+        rows = connection.execute("SELECT day, metric, value, count FROM usage_counts").fetchall()
+    assert columns == ["day", "metric", "value", "count"]
+    counted = {(metric, value): count for day, metric, value, count in rows}
+    for day, metric, value, count in rows:
+        assert value in METRICS[metric], (metric, value)
+        assert len(day) == 10 and date.fromisoformat(day), day  # a calendar day, nothing finer
+        assert isinstance(count, int) and count > 0
+    for expected in (("conversation", "started"), ("contacts_shown", "legal"), ("region", "BY-MA"),
+                     ("risk_check", "started"), ("risk_check", "high")):
+        assert counted.get(expected, 0) >= 1, expected
+    dump = repr(rows)
+    assert "Квакозябра" not in dump and "375291234567" not in dump and me not in dump

@@ -78,7 +78,9 @@ def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebAssis
     )
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
            "WEB_SESSION_SECRET": secrets.token_hex(32)}
-    env.setdefault("DIRECTORY_DATABASE_URL", f"sqlite:///{REPO / 'var' / 'directory.sqlite'}")
+    # A copy of the directory: the servers write usage counters into it, never into var/.
+    shutil.copyfile(REPO / "var" / "directory.sqlite", work / "directory.sqlite")
+    env["DIRECTORY_DATABASE_URL"] = f"sqlite:///{work / 'directory.sqlite'}"
     token = secrets.token_hex(16)
     processes = []
     try:
