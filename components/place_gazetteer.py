@@ -3,8 +3,9 @@
 Sources (all under ``directory/data``; no Belarusian name is typed in this code):
 
 * ``regions.csv``  - ru/be/en/ISO names of the 6 oblasts and Minsk city, their admin centres;
-* ``districts.csv`` - ru/be names of the 118 raions and 9 Minsk urban districts, GeoNames English
-  name, the centre (ru/be/en, GeoNames id) and ``centre_is_separate_unit``;
+* ``districts.csv`` - ru/be names of the 118 raions and of the urban districts of Minsk, the oblast
+  centres and Babruysk («Железнодорожный район г. Гомеля»), English name, the centre (ru/be/en,
+  GeoNames id) and ``centre_is_separate_unit``;
 * ``sources/geonames_cities500_BY.csv`` - 314 towns with oblast (admin1) and Cyrillic alt names;
 * ``sources/kufar_area_labels.json`` - ru/be labels of towns per oblast.
 
@@ -266,6 +267,18 @@ def _script_lang(name: str) -> Optional[str]:
     return "be" if be else ("ru" if ru else "both")
 
 
+_AREA_NOUNS = frozenset({"район", "раён"})
+
+
+def _up_to_area_noun(name: str) -> str:
+    """«Ленинский район г. Бреста» -> «Ленинский район»; a name without an area noun as it is."""
+    words = name.split()
+    for i, w in enumerate(words):
+        if w.lower() in _AREA_NOUNS:
+            return " ".join(words[:i + 1])
+    return name
+
+
 def load_data(data_dir: Path):
     regions = {r["region_code"]: r for r in _read_csv(data_dir / "regions.csv")}
     admin1 = {r["geonames_admin1_code"].split(".")[-1]: code for code, r in regions.items()}
@@ -482,11 +495,15 @@ class _Builder:
             self._add(key, ("P", pid, weak))
 
         # 7. district and region adjectives («Слуцкий район», «Брестская область»)
+        #    An urban district's name carries its city («Ленинский район г. Бреста», «Lyeninski
+        #    Rayon (Brest)»): only the part up to the area noun is the adjective; the city itself is
+        #    a separate mention that settles which «Ленинский район» is meant (see resolver).
         for d in districts.values():
-            self._adjectives(d.name_ru, "ru", "district", d.id)
-            self._adjectives(d.name_be, "be", "district", d.id)
-            en_adj = d.name_en.rsplit(" ", 1)[0] if d.name_en.lower().endswith(("rayon", "raion")) \
-                else ""
+            self._adjectives(_up_to_area_noun(d.name_ru), "ru", "district", d.id)
+            self._adjectives(_up_to_area_noun(d.name_be), "be", "district", d.id)
+            en_words = d.name_en.split()
+            en_area = [i for i, w in enumerate(en_words) if w.lower() in ("rayon", "raion")]
+            en_adj = " ".join(en_words[:en_area[0]]) if en_area else ""
             if en_adj:
                 key = tuple(token_key(w) for w in iter_words(en_adj))
                 self._add(key, ("A", "district", d.id, frozenset({"m", "f", "n", "p"})))

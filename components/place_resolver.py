@@ -16,19 +16,29 @@ Decisions (documented here because other layers depend on them):
 
 * A city that is administratively separate from the raion it is the centre of
   (``centre_is_separate_unit``: Brest, Gomel, Grodno, Vitebsk, Mogilev, Babruysk, Baranavichy,
-  Pinsk, Minsk) yields its **region only**: «в Гомеле» -> region BY-HO, no district, matching the
-  data, where city services (e.g. the Gomel Zheleznodorozhny TCSON) carry an empty district.
+  Pinsk, Minsk) yields its **region only**: «в Гомеле» -> region BY-HO, no district.
   ``separate_city_district=True`` makes such a city also yield its raion (Gomel -> BY-HO-04);
   Minsk never does (the city is region BY-HM, the raion belongs to BY-MI).
   «Гомельский район» / «Гомель район» always give the raion.
+* Urban districts (``kind=city_district``: Minsk's 9, and those of Brest, Vitebsk, Gomel, Grodno,
+  Mogilev, Babruysk, named «Железнодорожный район г. Гомеля» in the data) are matched by their
+  name up to the area noun; a name several cities share («Ленинский район», «Железнодорожный
+  район», «Центральный») gives ``place_options`` unless the same message names the city
+  («Ленинский район Могилёва» -> BY-MA-22, «Ленинский район Минска» -> BY-HM-02; a region alone
+  cannot tell Mogilev's from Babruysk's).  The city named beside its urban district then yields no
+  raion of its own; an urban district of a city other than the one named is dropped
+  («Ленинский район Гомеля» -> the city only).
 * A town that is not a raion centre gives its region only (the data hold no town -> raion link).
 * A name shared by places in different oblasts (in any of its ru/be spellings) gives
   ``place_options``, raion-level candidates first (CSV order), then towns by population:
   «Речица» -> ``BY-HO-17|BY-BR`` (the raion centre, and a village of Brest oblast),
-  «Октябрьский район» -> ``BY-HO-15|BY-HM-04``.  Candidates in a single oblast of which only one
-  is a raion centre would give the region only (the district is not guessed).
+  «Октябрьский район» -> ``BY-HO-15|BY-HM-04|BY-VI-23|BY-HR-19|BY-MA-23``.  Candidates in a single
+  oblast of which only one is a raion centre would give the region only (the district is not
+  guessed).
 * Another unambiguous place in the same message (or ``region_hint``, e.g. the region slot already
-  filled in a form) narrows ``place_options``: «Октябрьский район Гомельской области» -> BY-HO-15.
+  filled in a form) narrows ``place_options``: «Октябрьский район Гомельской области» -> BY-HO-15;
+  a named city first, to its own urban districts.  What remains after narrowing is emitted (one
+  district, or fewer options).
 * A name that is an ordinary word or a personal name («Горки», «Мосты», «Мир», «Лида») is accepted
   only in a place-like context: capitalised inside a sentence, after «г./д./пос./город…», after a
   place preposition (personal-name-like forms only: «в лиде»), or as the whole reply («Горки»).
@@ -87,6 +97,7 @@ class _Cand(NamedTuple):
     region: str
     district: Optional[str]
     order: Tuple[int, int]
+    place: Optional[str] = None     # the town/city (place id) this reading names, if any
 
 
 class _Span(NamedTuple):
@@ -138,10 +149,40 @@ class PlaceResolver:
         mentions = self.mentions(text)
         if not mentions:
             return []
+        districts = self.g.districts
         decided = [self._decide(m.cands) if not m.foreign else None for m in mentions]
         known_regions = {d[0] for d in decided if d and d[0] and d[2] is None}
         if region_hint:
             known_regions.add(region_hint)
+        # towns and cities the message names without doubt («… района г. Гомеля»)
+        known_places = {self._single_place(m) for m, d in zip(mentions, decided)
+                        if d and d[2] is None} - {None}
+
+        final: List[Optional[Tuple[Optional[str], Optional[str], Optional[str]]]] = []
+        for idx, (m, d) in enumerate(zip(mentions, decided)):
+            if m.foreign:
+                final.append(None)
+                continue
+            region, district, options = d
+            if options is not None:
+                narrowed = self._narrow(m.cands, known_places, known_regions)
+                if narrowed:
+                    region, district, options = self._decide(narrowed)
+            others = {dd[0] for k, dd in enumerate(decided)
+                      if k != idx and dd and dd[0] and dd[2] is None}
+            urban = [c.district for c in m.cands] if options is not None else [district]
+            if others and all(u and districts[u].kind == "city_district" for u in urban) \
+                    and not others & {districts[u].region for u in urban}:
+                # «Новобелицкий район» / «Ленинский район» of another region than the city
+                # named with it («... Бреста», «... Гомеля»): no such urban district, dropped
+                final.append(("", None, None))
+                continue
+            final.append((region, district, options))
+        # A city named beside one of its urban districts names no raion of its own:
+        # «Железнодорожный район Гомеля» is BY-HO-22, not also the Gomel raion.
+        centres = {districts[f[1]].centre_gid for f in final
+                   if f and f[1] and f[2] is None and districts[f[1]].kind == "city_district"}
+
         out: List[PlaceMatch] = []
         seen = set()
 
@@ -151,29 +192,36 @@ class PlaceResolver:
             seen.add((entity, value))
             out.append(PlaceMatch(entity, value, m.start, m.end, m.text))
 
-        for idx, (m, d) in enumerate(zip(mentions, decided)):
-            if m.foreign:
+        for m, f in zip(mentions, final):
+            if f is None:
                 emit(FOREIGN, m.text, m)
                 continue
-            region, district, options = d
-            if options is not None and known_regions:
-                narrowed = [c for c in m.cands if c.region in known_regions]
-                if narrowed:
-                    r2, d2, o2 = self._decide(narrowed)
-                    if o2 is None:
-                        region, district, options = r2, d2, None
-            if options is None and district and self.g.districts[district].kind == "city_district":
-                others = {dd[0] for k, dd in enumerate(decided)
-                          if k != idx and dd and dd[0] and dd[2] is None}
-                if others and region not in others:
-                    continue  # «Ленинский район» of another city («... Бреста»): not Minsk's
+            region, district, options = f
             if options is not None:
                 emit(OPTIONS, options, m)
-            else:
+            elif region:
                 emit(REGION, region, m)
-                if district:
+                if district and not (districts[district].kind == "raion"
+                                     and self._single_place(m) in centres):
                     emit(DISTRICT, district, m)
         return out
+
+    @staticmethod
+    def _single_place(m: Mention) -> Optional[str]:
+        """The one town/city a mention names, or None (an adjective, a region, several towns)."""
+        places = {c.place for c in m.cands}
+        return next(iter(places)) if len(places) == 1 else None
+
+    def _narrow(self, cands: Sequence[_Cand], known_places, known_regions) -> List[_Cand]:
+        """Candidates of an ambiguous name that fit the rest of the message: urban districts of a
+        city it names («Ленинский район Могилёва»: not Babruysk's, though both are in BY-MA),
+        else those in a region it names («Октябрьский район Гомельской области»)."""
+        districts = self.g.districts
+        by_city = [c for c in cands if c.district and districts[c.district].kind == "city_district"
+                   and districts[c.district].centre_gid in known_places]
+        if by_city:
+            return by_city
+        return [c for c in cands if c.region in known_regions]
 
     def resolve_entities(self, text: str, extractor: Optional[str] = None) -> List[Dict]:
         return [m.to_entity(extractor) for m in self.resolve(text)]
@@ -282,7 +330,7 @@ class PlaceResolver:
                    for s in sp.senses if s[0] == "P"):
                 for p in towns:
                     order = (0, districts[p.district].order) if p.district else (1, p.order)
-                    cands.append(_Cand(p.region, p.district, order))
+                    cands.append(_Cand(p.region, p.district, order, p.pid))
             for s in sp.senses:
                 kind = s[0]
                 if kind == "F":

@@ -50,7 +50,8 @@ def test_create_and_process(tmp_path):
     assert out is msgs
     assert _pairs(msgs[0].get(ENTITIES)) == [("region", "BY-HO")]
     assert _pairs(msgs[1].get(ENTITIES)) == [("district", "BY-MI-16"), ("region", "BY-MI")]
-    assert _pairs(msgs[2].get(ENTITIES)) == [("place_options", "BY-HO-15|BY-HM-04")]
+    assert _pairs(msgs[2].get(ENTITIES)) == [
+        ("place_options", "BY-HO-15|BY-HM-04|BY-VI-23|BY-HR-19|BY-MA-23")]
     assert _pairs(msgs[3].get(ENTITIES)) == [("foreign_place", "Варшаву")]
     assert msgs[4].get(ENTITIES, []) == []
     assert msgs[5].get(ENTITIES)[0] == existing  # other extractors' entities are kept

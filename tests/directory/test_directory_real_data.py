@@ -91,3 +91,58 @@ def test_doubtful_rows_have_a_caveat(rows):
         assert row["doubtful"] in ("true", "false"), row["id"]
         if row["doubtful"] == "true":
             assert row["status_note"], row["id"]
+
+
+def _urban_district_ids() -> dict[tuple[str, str], str]:
+    """(adjective stem, city in the genitive) -> district id, for every urban district:
+    («Железнодорожн», «Гомеля») -> BY-HO-22; Minsk's names carry no city, it is «Минска»."""
+    with open(DATA_DIR / "districts.csv", encoding="utf-8", newline="") as handle:
+        districts = [d for d in csv.DictReader(handle) if d["kind"] == "city_district"]
+    found = {}
+    for d in districts:
+        adjective, _, rest = d["name_ru"].partition(" район")
+        city = rest.removeprefix(" г. ") if rest else "Минска"
+        found[(adjective[:-2], city)] = d["district_id"]
+    return found
+
+
+def test_organisations_of_an_urban_district_are_routed_to_it(rows):
+    """«… Железнодорожного района г. Гомеля» is a contact of that urban district, not of the
+    whole region (it would otherwise stand in for local services 100+ km away)."""
+    import re
+
+    urban = _urban_district_ids()
+    assert len(urban) == 24
+    routed = {}
+    for row in rows:
+        for stem, city in re.findall(r"(\w+)ого района г\. ?(\w+)", row["name_ru"]):
+            if (stem, city) in urban:
+                assert row["district"] == urban[(stem, city)], row["id"]
+                routed[row["id"]] = row["district"]
+    assert routed == {
+        "vi-vitebsk-oktyabrsky-crisis-room": "BY-VI-23",
+        "ho-gomel-zd-tcson-trust": "BY-HO-22",
+        "ho-gomel-zd-crisis-room": "BY-HO-22",
+        "ho-gomel-zd-tcson": "BY-HO-22",
+        "ho-gomel-zd-tcson-legal": "BY-HO-22",
+        "ho-gomel-zd-ovd": "BY-HO-22",
+        "tcson-BY-HM-04": "BY-HM-04",
+        "tcson-BY-HM-09": "BY-HM-09",
+    }
+
+
+def test_gomel_zheleznodorozhny_serves_its_district_not_the_region(real):
+    ids = lambda result: {c.id for c in result.local}  # noqa: E731
+    here = real.search("social", "BY-HO", "BY-HO-22")
+    assert here.level == "district" and "ho-gomel-zd-tcson" in ids(here)
+    assert real.search("police", "BY-HO", "BY-HO-22").level == "district"
+    # Another urban district of Gomel and a raion 100+ km away do not get its contacts ...
+    assert "ho-gomel-zd-tcson" not in ids(real.search("social", "BY-HO", "BY-HO-23"))
+    # ... so Mozyr's own crisis room is shown (with its caveat) instead of Gomel's.
+    mozyr = real.search("shelter", "BY-HO", "BY-HO-13")
+    assert mozyr.level == "district" and ids(mozyr) == {"tcson-BY-HO-13-crisis-room"}
+    assert all(c.doubtful and c.status_note for c in mozyr.local)
+    # The whole region still lists them.
+    assert "ho-gomel-zd-tcson" in ids(real.search("social", "BY-HO", None))
+    vitebsk = real.search("shelter", "BY-VI", "BY-VI-23")
+    assert vitebsk.level == "district" and ids(vitebsk) == {"vi-vitebsk-oktyabrsky-crisis-room"}

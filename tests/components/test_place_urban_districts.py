@@ -1,0 +1,141 @@
+"""Urban districts of the oblast centres and Babruysk (directory/data/districts.csv, BY-xx-17…25).
+
+Expected ids are written by hand. The same rules hold for both settings of
+``separate_city_district`` (config.yml uses ``true``: a bare «Гомель» also names the Gomel raion).
+"""
+
+import pytest
+
+ZD_GOMEL = [("district", "BY-HO-22"), ("region", "BY-HO")]
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["region_only", "separate_city_district"])
+def resolve_any(request):
+    from components.place_resolver import PlaceResolver
+
+    resolver = PlaceResolver.shared(separate_city_district=request.param)
+    return lambda text, **kw: sorted((m.entity, m.value) for m in resolver.resolve(text, **kw))
+
+
+@pytest.fixture(scope="module")
+def resolve_config():
+    """As config.yml runs the component."""
+    from components.place_resolver import PlaceResolver
+
+    resolver = PlaceResolver.shared(separate_city_district=True)
+    return lambda text, **kw: sorted((m.entity, m.value) for m in resolver.resolve(text, **kw))
+
+
+@pytest.mark.parametrize("text,district", [
+    ("Железнодорожный район Гомеля", "BY-HO-22"),
+    ("живу в Железнодорожном районе г. Гомеля", "BY-HO-22"),
+    ("Гомель, Железнодорожный район", "BY-HO-22"),            # the city first
+    ("нужен юрист, Железнодорожный р-н г.Гомеля", "BY-HO-22"),
+    ("у Чыгуначным раёне Гомеля", "BY-HO-22"),
+    ("Чыгуначны раён г. Гомеля", "BY-HO-22"),
+    ("Zheleznodorozhny district of Gomel", "BY-HO-22"),
+    ("Chyhunachny district, Homel", "BY-HO-22"),
+    ("Новобелицкий район", "BY-HO-23"),                       # the one name no other city has
+    ("в Новобелицком районе", "BY-HO-23"),
+    ("Советский р-н Гомеля", "BY-HO-24"),
+    ("Центральный район г. Гомеля", "BY-HO-25"),
+    ("Октябрьский район г. Витебска", "BY-VI-23"),
+    ("Oktyabrsky district, Vitebsk", "BY-VI-23"),
+    ("в Первомайском районе Витебска", "BY-VI-24"),
+    ("Железнодорожный район Витебска", "BY-VI-22"),
+    ("в Ленинском районе Бреста", "BY-BR-17"),
+    ("Московский район г. Бреста", "BY-BR-18"),
+    ("Маскоўскі раён Брэста", "BY-BR-18"),
+    ("Ленинский р-н г. Гродно", "BY-HR-18"),
+    ("Октябрьский район Гродно", "BY-HR-19"),
+    ("Ленинский район Могилёва", "BY-MA-22"),
+    ("Октябрьский район г. Могилева", "BY-MA-23"),
+    ("Ленинский район Бобруйска", "BY-MA-24"),
+    ("Первомайский район Бобруйска", "BY-MA-25"),
+    ("у Першамайскім раёне Бабруйска", "BY-MA-25"),
+    ("Leninsky district of Babruysk", "BY-MA-24"),
+])
+def test_urban_district_with_its_city(resolve_any, text, district):
+    assert resolve_any(text) == [("district", district), ("region", district[:5])]
+
+
+@pytest.mark.parametrize("text,options", [
+    # Minsk's (the capital's, listed first as before), then file order
+    ("Ленинский район", "BY-HM-02|BY-BR-17|BY-HR-18|BY-MA-22|BY-MA-24"),
+    ("в Ленинском районе", "BY-HM-02|BY-BR-17|BY-HR-18|BY-MA-22|BY-MA-24"),
+    ("Ленінскі раён", "BY-HM-02|BY-BR-17|BY-HR-18|BY-MA-22|BY-MA-24"),
+    ("Leninsky district", "BY-HM-02|BY-BR-17|BY-HR-18|BY-MA-22|BY-MA-24"),
+    ("Железнодорожный район", "BY-VI-22|BY-HO-22"),
+    ("Железнодорожный", "BY-VI-22|BY-HO-22"),                 # a reply that is just this
+    ("у Чыгуначным раёне", "BY-VI-22|BY-HO-22"),
+    ("Первомайский район", "BY-HM-06|BY-VI-24|BY-MA-25"),
+    ("Московский район", "BY-HM-03|BY-BR-18"),
+    ("Советский район", "BY-HM-07|BY-HO-24"),
+    ("Центральный", "BY-HM-09|BY-HO-25"),
+    ("Кастрычніцкі раён", "BY-HM-04|BY-VI-23|BY-HR-19|BY-MA-23"),  # be: Gomel obl.'s is Акцябрскі
+])
+def test_a_bare_shared_name_asks_never_guesses(resolve_any, text, options):
+    assert resolve_any(text) == [("place_options", options)]
+
+
+@pytest.mark.parametrize("text,district", [
+    ("Ленинский район Минска", "BY-HM-02"),
+    ("Ленинский район г. Минска", "BY-HM-02"),
+    ("живу в Ленинском районе Минска", "BY-HM-02"),
+    ("Ленінскі раён Мінска", "BY-HM-02"),
+    ("Центральный р-н Минска", "BY-HM-09"),
+    ("Первомайский район г. Минска", "BY-HM-06"),
+    ("Заводской район", "BY-HM-01"),                          # no other city has one
+    ("Фрунзенский район", "BY-HM-08"),
+])
+def test_minsk_urban_districts_unchanged(resolve_any, text, district):
+    assert resolve_any(text) == [("district", district), ("region", "BY-HM")]
+
+
+@pytest.mark.parametrize("text,default,with_city_district", [
+    ("в Гомеле", [("region", "BY-HO")], [("district", "BY-HO-04"), ("region", "BY-HO")]),
+    ("Бобруйск", [("region", "BY-MA")], [("district", "BY-MA-02"), ("region", "BY-MA")]),
+    ("в Могилёве", [("region", "BY-MA")], [("district", "BY-MA-14"), ("region", "BY-MA")]),
+    ("Брест", [("region", "BY-BR")], [("district", "BY-BR-03"), ("region", "BY-BR")]),
+    ("в Гродно", [("region", "BY-HR")], [("district", "BY-HR-04"), ("region", "BY-HR")]),
+    ("у Віцебску", [("region", "BY-VI")], [("district", "BY-VI-04"), ("region", "BY-VI")]),
+    ("Minsk", [("region", "BY-HM")], [("region", "BY-HM")]),
+])
+def test_a_bare_city_name_resolves_as_before(resolve, resolve_config, text, default, with_city_district):
+    assert resolve(text) == default
+    assert resolve_config(text) == with_city_district
+
+
+def test_a_city_named_with_its_urban_district_adds_no_raion(resolve_config):
+    """With ``separate_city_district`` «Гомеля» alone is the Gomel raion (BY-HO-04); next to
+    «Железнодорожный район» it only says which city's district is meant."""
+    assert resolve_config("Железнодорожный район Гомеля") == ZD_GOMEL
+    assert resolve_config("я в Гомеле, Железнодорожный район") == ZD_GOMEL
+    assert resolve_config("Ленинский район Бобруйска") == [("district", "BY-MA-24"), ("region", "BY-MA")]
+    # a district the city does not have: the city as before, no other city's district
+    assert resolve_config("Ленинский район Гомеля") == [("district", "BY-HO-04"), ("region", "BY-HO")]
+
+
+def test_the_city_not_the_region_tells_mogilev_from_babruysk(resolve_any):
+    """Both cities are in Mogilev oblast: a region alone leaves the choice to the person."""
+    assert resolve_any("Ленинский район Могилёвской области") == [
+        ("place_options", "BY-MA-22|BY-MA-24"), ("region", "BY-MA")]
+    assert resolve_any("Ленинский район", region_hint="BY-MA") == [
+        ("place_options", "BY-MA-22|BY-MA-24")]
+    assert resolve_any("Железнодорожный район", region_hint="BY-HO") == ZD_GOMEL
+    assert resolve_any("Октябрьский район Витебской области") == [
+        ("district", "BY-VI-23"), ("region", "BY-VI")]
+    assert resolve_any("Октябрьский район Гомельской области") == [
+        ("district", "BY-HO-15"), ("region", "BY-HO")]
+
+
+def test_urban_districts_leave_the_city_places_alone(resolver):
+    """An urban district is not a raion: its city stays the centre of its own raion only."""
+    g = resolver.g
+    gomel = next(p for p in g.places.values() if p.oblast_of == "BY-HO")
+    assert gomel.raions == [] and gomel.separate_raions == ["BY-HO-04"]
+    bobruysk = g.places[g.districts["BY-MA-24"].centre_gid]
+    assert bobruysk.separate_raions == ["BY-MA-02"] and bobruysk.oblast_of is None
+    urban = [d for d in g.districts.values() if d.kind == "city_district"]
+    assert len(urban) == 24
+    assert {d.region for d in urban} == {"BY-HM", "BY-BR", "BY-VI", "BY-HO", "BY-HR", "BY-MA"}
