@@ -9,23 +9,25 @@ tracker is fetched and checked: exactly the user messages that were sent, in ord
 and none from another conversation, and the slots the flow must end with. Prints errors,
 latency percentiles, throughput and the tracker check. Traffic goes to the given URL only
 (use localhost); the loop stops by itself after --minutes.
+
+``sequential`` and ``concurrent`` are also used by ``bench.compare``.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import statistics
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import aiohttp
 
 # (messages, slots the conversation must end with)
-FLOWS: List[Tuple[List[str], Dict[str, Optional[str]]]] = [
+Flow = Tuple[List[str], Dict[str, Optional[str]]]
+FLOWS: List[Flow] = [
     (["/start", "/need_legal", '/inform{"region":"BY-HO"}', '/inform{"district":"BY-HO-04"}'],
      {"help_type": "legal", "region": "BY-HO", "district": "BY-HO-04"}),
     (["привет", "мне негде ночевать, муж выгнал", '/inform{"region":"BY-MI"}', '/district_page{"page":"1"}', "/whole_region"],
@@ -44,24 +46,38 @@ class Stats:
     latencies: List[float] = field(default_factory=list)
     errors: List[str] = field(default_factory=list)
     conversations: List[Tuple[str, List[str], Dict[str, Optional[str]]]] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed else float("nan")
 
 
-async def person(session: aiohttp.ClientSession, url: str, deadline: float, stats: Stats, seed: int) -> None:
+async def turn(session: aiohttp.ClientSession, url: str, sender: str, message: str, stats: Stats,
+               bad_reply: Optional[Callable[[list], Optional[str]]] = None) -> None:
+    """One message; its latency and, if it failed, why (HTTP error, no answer, or ``bad_reply``)."""
+    started = time.perf_counter()
+    try:
+        async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message}) as response:
+            body = await response.json(content_type=None)
+            if response.status != 200 or not body:
+                stats.errors.append(f"HTTP {response.status}, {len(body or [])} messages")
+            elif bad_reply and (why := bad_reply(body)):
+                stats.errors.append(why)
+    except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        stats.errors.append(type(error).__name__)
+    stats.latencies.append(time.perf_counter() - started)
+
+
+async def person(session: aiohttp.ClientSession, url: str, deadline: float, stats: Stats, seed: int,
+                 flows: Sequence[Flow] = FLOWS, bad_reply: Optional[Callable[[list], Optional[str]]] = None) -> None:
     rng = random.Random(seed)
     while time.monotonic() < deadline:
-        messages, expected = rng.choice(FLOWS)
+        messages, expected = rng.choice(flows)
         sender = uuid.uuid4().hex
         sent: List[str] = []
         for message in messages:
-            started = time.perf_counter()
-            try:
-                async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message}) as response:
-                    body = await response.json(content_type=None)
-                    if response.status != 200 or not body:
-                        stats.errors.append(f"HTTP {response.status}, {len(body or [])} messages")
-            except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-                stats.errors.append(type(error).__name__)
-            stats.latencies.append(time.perf_counter() - started)
+            await turn(session, url, sender, message, stats, bad_reply)
             sent.append(message)
         stats.conversations.append((sender, sent, expected))
 
@@ -85,23 +101,55 @@ def percentile(values: List[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-async def run(url: str, token: str, users: int, minutes: float) -> int:
+def _session() -> aiohttp.ClientSession:
+    # One connection per simulated person (the default pool of 100 would queue above 100 users).
+    return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60), connector=aiohttp.TCPConnector(limit=0))
+
+
+async def concurrent(url: str, token: str, users: int, seconds: float, flows: Sequence[Flow] = FLOWS,
+                     bad_reply: Optional[Callable[[list], Optional[str]]] = None) -> Tuple[Stats, List[str]]:
+    """``users`` people walking ``flows`` for ``seconds``; then every conversation's tracker is checked."""
     stats = Stats()
-    timeout = aiohttp.ClientTimeout(total=60)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
+    async with _session() as session:
         started = time.monotonic()
-        deadline = started + minutes * 60
-        await asyncio.gather(*(person(session, url, deadline, stats, seed) for seed in range(users)))
-        elapsed = time.monotonic() - started
+        await asyncio.gather(*(person(session, url, started + seconds, stats, seed, flows, bad_reply) for seed in range(users)))
+        stats.elapsed = time.monotonic() - started
         problems = await check_trackers(session, url, token, stats)
-    turns = len(stats.latencies)
+    return stats, problems
+
+
+async def sequential(url: str, flows: Sequence[Flow], rounds: int,
+                     bad_reply: Optional[Callable[[list], Optional[str]]] = None) -> Stats:
+    """One person at a time: every flow ``rounds`` times, each under a fresh conversation id."""
+    stats = Stats()
+    async with _session() as session:
+        started = time.monotonic()
+        for _ in range(rounds):
+            for messages, expected in flows:
+                sender = uuid.uuid4().hex
+                for message in messages:
+                    await turn(session, url, sender, message, stats, bad_reply)
+                stats.conversations.append((sender, list(messages), expected))
+        stats.elapsed = time.monotonic() - started
+    return stats
+
+
+def report(stats: Stats, problems: List[str]) -> str:
+    lat = stats.latencies
+    return "\n".join([
+        f"conversations {len(stats.conversations)}, turns {len(lat)}, throughput {stats.throughput:.1f} turns/s",
+        f"latency p50 {percentile(lat, .5) * 1000:.0f} ms, p95 {percentile(lat, .95) * 1000:.0f} ms, "
+        f"p99 {percentile(lat, .99) * 1000:.0f} ms, mean {statistics.fmean(lat) * 1000 if lat else float('nan'):.0f} ms",
+        f"errors {len(stats.errors)}" + (f" (first: {stats.errors[:3]})" if stats.errors else ""),
+        f"tracker check: {len(stats.conversations) - len({p.split(':')[0] for p in problems})}/{len(stats.conversations)} "
+        f"conversations exactly as sent" + (f"; problems: {problems[:5]}" if problems else ""),
+    ])
+
+
+async def run(url: str, token: str, users: int, minutes: float) -> int:
+    stats, problems = await concurrent(url, token, users, minutes * 60)
     print(f"\n{users} users × {minutes:g} min against {url}")
-    print(f"conversations {len(stats.conversations)}, turns {turns}, throughput {turns / elapsed:.1f} turns/s")
-    print(f"latency p50 {percentile(stats.latencies, .5) * 1000:.0f} ms, p95 {percentile(stats.latencies, .95) * 1000:.0f} ms, "
-          f"p99 {percentile(stats.latencies, .99) * 1000:.0f} ms, mean {statistics.fmean(stats.latencies) * 1000:.0f} ms")
-    print(f"errors {len(stats.errors)}" + (f" (first: {stats.errors[:3]})" if stats.errors else ""))
-    print(f"tracker check: {len(stats.conversations) - len({p.split(':')[0] for p in problems})}/{len(stats.conversations)} "
-          f"conversations exactly as sent" + (f"; problems: {problems[:5]}" if problems else ""))
+    print(report(stats, problems))
     return 1 if stats.errors or problems else 0
 
 

@@ -5,58 +5,27 @@
 For each model: starts `rasa run` (rest channel, no action server needed: the first message is
 `/greet`-free text "привет"), measures process start → first answered message, and the peak RSS
 (VmHWM) of the server process. Prints a table. Not a test: numbers depend on the machine.
+For the whole comparison with the stock Rasa bot (action server included) see ``bench.compare``.
 """
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-RASA = str(REPO / ".venv" / "bin" / "rasa")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+from bench.servers import REPO, TreeMemory, bench_env, free_port, rasa_run_args, spawn, stop, wait_for_answer
 
 
 def cold_start(model: Path, timeout: float = 300) -> tuple[float, float]:
     port = free_port()
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [RASA, "run", "--model", str(model), "--port", str(port), "--interface", "127.0.0.1"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    body = json.dumps({"sender": "bench", "message": "привет"}).encode()
+    process = spawn(rasa_run_args(model, port), REPO, bench_env(), None)
+    memory = TreeMemory(process.pid)
     try:
-        while time.perf_counter() - started < timeout:
-            try:
-                request = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/rest/webhook", data=body,
-                                                 headers={"Content-Type": "application/json"})
-                with urllib.request.urlopen(request, timeout=30) as response:
-                    response.read()
-                return time.perf_counter() - started, peak_rss_mb(process.pid)
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"{model} did not answer within {timeout} s")
+        seconds = wait_for_answer(f"http://127.0.0.1:{port}", "привет", started, [process], timeout=timeout)
+        return seconds, memory.stop()
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop(process)
 
 
 def main(argv: list[str]) -> int:

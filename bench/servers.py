@@ -1,0 +1,188 @@
+"""Shared by the benchmarks: start a Rasa server and an action server, time the first answer,
+follow the memory of a process tree. Nothing here is a test; numbers depend on the machine."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Callable, Dict, IO, List, Optional, Sequence, Union
+
+REPO = Path(__file__).resolve().parents[1]
+VENV_BIN = REPO / ".venv" / "bin"
+RASA = str(VENV_BIN / "rasa")
+
+Reply = List[Dict[str, Any]]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_env(**extra: str) -> Dict[str, str]:
+    """The environment of bin/env.sh (quiet, offline Rasa and TensorFlow) plus ``extra``."""
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    env.update(extra)
+    return env
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM (the kernel's peak resident set) of one process, in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def _children() -> Dict[int, List[int]]:
+    tree: Dict[int, List[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry.name}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
+        tree.setdefault(ppid, []).append(int(entry.name))
+    return tree
+
+
+def tree_pids(root: int) -> List[int]:
+    tree, pids, todo = _children(), [], [root]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        todo.extend(tree.get(pid, []))
+    return pids
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def cpu_seconds(root: int) -> float:
+    """User + system CPU time used so far by a process and its descendants (live ones)."""
+    ticks = 0
+    for pid in tree_pids(root):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+class TreeMemory:
+    """Samples the summed RSS of a process and all its descendants (every ``interval`` s) until
+    stopped. ``peak_mb`` is the larger of the highest sample and the root's own VmHWM, so a
+    short spike of a single-process server between two samples is not missed."""
+
+    def __init__(self, pid: int, interval: float = 0.25) -> None:
+        self.pid, self.interval = pid, interval
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval)
+
+    def sample(self) -> None:
+        self.peak_kb = max(self.peak_kb, sum(_rss_kb(pid) for pid in tree_pids(self.pid)))
+
+    def stop(self) -> float:
+        """Stop sampling (call while the process still runs) and return the peak in MB."""
+        self.sample()
+        self._stop.set()
+        self._thread.join()
+        return self.peak_mb
+
+    @property
+    def peak_mb(self) -> float:
+        hwm = peak_rss_mb(self.pid)
+        return max(self.peak_kb / 1024, 0 if hwm != hwm else hwm)
+
+
+def spawn(args: Sequence[str], cwd: Path, env: Dict[str, str], log: Union[Path, None]) -> subprocess.Popen:
+    out: Union[IO[Any], int] = log.open("w") if log else subprocess.DEVNULL
+    return subprocess.Popen(list(args), cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def rasa_run_args(model: Path, port: int, endpoints: Optional[Path] = None, credentials: Optional[Path] = None,
+                  token: Optional[str] = None) -> List[str]:
+    args = [RASA, "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port)]
+    if endpoints:
+        args += ["--endpoints", str(endpoints)]
+    if credentials:
+        args += ["--credentials", str(credentials)]
+    if token:
+        args += ["--enable-api", "--auth-token", token]
+    return args
+
+
+def action_server_args(port: int, actions: str = "actions") -> List[str]:
+    """As bin/env.sh's ``start_action_server``."""
+    return [RASA, "run", "actions", "--actions", actions, "--port", str(port)]
+
+
+def stop(process: Optional[subprocess.Popen], timeout: float = 30) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def say(base: str, sender: str, message: str, timeout: float = 30) -> Reply:
+    body = json.dumps({"sender": sender, "message": message}).encode()
+    request = urllib.request.Request(f"{base}/webhooks/rest/webhook", data=body,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+def wait_for_answer(base: str, message: str, started: float, processes: Sequence[subprocess.Popen],
+                    accept: Callable[[Reply], bool] = bool, timeout: float = 600) -> float:
+    """Seconds from ``started`` (a ``time.perf_counter()``) until ``message`` gets an answer that
+    ``accept`` takes (each try under a fresh conversation id)."""
+    attempt = 0
+    while time.perf_counter() - started < timeout:
+        for process in processes:
+            if process.poll() is not None:
+                raise RuntimeError(f"{process.args[:3]} exited with {process.returncode} before answering")
+        attempt += 1
+        try:
+            if accept(say(base, f"coldstart{attempt}", message)):
+                return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{base} gave no accepted answer to {message!r} within {timeout:.0f} s")
