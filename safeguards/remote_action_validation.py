@@ -8,8 +8,9 @@ with the same error; only the per-call meta-schema check is gone.
 """
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any, Dict, Optional, Text, Tuple
 
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
@@ -28,7 +29,46 @@ def _validator() -> Any:
     return cls(schema)
 
 
+@lru_cache(maxsize=1)
+def _discriminated() -> Optional[Tuple[Any, Dict[Text, Any]]]:
+    """(validator of the schema without the events' ``oneOf``, {event name: branch validator}),
+    or None if the schema is not shaped so (then only the full validator is used)."""
+    schema = RemoteAction.action_response_format_spec()
+    items = schema.get("properties", {}).get("events", {}).get("items", {})
+    branches = items.get("oneOf") if isinstance(items, dict) else None
+    if not branches or items.get("type") != "object" or "event" not in items.get("required", []):
+        return None
+    by_name: Dict[Text, Any] = {}
+    cls = validator_for(schema)
+    for branch in branches:
+        name = branch.get("properties", {}).get("event", {}).get("const")
+        if not isinstance(name, str) or name in by_name:
+            return None
+        by_name[name] = cls(branch)
+    outer = copy.deepcopy(schema)
+    del outer["properties"]["events"]["items"]["oneOf"]
+    return cls(outer), by_name
+
+
+def is_valid_fast(result: Any) -> bool:
+    """True only if ``result`` is valid under the full schema (see the module docstring)."""
+    split = _discriminated()
+    if split is None:
+        return _validator().is_valid(result)
+    outer, branches = split
+    if not outer.is_valid(result):
+        return False
+    events = result.get("events") if isinstance(result, dict) else None
+    for event in events if isinstance(events, list) else []:
+        branch = branches.get(event["event"])  # an object with a string "event": the outer schema checked it
+        if branch is None or not branch.is_valid(event):
+            return False
+    return True
+
+
 def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+    if is_valid_fast(result):
+        return True
     try:
         _validator().validate(result)
         return True

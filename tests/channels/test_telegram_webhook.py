@@ -121,7 +121,9 @@ def test_start_with_a_deep_link_parameter(telegram):
 def test_help_language_and_restart_commands(telegram):
     me = chat()
     helped = telegram.say(telegram.text(me, "/help"))
-    assert "/erase" in sent_texts(helped) and "/need_legal" in callback_data(helped)
+    # The commands, then "About and privacy" (content/guides/about.yml) with a way to the menu.
+    assert "/erase" in sent_texts(helped) and '/about{"step":"1"}' in callback_data(helped)
+    assert "/main_menu" in callback_data(helped)
     language = telegram.say(telegram.text(me, "/language@DvHelpBot"))
     assert '/set_language{"language":"be"}' in callback_data(language)
     telegram.say(telegram.callback(me, '/set_language{"language":"en"}'))
@@ -218,7 +220,8 @@ def test_no_chat_id_name_username_phone_or_text_in_the_store_or_the_log(telegram
     telegram.say(telegram.text(me, "мне нужен юрист по разводу"))
     telegram.say(telegram.message(me, contact={"phone_number": "+375291112233", "first_name": "Ефросинья", "user_id": me}))
     telegram.say(telegram.message(me, location={"latitude": 52.4412, "longitude": 30.9878}))
-    stored = (telegram.assistant.work / "tracker.sqlite").read_bytes()
+    # The database and its write-ahead log (the tracker store runs SQLite in WAL mode).
+    stored = b"".join(p.read_bytes() for p in sorted(telegram.assistant.work.glob("tracker.sqlite*")))
     log = (telegram.assistant.work / "rasa.log").read_bytes()
     assert telegram.sender(me).encode() in stored  # the conversation is there, under the hash
     for secret in (str(me), "efrosinya_test_user", "Ефросинья", "Тестовая", "375291112233", "52.4412", "30.9878"):

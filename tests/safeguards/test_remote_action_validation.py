@@ -31,3 +31,73 @@ def test_same_verdicts_as_rasa(action):
             assert "Failed to validate Action server response" in error.value.message
     finally:
         RemoteAction._validate_action_result = original
+
+
+def _sample_events():
+    """One serialised event of every kind an action server can send."""
+    from rasa.shared.core import events as e
+
+    return [ev.as_dict() for ev in [
+        e.UserUttered("привет", {"name": "greet", "confidence": 0.9}, [{"entity": "region", "value": "BY-HO"}]),
+        e.BotUttered("text", {"buttons": [{"title": "a", "payload": "/a"}]}, metadata={"safety_net": True}),
+        e.SlotSet("region", "BY-HO"), e.SlotSet("district", None), e.ActionExecuted("action_welcome"),
+        e.ActiveLoop("help_form"), e.ActiveLoop(None), e.AllSlotsReset(), e.Restarted(), e.SessionStarted(),
+        e.FollowupAction("action_welcome"), e.ActionReverted(), e.UserUtteranceReverted(),
+        e.ActionExecutionRejected("x"), e.LoopInterrupted(True), e.ConversationPaused(), e.ConversationResumed(),
+        e.EntitiesAdded([{"entity": "region", "value": "BY-MI"}]), e.DefinePrevUserUtteredFeaturization(False),
+        e.ReminderCancelled(name="r"), e.AgentUttered("hi"), e.StoryExported("x.yml"),
+    ]]
+
+
+def _mutations():
+    good = {"events": _sample_events(), "responses": [{"text": "hi", "buttons": []}]}
+    yield good
+    yield {}
+    yield {"events": []}
+    yield None
+    yield []
+    yield {"events": [{}]}
+    yield {"events": [{"event": 5}]}
+    yield {"events": [{"event": "slot"}]}  # no name: still valid for Rasa's schema? the full validator decides
+    yield {"events": [{"event": "slot", "name": 5}]}
+    yield {"events": [{"event": "user", "text": 5}]}
+    yield {"events": [{"event": "user", "parse_data": {"entities": [{"entity": "x"}]}}]}
+    yield {"events": [{"event": "bot", "text": None, "data": "not an object"}]}
+    yield {"events": [{"event": "action", "name": None}]}
+    yield {"events": [{"event": "active_loop", "name": 3}]}
+    yield {"events": [{"event": "followup"}]}
+    yield {"events": [{"event": "session_started", "timestamp": "now"}]}
+    yield {"events": [{"event": "slot", "name": "a", "value": 1, "metadata": "x"}]}
+    yield {"events": "x", "responses": []}
+    yield {"responses": [1]}
+    for event in _sample_events():
+        yield {"events": [event]}
+        yield {"events": [{**event, "event": event["event"] + "_typo"}]}
+        yield {"events": [{**event, "timestamp": "yesterday"}]}
+        for key in event:
+            if key not in ("event", "timestamp", "metadata"):
+                yield {"events": [{**event, key: object.__new__(type("Weird", (), {}))}]}
+                yield {"events": [{**event, key: 12345}]}
+                yield {"events": [{**event, key: [1]}]}
+
+
+def test_fast_path_gives_the_full_schemas_verdict():
+    from jsonschema import validate
+    from jsonschema.exceptions import ValidationError as Invalid
+
+    schema = RemoteAction.action_response_format_spec()
+    valid = invalid = 0
+    for response in _mutations():
+        try:
+            validate(response, schema)
+            expected = True
+        except (Invalid, TypeError):
+            expected = False
+        try:
+            fast = remote_action_validation.is_valid_fast(response)
+        except TypeError:
+            fast = False
+        assert fast == expected, response
+        valid += expected
+        invalid += not expected
+    assert valid > 20 and invalid > 50

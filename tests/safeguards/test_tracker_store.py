@@ -77,3 +77,91 @@ async def test_retention_runs_inside_the_server_loop(tmp_path):
         await asyncio.sleep(0.05)
     assert set(await store.keys()) == {"recent"}
     store._purging.cancel()
+
+
+# --- the per-turn fixes keep Rasa's rows ---------------------------------------------------
+
+from rasa.core.tracker_store import SQLTrackerStore  # noqa: E402
+from rasa.shared.core.events import SessionStarted, SlotSet  # noqa: E402
+from sqlalchemy import text as sql  # noqa: E402
+
+
+def _rows(store, sender):
+    with store.session_scope() as session:
+        return [tuple(r) for r in session.execute(
+            sql("SELECT type_name, intent_name, action_name, data FROM events WHERE sender_id = :s ORDER BY id"),
+            {"s": sender})]
+
+
+def _turn(n: int, t: float):
+    return [UserUttered(f"сообщение {n}", {"name": "greet"}, timestamp=t),
+            SlotSet("region", "BY-HO", timestamp=t), ActionExecuted("action_welcome", timestamp=t),
+            ActionExecuted("action_listen", timestamp=t)]
+
+
+async def _conversation(store, sender: str, start: float):
+    """Turns as the processor makes them: retrieve, add events, save; a new session after the third."""
+    for n in range(6):
+        tracker = await store.retrieve(sender) or DialogueStateTracker.from_events(sender, [], DOMAIN.slots)
+        t = start + n
+        if n in (0, 3):
+            for event in [ActionExecuted("action_session_start", timestamp=t), SessionStarted(timestamp=t),
+                          ActionExecuted("action_listen", timestamp=t)]:
+                tracker.update(event)
+            await store.save(tracker)  # the processor saves right after a session starts
+            tracker = await store.retrieve(sender)
+        for event in _turn(n, t):
+            tracker.update(event)
+        await store.save(tracker)
+
+
+async def test_same_rows_as_rasas_store(tmp_path):
+    ours = store_at(tmp_path / "ours.sqlite")
+    rasas = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.sqlite"))
+    start = time.time()
+    await _conversation(ours, "a", start)
+    await _conversation(rasas, "a", start)
+    assert _rows(ours, "a") == _rows(rasas, "a")
+    assert len(_rows(ours, "a")) == 2 * 3 + 6 * 4
+    assert (await ours.retrieve("a")).current_state() == (await rasas.retrieve("a")).current_state()
+
+
+async def test_another_writer_between_retrieve_and_save(tmp_path):
+    """Another server process writing the same conversation: the stored count is not trusted."""
+    results = []
+    for make in (lambda p: store_at(p), lambda p: SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(p))):
+        path = tmp_path / f"db{len(results)}.sqlite"
+        first, second = make(path), make(path)
+        await save(first, "a", 1000.0)
+        tracker = await first.retrieve("a")
+        other = await second.retrieve("a")
+        other.update(ActionExecuted("action_other", timestamp=1001.0))
+        await second.save(other)
+        tracker.update(ActionExecuted("action_mine", timestamp=1002.0))
+        tracker.update(ActionExecuted("action_listen", timestamp=1002.0))
+        await first.save(tracker)
+        results.append(_rows(first, "a"))
+    assert results[0] == results[1]
+
+
+async def test_sqlite_settings_and_erase_leaves_no_text(tmp_path):
+    db = tmp_path / "t.sqlite"
+    store = store_at(db)
+    with store.session_scope() as session:
+        assert session.execute(sql("PRAGMA journal_mode")).scalar() == "wal"
+        assert session.execute(sql("PRAGMA synchronous")).scalar() == 1  # NORMAL
+        assert session.execute(sql("PRAGMA secure_delete")).scalar() == 1
+    secret = "Тайная улица 17"
+    await store.save(DialogueStateTracker.from_events("a", [UserUttered(secret, {"name": "inform"})], DOMAIN.slots))
+    await save(store, "b", time.time())
+    assert await store.delete("a") > 0
+    for path in tmp_path.glob("t.sqlite*"):
+        assert secret.encode() not in path.read_bytes(), path.name
+    assert (await store.retrieve("b")).latest_message.text == "привет"
+
+
+def test_full_synchronous_on_request(tmp_path):
+    store = PrivateSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.sqlite"), purge_every_minutes=0,
+                                   sqlite_synchronous="full")
+    with store.session_scope() as session:
+        assert session.execute(sql("PRAGMA synchronous")).scalar() == 2

@@ -1,0 +1,25 @@
+"""The pipeline entry switches on every per-turn speed-up, once."""
+from __future__ import annotations
+
+from rasa.core.processor import MessageProcessor
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.core.events import Event
+from rasa.utils.endpoints import EndpointConfig
+
+from safeguards import action_client, event_types, payload_parse, speedups
+
+
+def test_entry_installs_all_and_is_idempotent():
+    assert DefaultV1Recipe._from_registry("TurnSpeedups").clazz is speedups.TurnSpeedups
+    try:
+        speedups.install()
+        first = (MessageProcessor._parse_message_with_graph, Event.__dict__["resolve_by_type"], EndpointConfig.session)
+        speedups.install()
+        assert (MessageProcessor._parse_message_with_graph, Event.__dict__["resolve_by_type"], EndpointConfig.session) == first
+        assert payload_parse._original() is not MessageProcessor._parse_message_with_graph
+        assert Event.resolve_by_type is event_types.resolve_by_type
+        assert EndpointConfig.session is action_client.session
+    finally:
+        payload_parse.uninstall()
+        event_types.uninstall()
+        action_client.uninstall()
