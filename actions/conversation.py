@@ -52,7 +52,7 @@ class ActionWelcome(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         send_welcome(dispatcher, State.of(tracker).language)
-        await count(("conversation", "started"))
+        count(("conversation", "started"))
         return leave_form() + fresh_search()
 
 

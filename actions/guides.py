@@ -43,7 +43,7 @@ class ActionGuide(Action):
         guide = content().guides[guide_id]
         step = slot_rules.guide_step(_entity(tracker, "step"), len(guide.screens))
         if step == 0:
-            await count(("guide", guide_id))
+            count(("guide", guide_id))
         dispatcher.utter_message(text=screen_text(guide, step, state.language), buttons=buttons.guide_screen(state.language, guide, step))
         return leave_form()
 
@@ -89,7 +89,7 @@ class ActionRiskCheck(Action):
         result = risk.outcome(answers, check)
         if result is None:
             if not answers:
-                await count(("risk_check", "started"))
+                count(("risk_check", "started"))
                 dispatcher.utter_message(text=fill(check.intro[lang]))
             question = check.questions[len(answers)]
             progress = text(lang, "risk.progress", n=len(answers) + 1, total=len(check.questions))
@@ -97,7 +97,7 @@ class ActionRiskCheck(Action):
                 text=f"{progress}\n{fill(question.text[lang])}", buttons=buttons.risk_answer(lang, answers)
             )
             return events + [SlotSet("risk_answers", answers)]
-        await count(("risk_check", result))
+        count(("risk_check", result))
         if result == risk.HIGH:
             body = [fill(check.result_high[lang]), safety_net.emergency_text(lang), safety_net.footer(lang)]
             offers = ["contacts:shelter", "contacts:emergency", "guide:safety_plan"]

@@ -26,7 +26,7 @@ class ActionEmergency(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         lang = State.of(tracker).language
         dispatcher.utter_message(text=f"{safety_net.emergency_text(lang)}\n\n{safety_net.footer(lang)}")
-        await count(("emergency", "shown"))
+        count(("emergency", "shown"))
         return []
 
 
@@ -42,9 +42,9 @@ class ActionShowContacts(Action):
         messages = self._results(state)
         if messages is None:
             messages = [text(lang, "unavailable"), safety_net.emergency_text(lang)]
-            await count(("safety_net", "shown"))
+            count(("safety_net", "shown"))
         else:
-            await count(
+            count(
                 ("contacts_shown", state.help_type or ""), ("region", state.region or ""),
                 ("role", state.role), ("language", lang),
             )

@@ -77,7 +77,8 @@ METRICS: Dict[str, Tuple[str, ...]] = {
 
 LOCK_TIMEOUT_SECONDS = 1.0  # longest a write waits for a lock (SQLite busy timeout, PostgreSQL lock_timeout)
 STATEMENT_TIMEOUT_SECONDS = 2.0  # PostgreSQL: longest the whole write may take; also its connect timeout
-ASYNC_WAIT_SECONDS = 1.5  # longest `record_async` keeps a reply waiting
+ASYNC_WAIT_SECONDS = 1.5
+MAX_PENDING = 1000  # queued `record_soon` writes; more are dropped rather than piled up  # longest `record_async` keeps a reply waiting
 RETRY_AFTER_SECONDS = 10.0  # silence after a failure
 
 Pair = Tuple[str, str]
@@ -127,6 +128,7 @@ class UsageCounter:
         self._quiet_until = 0.0
         self._lock = threading.Lock()
         self._executor: Optional[ThreadPoolExecutor] = None
+        self._pending = 0
 
     def __repr__(self) -> str:
         return f"<UsageCounter {safe_url(self._url)}>"
@@ -157,6 +159,26 @@ class UsageCounter:
             logger.warning("usage statistics: write still pending, not waited for")
         except Exception as error:
             logger.warning("usage statistics not recorded (%s)", type(error).__name__)
+
+    def record_soon(self, *pairs: Pair) -> None:
+        """`record` on the counter's worker thread without waiting: the reply never waits for the
+        disk. Writes run in order; beyond MAX_PENDING queued writes new counts are dropped (a
+        stuck database must not pile up work). Never raises."""
+        try:
+            with self._lock:
+                if self._pending >= MAX_PENDING:
+                    return
+                self._pending += 1
+            self._worker().submit(self._record_pending, *pairs)
+        except Exception as error:
+            logger.warning("usage statistics not recorded (%s)", type(error).__name__)
+
+    def _record_pending(self, *pairs: Pair) -> None:
+        try:
+            self.record(*pairs)
+        finally:
+            with self._lock:
+                self._pending -= 1
 
     def close(self) -> None:
         """Wait for pending writes and release the connections (the counter works again later)."""

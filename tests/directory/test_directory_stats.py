@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from directory import HELP_TYPES, LANGUAGES, REGION_CODES, open_directory
 from directory.database import DATA_DIR, sqlite_file
+from directory import stats
 from directory.hours import MINSK
 from directory.load import load
 from directory.stats import (
@@ -142,6 +143,19 @@ async def test_record_async(counter, db_url):
     await counter.record_async(("emergency", "shown"), ("safety_net", "shown"))
     await asyncio.gather(*(counter.record_async(("guide", "rights")) for _ in range(5)))
     assert counts(db_url) == {("emergency", "shown"): 1, ("safety_net", "shown"): 1, ("guide", "rights"): 5}
+
+
+def test_record_soon_returns_at_once_and_writes_in_order(counter, db_url, monkeypatch):
+    for _ in range(20):
+        counter.record_soon(("guide", "safety_plan"), ("language", "en"))
+    counter.record_soon(("guide", "not-a-guide"))
+    counter.close()  # waits for the queued writes
+    assert counts(db_url) == {("guide", "safety_plan"): 20, ("language", "en"): 20}
+    # A stuck database does not pile up work: beyond MAX_PENDING queued writes, counts are dropped.
+    monkeypatch.setattr(stats, "MAX_PENDING", 0)
+    counter.record_soon(("guide", "rights"))
+    counter.close()
+    assert ("guide", "rights") not in counts(db_url)
 
 
 def test_hostile_pairs_are_not_stored(counter, db_url, caplog):
