@@ -20,7 +20,7 @@ from actions.texts import text
 from actions.usage import count
 
 DomainDict = Dict[Text, Any]
-GUIDE_FOR_INTENT = {"safety_plan": "safety_plan", "witness_guide": "witness", "rights": "rights", "about": "about"}
+GUIDE_FOR_INTENT = {intent: guide for guide, intent in buttons.GUIDE_INTENTS.items()}
 
 
 def _entity(tracker: Tracker, name: str) -> Any:
