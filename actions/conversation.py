@@ -8,7 +8,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, safety_net
-from actions.state import State
+from actions.state import State, latest_intent
 from actions.texts import text
 from actions.usage import count
 
@@ -127,7 +127,7 @@ class ActionSmalltalk(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         state = State.of(tracker)
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        intent = latest_intent(tracker)
         key = intent if intent in ("thank", "goodbye", "bot_challenge") else "not_understood"
         dispatcher.utter_message(text=f"{text(state.language, key)}\n\n{safety_net.footer(state.language)}")
         if not state.active_loop:

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import buttons, risk, safety_net, slot_rules
 from actions.content import Guide, content, fill
 from actions.conversation import leave_form, send_menu
-from actions.state import State
+from actions.state import State, latest_intent
 from actions.texts import text
 from actions.usage import count
 
@@ -27,10 +27,6 @@ def _entity(tracker: Tracker, name: str) -> Any:
     return next((e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == name), None)
 
 
-def _intent(tracker: Tracker) -> Optional[str]:
-    return (tracker.latest_message.get("intent") or {}).get("name")
-
-
 class ActionGuide(Action):
     """One screen of a guide, with Next/Back; the last one adds its offers and the hotline."""
 
@@ -39,7 +35,7 @@ class ActionGuide(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         state = State.of(tracker)
-        guide_id = GUIDE_FOR_INTENT.get(_intent(tracker) or "", "about")
+        guide_id = GUIDE_FOR_INTENT.get(latest_intent(tracker) or "", "about")
         guide = content().guides[guide_id]
         step = slot_rules.guide_step(_entity(tracker, "step"), len(guide.screens))
         if step == 0:
@@ -79,7 +75,7 @@ class ActionRiskCheck(Action):
         events: List[EventType] = leave_form()
         answers = self._answers(tracker)
         if answers is None:
-            if _intent(tracker) in ("affirm", "deny"):
+            if latest_intent(tracker) in ("affirm", "deny"):
                 # A yes or no with no question open: nothing to answer.
                 dispatcher.utter_message(text=f"{text(lang, 'not_understood')}\n\n{safety_net.footer(lang)}")
             else:
@@ -111,7 +107,7 @@ class ActionRiskCheck(Action):
     def _answers(tracker: Tracker) -> Optional[str]:
         """The answers so far, from the button or the typed yes/no; None if not possible."""
         check = content().risk_check
-        intent = _intent(tracker)
+        intent = latest_intent(tracker)
         if intent == "risk_check":
             given = _entity(tracker, "answers")
             return "" if given is None else risk.valid_answers(given, check)

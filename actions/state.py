@@ -41,6 +41,11 @@ class State:
         )
 
 
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    """The intent of the latest user message, as the NLU pipeline (or a button) gave it."""
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
 def previous_slot_value(tracker: Tracker, name: str) -> Any:
     """The value ``name`` had before the latest user message (what to keep on bad input)."""
     seen_user = False
