@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 from unittest import mock
 
@@ -158,21 +159,27 @@ def fake_telegram() -> Iterator[FakeTelegram]:
     api.close()
 
 
-@pytest.fixture(scope="module")
-def telegram(tmp_path_factory: pytest.TempPathFactory, fake_telegram: FakeTelegram) -> Iterator[Bot]:
+def telegram_bot(work: Path, fake_telegram: FakeTelegram, with_action_server: bool = True, **extra_env: str) -> Iterator[Bot]:
+    """The assistant with the Telegram channel switched on against the fake Bot API."""
     env = {
         "TELEGRAM_TOKEN": TOKEN,
         "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "TELEGRAM_ID_SECRET": ID_SECRET,
         "TELEGRAM_API_BASE": fake_telegram.base,
+        **extra_env,
     }
     with mock.patch.dict(os.environ, env):
-        context = running_assistant(tmp_path_factory.mktemp("telegram"))
+        context = running_assistant(work, with_action_server=with_action_server)
         assistant = context.__enter__()
     try:
         yield Bot(assistant, fake_telegram)
     finally:
         context.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def telegram(tmp_path_factory: pytest.TempPathFactory, fake_telegram: FakeTelegram) -> Iterator[Bot]:
+    yield from telegram_bot(tmp_path_factory.mktemp("telegram"), fake_telegram)
 
 
 def sent_texts(calls: List[Dict[str, Any]]) -> str:
@@ -205,19 +212,8 @@ def telegram_off(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def telegram_auto_erase(tmp_path_factory: pytest.TempPathFactory, fake_telegram: FakeTelegram) -> Iterator[Bot]:
     """Like ``telegram``, with auto-erase after 2 seconds of inactivity (checked every 0.5 s)."""
-    env = {
-        "TELEGRAM_TOKEN": TOKEN,
-        "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "TELEGRAM_ID_SECRET": ID_SECRET,
-        "TELEGRAM_API_BASE": fake_telegram.base,
-        "TELEGRAM_AUTO_ERASE_HOURS": str(2 / 3600),
-        "TELEGRAM_AUTO_ERASE_CHECK_SECONDS": "0.5",
-    }
-    with mock.patch.dict(os.environ, env):
-        # No action server needed: the safety net still answers, and erasing is the point here.
-        context = running_assistant(tmp_path_factory.mktemp("telegram-auto-erase"), with_action_server=False)
-        assistant = context.__enter__()
-    try:
-        yield Bot(assistant, fake_telegram)
-    finally:
-        context.__exit__(None, None, None)
+    # No action server needed: the safety net still answers, and erasing is the point here.
+    yield from telegram_bot(
+        tmp_path_factory.mktemp("telegram-auto-erase"), fake_telegram, with_action_server=False,
+        TELEGRAM_AUTO_ERASE_HOURS=str(2 / 3600), TELEGRAM_AUTO_ERASE_CHECK_SECONDS="0.5",
+    )

@@ -11,6 +11,7 @@ import sqlite3
 import threading
 import time
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
@@ -56,15 +57,21 @@ def minsk_today() -> date:
 def db_url(request, tmp_path):
     """The directory database on either backend, with no usage counters yet."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'directory.sqlite'}"
-        assert load(write_data_dir(tmp_path / "data", MINI_ROWS), url).ok
-        return url
+        return loaded_sqlite(tmp_path)[1]
     url = request.getfixturevalue("pg_url")
     engine = create_engine(url, future=True)
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM usage_counts"))
     engine.dispose()
     return url
+
+
+def loaded_sqlite(tmp_path: Path) -> tuple[Path, str]:
+    """A fresh SQLite directory database (path, url) with the small test data loaded."""
+    path = tmp_path / "directory.sqlite"
+    url = f"sqlite:///{path}"
+    assert load(write_data_dir(tmp_path / "data", MINI_ROWS), url).ok
+    return path, url
 
 
 @pytest.fixture
@@ -225,9 +232,8 @@ def test_a_missing_database_is_not_created(tmp_path, caplog):
 
 
 def test_a_database_built_before_the_statistics_gets_the_table(tmp_path):
-    url = f"sqlite:///{tmp_path / 'directory.sqlite'}"
-    assert load(write_data_dir(tmp_path / "data", MINI_ROWS), url).ok
-    with sqlite3.connect(tmp_path / "directory.sqlite") as connection:
+    path, url = loaded_sqlite(tmp_path)
+    with sqlite3.connect(path) as connection:
         connection.execute("DROP TABLE usage_counts")
     counter = UsageCounter(url)
     counter.record(("conversation", "started"))
@@ -253,9 +259,7 @@ def test_usage_counter_is_cached_per_url_and_follows_the_directory_setting(monke
 # ---- never raising, never blocking for long ----
 
 def test_locked_sqlite_database_returns_quickly(tmp_path, caplog):
-    path = tmp_path / "directory.sqlite"
-    url = f"sqlite:///{path}"
-    assert load(write_data_dir(tmp_path / "data", MINI_ROWS), url).ok
+    path, url = loaded_sqlite(tmp_path)
     counter = UsageCounter(url, retry_after=0)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
@@ -275,9 +279,7 @@ def test_locked_sqlite_database_returns_quickly(tmp_path, caplog):
 
 
 def test_after_a_failure_the_counter_stays_quiet_for_a_while(tmp_path):
-    path = tmp_path / "directory.sqlite"
-    url = f"sqlite:///{path}"
-    assert load(write_data_dir(tmp_path / "data", MINI_ROWS), url).ok
+    path, url = loaded_sqlite(tmp_path)
     counter = UsageCounter(url, retry_after=60)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
