@@ -36,6 +36,8 @@ import sys
 from types import ModuleType
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from safeguards.tensorflow_on_demand import is_pending
+
 TARGET = "skops.io._utils"
 _MISSING = object()
 _MODULE_TYPE_NAMES = frozenset(dir(ModuleType))
@@ -110,6 +112,8 @@ def make_whichmodule(original: Any) -> Any:
                     if hit[1].get(name) is obj:
                         return hit[0]
                     return original(obj, name)  # a module attribute was reassigned since: be exact
+            elif is_pending(step[2]):
+                continue  # a deferred module that has not run holds nothing (tensorflow_on_demand)
             elif getattr(step[2], name, _MISSING) is obj:  # like the original: only AttributeError is a miss
                 return step[1]
         return "__main__"
