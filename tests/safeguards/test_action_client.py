@@ -126,3 +126,58 @@ async def test_cancelled_call_does_not_poison_the_pool(installed):
     await action_client.close_all()
     await asyncio.sleep(0.6)  # let the abandoned slow handler finish before the server stops
     await slow.stop()
+
+
+def _real_tracker_state() -> dict:
+    """A tracker as the Rasa server sends it: Cyrillic text, parse data with floats, slots."""
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+
+    tracker = DialogueStateTracker.from_events("t", [
+        ActionExecuted("action_listen"),
+        UserUttered("нужен юрист в Бобруйске", {"name": "need_legal", "confidence": 0.9627719863899648},
+                    [{"entity": "district", "value": "BY-MA-02", "start": 14, "end": 23, "confidence": 1.0}],
+                    message_id="m1", metadata={}),
+        SlotSet("region", "BY-MA"), SlotSet("district_page", 0.0), SlotSet("whole_region", False),
+    ])
+    return {"next_action": "action_show_contacts", "sender_id": "t", "tracker": tracker.current_state(),
+            "version": "3.6.21"}
+
+
+@pytest.mark.parametrize("value", [
+    _real_tracker_state(), {"a": [1, 2.5, None, True, "ё"], "b": {"c": 1e-300}}, {1: "int key"},
+    [], "текст", 0.1 + 0.2,
+])
+def test_orjson_encoding_means_the_same_as_json(value):
+    import json
+    import math
+
+    encoded = action_client.dumps(value)
+    assert isinstance(encoded, str)
+
+    def same(a, b):
+        if isinstance(a, float) and math.isnan(a):
+            return isinstance(b, float) and math.isnan(b)
+        return a == b if not isinstance(a, (dict, list)) else json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+    assert same(json.loads(encoded), json.loads(json.dumps(value)))
+    assert same(action_client.loads(json.dumps(value)), json.loads(json.dumps(value)))
+
+
+def test_non_finite_numbers_go_out_as_null_and_come_back_as_python_reads_them():
+    """JSON has no NaN/Infinity; json.dumps writes non-standard literals, orjson writes null."""
+    import math
+
+    assert action_client.dumps({"x": float("nan"), "y": float("-inf")}) == '{"x":null,"y":null}'
+    back = action_client.loads('{"x": NaN, "y": -Infinity}')
+    assert math.isnan(back["x"]) and back["y"] == float("-inf")
+
+
+async def test_requests_go_out_as_utf8_orjson_and_answers_decode(server, installed):
+    endpoint = EndpointConfig(f"http://127.0.0.1:{server.port}/webhook")
+    state = _real_tracker_state()
+    answer = await endpoint.request(json=state, method="post")
+    assert answer == {"events": [{"event": "slot", "name": "region", "value": "BY-HO"}], "responses": []}
+    import json
+
+    assert server.requests[-1][1] == json.loads(json.dumps(state))
+    await action_client.close_all()
