@@ -9,6 +9,9 @@ other safeguards, so they are active wherever the model runs:
   tree for every event deserialised (4.7 %).
 - ``action_client``: calls to the action server reuse one HTTP session and its keep-alive
   connections instead of a new session and TCP connection per call (~4 %).
+- ``in_process_actions``: the slot-validation actions listed under ``run_in_process`` in
+  endpoints.yml run in this process instead of over HTTP (45 of 69 action-server calls on the
+  bench flows).
 - ``graph_runner``: the NLU and policy graphs run in a precomputed order instead of through
   dask's scheduler (~7 %).
 
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
-from safeguards import action_client, event_types, graph_runner, payload_parse
+from safeguards import action_client, event_types, graph_runner, in_process_actions, payload_parse
 from safeguards.pipeline_hook import InstallOnLoad
 
 
@@ -29,6 +32,7 @@ def install() -> None:
     event_types.install()
     action_client.install()
     graph_runner.install()
+    in_process_actions.install()
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

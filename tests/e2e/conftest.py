@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL = REPO / "models" / "dv-help.tar.gz"
@@ -58,6 +59,17 @@ class Assistant:
             return json.loads(response.read())
 
 
+def endpoints_for(work: Path, action_port: int, tracker_db: Path) -> Path:
+    """endpoints.yml as the assistant runs with it, on a free port and a fresh tracker database."""
+    config = yaml.safe_load((REPO / "endpoints.yml").read_text())
+    config["action_endpoint"]["url"] = f"http://127.0.0.1:{action_port}/webhook"
+    assert config["tracker_store"]["dialect"] == "sqlite"
+    config["tracker_store"]["db"] = str(tracker_db)
+    path = work / "endpoints.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
 def start_action_server(port: int, log: Path, env: Dict[str, str]) -> subprocess.Popen:
     process = subprocess.Popen(
         [RASA, "run", "actions", "--actions", "actions", "--port", str(port)],
@@ -81,11 +93,7 @@ def running_assistant(work: Path, with_action_server: bool = True) -> Iterator[A
     if not MODEL.exists():
         pytest.fail("no trained model: run bin/setup (bin/test does) before the end-to-end tests")
     action_port, rasa_port = free_port(), free_port()
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text(
-        f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
-        f"tracker_store:\n  type: safeguards.tracker_store.PrivateSQLTrackerStore\n  dialect: sqlite\n  db: {work / 'tracker.sqlite'}\n"
-    )
+    endpoints = endpoints_for(work, action_port, work / "tracker.sqlite")
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     # A copy of the directory: the servers write usage counters into it, never into var/.
     shutil.copyfile(REPO / "var" / "directory.sqlite", work / "directory.sqlite")

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from tests.e2e.conftest import MODEL, RASA, REPO, Assistant, free_port, start_action_server, stop, wait_for
+from tests.e2e.conftest import MODEL, RASA, REPO, Assistant, endpoints_for, free_port, start_action_server, stop, wait_for
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -64,11 +64,7 @@ def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebAssis
 
     action_port, rasa_port = free_port(), free_port()
     tracker_db = work / "tracker.sqlite"
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text(
-        f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
-        f"tracker_store:\n  type: safeguards.tracker_store.PrivateSQLTrackerStore\n  dialect: sqlite\n  db: {tracker_db}\n"
-    )
+    endpoints = endpoints_for(work, action_port, tracker_db)
     credentials = work / "credentials.yml"
     credentials.write_text(
         "channels.socketio_web.SafeSocketIOInput:\n"
