@@ -5,13 +5,21 @@ time in ``RemoteAction._validate_action_result``: it calls ``jsonschema.validate
 the *schema itself* against the JSON-Schema meta-schema on every call (~120 ms with the
 jsonschema 4.17 that Rasa 3.6 pins). The response is still validated against the same schema,
 with the same error; only the per-call meta-schema check is gone.
+
+Later profiles (py-spy over served conversations) still put 5–6 % of the server's CPU per turn
+in ``jsonschema``: each event is now checked against its own schema only, and a response found
+valid is remembered (by its exact JSON, keys sorted; the last ``REMEMBERED`` ones) — an action's
+answers repeat (the same menu, the same slot values), and the schema never changes in a process.
+Invalid responses are never remembered: they are checked in full every time, with Rasa's error.
 """
 from __future__ import annotations
 
 import copy
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any, Dict, Optional, Text, Tuple
 
+import orjson
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
@@ -66,8 +74,34 @@ def is_valid_fast(result: Any) -> bool:
     return True
 
 
+REMEMBERED = 4096
+_known_valid: "OrderedDict[bytes, None]" = OrderedDict()
+
+
+def _key(result: Any) -> Optional[bytes]:
+    try:
+        return orjson.dumps(result, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # not plain JSON data: never remembered
+        return None
+
+
+def is_valid_remembered(result: Any) -> bool:
+    """``is_valid_fast``, remembering responses found valid (see the module docstring)."""
+    key = _key(result)
+    if key is not None and key in _known_valid:
+        _known_valid.move_to_end(key)
+        return True
+    if not is_valid_fast(result):
+        return False
+    if key is not None:
+        _known_valid[key] = None
+        if len(_known_valid) > REMEMBERED:
+            _known_valid.popitem(last=False)
+    return True
+
+
 def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
-    if is_valid_fast(result):
+    if is_valid_remembered(result):
         return True
     try:
         _validator().validate(result)

@@ -101,3 +101,41 @@ def test_fast_path_gives_the_full_schemas_verdict():
         valid += expected
         invalid += not expected
     assert valid > 20 and invalid > 50
+
+
+def test_remembered_verdicts_equal_the_full_schemas_twice_over(monkeypatch):
+    """Asked twice (the second time from memory for valid ones), every verdict stays the schema's."""
+    from jsonschema import validate
+    from jsonschema.exceptions import ValidationError as Invalid
+
+    monkeypatch.setattr(remote_action_validation, "_known_valid", type(remote_action_validation._known_valid)())
+    schema = RemoteAction.action_response_format_spec()
+    for _ in range(2):
+        for response in _mutations():
+            try:
+                validate(response, schema)
+                expected = True
+            except (Invalid, TypeError):
+                expected = False
+            try:
+                verdict = remote_action_validation.is_valid_remembered(response)
+            except TypeError:
+                verdict = False
+            assert verdict == expected, response
+    assert remote_action_validation._known_valid  # valid ones were remembered …
+    for key in remote_action_validation._known_valid:  # … and only valid ones
+        import orjson
+
+        validate(orjson.loads(key), schema)
+
+
+def test_memory_is_bounded_and_invalid_is_never_remembered(monkeypatch):
+    monkeypatch.setattr(remote_action_validation, "REMEMBERED", 3)
+    monkeypatch.setattr(remote_action_validation, "_known_valid", type(remote_action_validation._known_valid)())
+    for n in range(10):
+        assert remote_action_validation.is_valid_remembered({"events": [{"event": "slot", "name": "x", "value": n}]})
+    assert len(remote_action_validation._known_valid) == 3
+    for bad in BAD:
+        assert not remote_action_validation.is_valid_remembered(bad)
+        assert not remote_action_validation.is_valid_remembered(bad)
+    assert len(remote_action_validation._known_valid) == 3
