@@ -26,18 +26,24 @@ SQLite: 31 % of the Rasa server's CPU time in the tracker store), fixed at the c
   save in this process together with the conversation's newest event id; a save checks that id
   with one indexed ``max(id)`` query and falls back to Rasa's count whenever anything else (another
   server process, an erase, a new session) wrote in between.
+- On SQLite, retrieve and save run these same statements (compiled once by SQLAlchemy) on the
+  pooled DB-API connection directly: SQLAlchemy's session and result machinery per statement
+  was over half of the store's remaining cost (py-spy: 18 % of the server's CPU per turn in the
+  store before, with 5 % in ``Session.execute`` alone). Stored rows are unchanged (tested
+  against Rasa's own store); stored JSON is read with orjson (same values).
 - Erasing and purging overwrite the deleted rows (``secure_delete``) and truncate the
   write-ahead log, so an erased conversation does not linger in the database files.
 """
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
 import time
 from collections import OrderedDict
-from typing import Any, Iterator, NamedTuple, Optional, Text
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Text, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -45,6 +51,8 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import delete, func, select
+
+from safeguards.action_client import loads as json_loads
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +82,14 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             if str(sqlite_synchronous).lower() not in SYNCHRONOUS:
                 raise ValueError(f"sqlite_synchronous must be one of {sorted(SYNCHRONOUS)}")
             self._use_sqlite_pool(SYNCHRONOUS[str(sqlite_synchronous).lower()])
+            self._raw_sql = {name: self._compiled(statement) for name, statement in (
+                ("latest_session", self._latest_session_query), ("newest_id", self._newest_id_query))}
+            self._raw_insert = self._compiled(self._insert.values(
+                sender_id=sa.bindparam("sender_id"), type_name=sa.bindparam("type_name"),
+                timestamp=sa.bindparam("timestamp"), intent_name=sa.bindparam("intent_name"),
+                action_name=sa.bindparam("action_name"), data=sa.bindparam("data")))
+        else:
+            self._raw_sql = {}
 
     def _use_sqlite_pool(self, synchronous: str) -> None:
         url = self.engine.url
@@ -114,6 +130,29 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         self._newest_id_query = sa.select(sa.func.max(table.c.id)).where(table.c.sender_id == sender)
         self._insert = table.insert()
 
+    def _compiled(self, statement: Any) -> Tuple[str, Sequence[str], Dict[str, Any]]:
+        """SQL text, the order of its parameters and their fixed values, as SQLAlchemy would
+        send them to sqlite3."""
+        compiled = statement.compile(dialect=self.engine.dialect)
+        return str(compiled), tuple(compiled.positiontup), dict(compiled.params)
+
+    @contextlib.contextmanager
+    def _raw_connection(self) -> Iterator[Any]:
+        """A pooled DB-API connection; committed by the caller, rolled back on error, returned."""
+        connection = self.engine.raw_connection()
+        try:
+            yield connection
+        except BaseException:
+            connection.rollback()
+            raise
+        finally:
+            connection.close()
+
+    def _raw(self, connection: Any, name: str, params: Dict[str, Any]) -> List[Any]:
+        sql, order, fixed = self._raw_sql[name]
+        values = {**fixed, **params}
+        return connection.execute(sql, [values[key] for key in order]).fetchall()
+
     def _truncate_log(self, session: Any) -> None:
         if self.engine.dialect.name == "sqlite":
             session.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
@@ -121,6 +160,8 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
     # --- what this process knows was stored ------------------------------------------------
 
     def _newest_id(self, session: Any, sender_id: Text) -> Optional[int]:
+        if self._raw_sql and not isinstance(session, sa.orm.Session):
+            return self._raw(session, "newest_id", {"sender_id": sender_id})[0][0]
         return session.execute(self._newest_id_query, {"sender_id": sender_id}).scalar()
 
     def _remember(self, sender_id: Text, stored: _Stored) -> None:
@@ -132,11 +173,17 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         if fetch_events_from_all_sessions:
             return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
-        with self.session_scope() as session:
-            rows = session.execute(self._latest_session_query, {"sender_id": sender_id}).all()
-            starts = [row.timestamp for row in rows if row.type_name == SessionStarted.type_name]
-            self._remember(sender_id, _Stored(rows[-1].id if rows else None, len(rows), max(starts) if starts else None))
-            events = [json.loads(row.data) for row in rows]
+        if self._raw_sql:
+            with self._raw_connection() as connection:
+                rows = self._raw(connection, "latest_session", {"sender_id": sender_id})
+                connection.commit()
+        else:
+            with self.session_scope() as session:
+                rows = [tuple(row) for row in session.execute(self._latest_session_query, {"sender_id": sender_id})]
+        # rows: (id, type_name, timestamp, data)
+        starts = [row[2] for row in rows if row[1] == SessionStarted.type_name]
+        self._remember(sender_id, _Stored(rows[-1][0] if rows else None, len(rows), max(starts) if starts else None))
+        events = [json_loads(row[3]) for row in rows]
         if self.domain and events:
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         return None
@@ -146,6 +193,9 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         known = self._stored.get(tracker.sender_id)
         if known is None or self._newest_id(session, tracker.sender_id) != known.newest_id:
             self._stored.pop(tracker.sender_id, None)
+            if not isinstance(session, sa.orm.Session):  # Rasa's count needs an ORM session
+                with self.session_scope() as orm_session:
+                    return iter(list(super()._additional_events(orm_session, tracker)))
             return super()._additional_events(session, tracker)
         return itertools.islice(tracker.events, known.count, len(tracker.events))
 
@@ -153,7 +203,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         """Rasa's ``SQLTrackerStore.save`` (same rows, one multi-row insert), remembering what it stored."""
         await self.stream_events(tracker)
         sender_id = tracker.sender_id
-        with self.session_scope() as session:
+        with (self._raw_connection() if self._raw_sql else self.session_scope()) as session:
             new = list(self._additional_events(session, tracker))
             known = self._stored.get(sender_id)  # dropped by _additional_events if it was stale
             added = []
@@ -164,7 +214,11 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                     "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
                     "action_name": data.get("name"), "data": json.dumps(data),
                 })
-            if added:
+            if added and self._raw_sql:
+                sql, order, _ = self._raw_insert
+                session.executemany(sql, [[row[key] for key in order] for row in added])
+                newest = self._newest_id(session, sender_id)
+            elif added:
                 session.execute(self._insert, added)
                 newest = self._newest_id(session, sender_id)
             else:
