@@ -13,13 +13,15 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
-from safeguards import fast_skops_import
+from safeguards import fast_skops_import, intent_classifier
 
 # At import, not in ``create``: Rasa imports every pipeline class when it reads the graph schema,
 # before it loads or trains any component, and LogisticRegressionClassifier imports skops.io in its
 # own ``load``/``persist`` — earlier than any ``create`` of ours (measured: 11 s of a 27 s cold
 # start, see safeguards/fast_skops_import.py).
 fast_skops_import.install()
+# Also before any graph node exists: each node keeps the function it calls (see the module).
+intent_classifier.install()
 
 
 class InstallOnLoad(GraphComponent):

@@ -1,0 +1,68 @@
+"""The fast intent classifier gives exactly Rasa's intents and confidences, on held-out messages."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import yaml
+from rasa.core.agent import Agent
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+
+from safeguards import intent_classifier
+from tests.actions.conftest import REPO
+from tests.e2e.conftest import MODEL
+
+pytestmark = pytest.mark.filterwarnings("ignore")
+HELDOUT = REPO / "tests" / "nlu_eval" / "heldout.yml"
+
+
+def _texts():
+    texts = [item["text"] for item in yaml.safe_load(HELDOUT.read_text())]
+    return texts + ["?", "а" * 500, "123", "I need help", "Мне патрэбна дапамога"]
+
+
+def test_same_intents_and_confidences_as_rasa():
+    if not MODEL.exists():
+        pytest.fail("no trained model: run bin/setup before these tests")
+    agent = Agent.load(str(MODEL))  # loading installs the fast path
+    assert LogisticRegressionClassifier.process is intent_classifier.process
+
+    async def parse_all():
+        return [await agent.parse_message(text) for text in _texts()]
+
+    def outputs(parses):
+        return [(p["intent"], p["intent_ranking"]) for p in parses]
+
+    fast = outputs(asyncio.run(parse_all()))
+    intent_classifier.uninstall()
+    try:
+        # Nodes keep the function they were created with: load again for Rasa's own.
+        agent = Agent.load(str(MODEL))
+        intent_classifier.uninstall()
+        rasas = outputs(asyncio.run(parse_all()))
+    finally:
+        intent_classifier.install()
+    assert len(fast) > 400
+    assert fast == rasas  # exact: same floats, same order
+
+
+def test_other_shapes_go_to_rasas_process(monkeypatch):
+    """Binary or one-vs-rest models and several messages at once are left to Rasa."""
+    calls = []
+    monkeypatch.setattr(intent_classifier, "_original", lambda self, messages: calls.append(len(messages)) or "rasa")
+
+    class Model:
+        def __init__(self, classes, multi_class="auto", solver="lbfgs"):
+            self.classes_, self.multi_class, self.solver = classes, multi_class, solver
+
+    class Component:
+        def __init__(self, model):
+            self.clf, self.config = model, {"ranking_length": 10}
+
+    many = Model(["a", "b", "c"])
+    assert intent_classifier.process(Component(Model(["a", "b"])), ["m"]) == "rasa"
+    assert intent_classifier.process(Component(Model(["a", "b", "c"], multi_class="ovr")), ["m"]) == "rasa"
+    assert intent_classifier.process(Component(Model(["a", "b", "c"], solver="liblinear")), ["m"]) == "rasa"
+    assert intent_classifier.process(Component(many), ["m1", "m2"]) == "rasa"
+    assert intent_classifier.process(Component(many), []) == "rasa"
+    assert calls == [1, 1, 1, 2, 0]
