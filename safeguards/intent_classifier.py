@@ -61,7 +61,7 @@ def _sentence_features(message: Message) -> Optional[csr_matrix]:
     return hstack([csr_matrix(combined), csr_matrix([])])  # as _create_X: sparse, then (no) dense
 
 
-def process(self: LogisticRegressionClassifier, messages: List[Message]) -> List[Message]:
+def process(self, messages: List[Message]) -> List[Message]:  # noqa: ANN001 (Rasa reads annotated parameters as graph inputs)
     if len(messages) != 1 or not _multinomial(self.clf):
         return _original(self, messages)
     features = _sentence_features(messages[0])

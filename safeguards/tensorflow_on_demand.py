@@ -18,8 +18,18 @@ the Rasa server's ~710 MB resident memory and several seconds of every start. Tw
    serialized and parses it on first read (``rasa train`` reading an old model, telemetry, and
    ``as_dict`` still get the same ``GraphSchema``).
 
+3. ``rasa train`` imports ``default_components`` — every built-in component, TensorFlow ones
+   included, only so that their ``register`` decorators map short names to classes — and
+   builds the training graph with ``DefaultV1RecipeValidator``, whose module imports
+   DIETClassifier, ResponseSelector and TEDPolicy only to check whether the pipeline contains
+   them (set membership, and their names in warnings). When config.yml names none of the six
+   TensorFlow components, both modules are imported against stand-in classes with the same
+   names: the pipeline cannot contain them, so every name resolves to the same class, every
+   check gives the same verdict and every warning the same text. A configuration that names
+   one of them (later in the same process, too) re-imports both with the real classes first.
+
 A bot that uses TensorFlow (the stock `rasa init` bot in bench/compare.py) imports it as soon as
-its model loads a TensorFlow component, exactly as before.
+its configuration names or its model loads a TensorFlow component, exactly as before.
 
 Installed at interpreter start by the ``dv_help_startup.pth`` file bin/setup writes into the
 virtualenv (Rasa's command line imports TensorFlow before it reads config.yml, so a pipeline
@@ -27,9 +37,11 @@ entry would be too late). ``install()`` imports nothing heavy and is idempotent.
 """
 from __future__ import annotations
 
+import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import os
 import sys
 import threading
 import types
@@ -150,13 +162,89 @@ def _lazy_train_schema(storage: types.ModuleType) -> None:
     metadata_class._dv_lazy_train_schema = True
 
 
+VALIDATOR = "rasa.graph_components.validators.default_recipe_validator"
+DEFAULT_COMPONENTS = "rasa.engine.recipes.default_components"
+# Modules that import TensorFlow components only to register them by name (default_components)
+# or to test whether the pipeline contains them (the validator) ...
+STAND_IN_USERS = (DEFAULT_COMPONENTS, VALIDATOR)
+# ... and those components, by module.
+TENSORFLOW_COMPONENTS = {
+    "rasa.nlu.classifiers.diet_classifier": "DIETClassifier",
+    "rasa.nlu.selectors.response_selector": "ResponseSelector",
+    "rasa.core.policies.ted_policy": "TEDPolicy",
+    "rasa.core.policies.unexpected_intent_policy": "UnexpecTEDIntentPolicy",
+    "rasa.nlu.featurizers.dense_featurizer.lm_featurizer": "LanguageModelFeaturizer",
+    "rasa.nlu.featurizers.dense_featurizer.convert_featurizer": "ConveRTFeaturizer",
+}
+
+
+def names_tensorflow_component(config: Dict[str, Any]) -> bool:
+    """Does config.yml name one of the validator's TensorFlow classes (short or dotted name)?"""
+    wanted = set(TENSORFLOW_COMPONENTS.values())
+    for section in ("pipeline", "policies"):
+        for item in config.get(section) or []:
+            name = item.get("name") if isinstance(item, dict) else None
+            if not isinstance(name, str) or name.rsplit(".", 1)[-1] in wanted:
+                return True
+    return False
+
+
+def _import_with_stand_ins() -> None:
+    """Imports default_components and the validator against stand-in TensorFlow classes."""
+    saved = {name: sys.modules.get(name) for name in TENSORFLOW_COMPONENTS}
+    try:
+        for module_name, class_name in TENSORFLOW_COMPONENTS.items():
+            stand_in = types.ModuleType(module_name)
+            setattr(stand_in, class_name, type(class_name, (), {"__module__": module_name, "_dv_stand_in": True}))
+            sys.modules[module_name] = stand_in
+        for user in STAND_IN_USERS:
+            importlib.import_module(user)._dv_stand_ins = True  # type: ignore[attr-defined]
+    finally:
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+
+
+def _with_real_classes() -> None:
+    """Re-imports what was imported against stand-ins (registering the real components)."""
+    for user in STAND_IN_USERS:
+        loaded = sys.modules.get(user)
+        if loaded is not None and getattr(loaded, "_dv_stand_ins", False):
+            importlib.reload(loaded).__dict__["_dv_stand_ins"] = False
+
+
+def _validator_without_tensorflow(default_recipe: types.ModuleType) -> None:
+    recipe = default_recipe.DefaultV1Recipe
+    original = recipe._create_train_nodes
+    if getattr(original, "_dv_stand_ins", False):
+        return
+
+    def _create_train_nodes(self: Any, config: Dict[str, Any], cli_parameters: Dict[str, Any]) -> Any:
+        with _lock:
+            if names_tensorflow_component(config):
+                _with_real_classes()
+            elif not any(user in sys.modules for user in STAND_IN_USERS) and \
+                    not any(name in sys.modules for name in TENSORFLOW_COMPONENTS):
+                _import_with_stand_ins()
+        return original(self, config, cli_parameters)
+
+    _create_train_nodes._dv_stand_ins = True  # type: ignore[attr-defined]
+    recipe._create_train_nodes = _create_train_nodes
+
+
 AFTER_IMPORT: Dict[str, Callable[[types.ModuleType], None]] = {
     "rasa.engine.storage.storage": _lazy_train_schema,
+    "rasa.engine.recipes.default_recipe": _validator_without_tensorflow,
 }
 
 
 def install() -> None:
-    """Idempotent; must run before Rasa's command line is imported to have any effect."""
+    """Idempotent; must run before Rasa's command line is imported to have any effect.
+    ``DV_TENSORFLOW_ON_DEMAND=0`` leaves Rasa as it is (for comparisons and debugging)."""
+    if os.environ.get("DV_TENSORFLOW_ON_DEMAND") == "0":
+        return
     if any(isinstance(finder, _Finder) for finder in sys.meta_path):
         return
     if any(name in sys.modules for name in (*DEFERRED, *AFTER_IMPORT)):

@@ -174,3 +174,78 @@ def test_install_is_idempotent_and_never_late():
     tensorflow_on_demand.install()
     assert sum(isinstance(f, tensorflow_on_demand._Finder) for f in sys.meta_path) <= 1
     assert len(sys.meta_path) == len(before)
+
+
+_TRAINING_GRAPH = """
+    import json, sys, warnings
+    import rasa.shared.utils.io
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+    from rasa.shared.importers.importer import TrainingDataImporter
+    CONFIGS = {configs!r}
+    out = []
+    for path in CONFIGS:
+        config = rasa.shared.utils.io.read_model_configuration(path)
+        model = DefaultV1Recipe().graph_config_for_recipe(config, {{}})
+        from rasa.graph_components.validators.default_recipe_validator import DefaultV1RecipeValidator
+        importer = TrainingDataImporter.load_from_config(path, "domain.yml", ["data"])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            DefaultV1RecipeValidator(model.train_schema).validate(importer)
+        validator = sys.modules["rasa.graph_components.validators.default_recipe_validator"]
+        out.append({{
+            "schema": json.dumps(model.train_schema.as_dict(), sort_keys=True, default=str),
+            "warnings": sorted(str(w.message) for w in caught),
+            "stand_ins": bool(getattr(validator, "_dv_stand_ins", False)),
+            "diet_is_real": not getattr(validator.DIETClassifier, "_dv_stand_in", False),
+            "tensorflow": "tensorflow" in sys.modules,
+        }})
+    print(json.dumps(out))
+"""
+
+
+def _training_graph(configs, hook: bool = True):
+    env = {"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin", **({} if hook else {"DV_TENSORFLOW_ON_DEMAND": "0"})}
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(_TRAINING_GRAPH.format(configs=[str(c) for c in configs]))],
+                          cwd=REPO, capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _diet_config(tmp_path: Path) -> Path:
+    path = tmp_path / "diet.yml"
+    path.write_text("recipe: default.v1\nlanguage: ru\npipeline:\n  - name: WhitespaceTokenizer\n"
+                    "  - name: CountVectorsFeaturizer\n  - name: DIETClassifier\n    epochs: 1\n"
+                    "policies:\n  - name: RulePolicy\n  - name: TEDPolicy\n    epochs: 1\n")
+    return path
+
+
+def test_training_graph_and_validator_warnings_are_the_same_without_tensorflow(tmp_path):
+    config = REPO / "config.yml"
+    ours, = _training_graph([config])
+    rasas, = _training_graph([config], hook=False)
+    assert ours["stand_ins"] and not ours["tensorflow"]
+    assert rasas["tensorflow"] and not rasas["stand_ins"]
+    assert ours["schema"] == rasas["schema"]
+    assert ours["warnings"] == rasas["warnings"]
+    diet, = _training_graph([_diet_config(tmp_path)])
+    diet_rasa, = _training_graph([_diet_config(tmp_path)], hook=False)
+    assert diet["diet_is_real"] and diet["tensorflow"] and not diet["stand_ins"]
+    assert (diet["schema"], diet["warnings"]) == (diet_rasa["schema"], diet_rasa["warnings"])
+
+
+def test_a_tensorflow_configuration_after_ours_gets_the_real_classes(tmp_path):
+    first, second = _training_graph([REPO / "config.yml", _diet_config(tmp_path)])
+    alone, = _training_graph([_diet_config(tmp_path)], hook=False)
+    assert first["stand_ins"] and not first["tensorflow"]
+    assert second["diet_is_real"] and not second["stand_ins"]
+    assert (second["schema"], second["warnings"]) == (alone["schema"], alone["warnings"])
+
+
+def test_names_tensorflow_component():
+    names = tensorflow_on_demand.names_tensorflow_component
+    assert not names({"pipeline": [{"name": "LogisticRegressionClassifier"}], "policies": [{"name": "RulePolicy"}]})
+    assert names({"pipeline": [{"name": "DIETClassifier"}]})
+    assert names({"pipeline": [{"name": "rasa.nlu.selectors.response_selector.ResponseSelector"}]})
+    assert names({"policies": [{"name": "UnexpecTEDIntentPolicy"}]})
+    assert names({"pipeline": [{"nme": "typo"}]})  # unreadable: assume it might
+    assert not names({})
