@@ -66,3 +66,16 @@ def test_other_shapes_go_to_rasas_process(monkeypatch):
     assert intent_classifier.process(Component(many), ["m1", "m2"]) == "rasa"
     assert intent_classifier.process(Component(many), []) == "rasa"
     assert calls == [1, 1, 1, 2, 0]
+
+
+def test_rasas_graph_validation_accepts_the_replaced_process():
+    """Training validates every component's method signature; the replacement must pass it."""
+    import rasa.engine.validation
+    import rasa.shared.utils.io
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+
+    intent_classifier.install()
+    config = rasa.shared.utils.io.read_model_configuration(str(REPO / "config.yml"))
+    model = DefaultV1Recipe().graph_config_for_recipe(config, {})
+    rasa.engine.validation.validate(model)  # raises GraphSchemaValidationException if not
+    assert LogisticRegressionClassifier.process is intent_classifier.process
