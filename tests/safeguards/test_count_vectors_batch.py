@@ -1,0 +1,125 @@
+"""CountVectorsFeaturizer featurizing a batch at once adds Rasa's features, entry for entry."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from safeguards import count_vectors_batch
+from tests.safeguards import nlu_pipeline
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _same_features(a: Message, b: Message) -> None:
+    assert len(a.features) == len(b.features)
+    for x, y in zip(a.features, b.features):
+        assert (x.type, x.attribute, x.origin) == (y.type, y.attribute, y.origin)
+        assert type(x.features) is type(y.features) and x.features.shape == y.features.shape
+        assert x.features.dtype == y.features.dtype
+        for name in ("row", "col", "data"):
+            assert getattr(x.features, name).dtype == getattr(y.features, name).dtype, name
+            assert np.array_equal(getattr(x.features, name), getattr(y.features, name)), name
+        assert x.fingerprint() == y.fingerprint()
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["words", "char_wb"])
+def test_project_features_are_rasas(which):
+    featurizer = nlu_pipeline.count_vectorizers()[which]
+    expected, got = nlu_pipeline.stage("tokenized"), nlu_pipeline.stage("tokenized")
+    count_vectors_batch.original_process(featurizer, expected.training_examples)
+    count_vectors_batch.process(featurizer, got.training_examples)
+    assert len(got.training_examples) > 3000
+    for a, b in zip(expected.training_examples, got.training_examples):
+        _same_features(a, b)
+    assert got.fingerprint() == expected.fingerprint()
+
+
+def test_process_training_data_in_the_graph_uses_it():
+    featurizer = nlu_pipeline.count_vectorizers()[1]
+    expected, got = nlu_pipeline.stage("tokenized"), nlu_pipeline.stage("tokenized")
+    with nlu_pipeline.speedups(False):
+        featurizer.process_training_data(expected)
+    with nlu_pipeline.speedups(True):
+        assert CountVectorsFeaturizer.process is count_vectors_batch.process
+        featurizer.process_training_data(got)
+    for a, b in zip(expected.training_examples, got.training_examples):
+        _same_features(a, b)
+
+
+def _trained(tmp_path: Path, examples, **config) -> CountVectorsFeaturizer:
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "cv")
+    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+    data = TrainingData(examples)
+    tokenizer.process_training_data(data)
+    featurizer = CountVectorsFeaturizer.create({**CountVectorsFeaturizer.get_default_config(), **config},
+                                               storage, Resource("cv"), context)
+    featurizer.train(data)
+    return featurizer
+
+
+def _examples():
+    return [
+        Message(data={"text": "нужен юрист в Гомеле", "intent": "need_legal"}),
+        Message(data={"text": "юрист 123 юрист", "intent": "need_legal"}),
+        Message(data={"text": "привет", "intent": "greet"}),
+        Message(data={"intent": "greet"}),
+        Message(data={"action_name": "utter_greet"}),
+        Message(data={"text": "", "intent": "greet"}),
+    ]
+
+
+def _compare(featurizer, make_messages):
+    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+    expected, got = make_messages(), make_messages()
+    for messages in (expected, got):
+        tokenizer.process_training_data(TrainingData(messages))
+    count_vectors_batch.original_process(featurizer, expected)
+    count_vectors_batch.process(featurizer, got)
+    for a, b in zip(expected, got):
+        _same_features(a, b)
+
+
+@pytest.mark.parametrize("config", [
+    {},
+    {"analyzer": "char_wb", "min_ngram": 2, "max_ngram": 4},
+    {"OOV_token": "oov", "OOV_words": ["привет"]},
+    {"use_shared_vocab": True},
+    {"analyzer": "char", "min_ngram": 1, "max_ngram": 2, "lowercase": False},
+], ids=["word", "char_wb", "oov", "shared vocabulary", "char"])
+def test_edge_cases_are_rasas(tmp_path, config):
+    featurizer = _trained(tmp_path, _examples(), **config)
+    _compare(featurizer, _examples)
+    _compare(featurizer, lambda: [Message(data={"text": "неизвестные слова 42", "intent": "x"}),
+                                  Message(data={"text": "юрист", "intent": "need_legal"})])
+    _compare(featurizer, lambda: [Message(data={"text": "юрист"})])  # one message: Rasa's path
+    _compare(featurizer, lambda: [])
+
+
+def test_untrained_featurizer_is_rasas(tmp_path):
+    featurizer = CountVectorsFeaturizer.create(CountVectorsFeaturizer.get_default_config(),
+                                               LocalModelStorage(tmp_path), Resource("cv"),
+                                               ExecutionContext(GraphSchema({}), "cv"))
+    expected, got = _examples(), _examples()
+    assert count_vectors_batch.original_process(featurizer, expected) is expected
+    assert count_vectors_batch.process(featurizer, got) is got
+    assert all(not m.features for m in expected + got)
+
+
+def test_install_is_idempotent_and_reversible():
+    with nlu_pipeline.speedups(False):
+        original = CountVectorsFeaturizer.process
+        count_vectors_batch.install()
+        count_vectors_batch.install()
+        assert CountVectorsFeaturizer.process is count_vectors_batch.process
+        count_vectors_batch.uninstall()
+        assert CountVectorsFeaturizer.process is original
