@@ -82,4 +82,8 @@ def test_skops_trusts_the_same_types_with_and_without_it():
 def test_installed_by_loading_any_safeguard_entry():
     import safeguards.pipeline_hook  # noqa: F401  (what Rasa imports when it reads config.yml's pipeline)
 
-    assert any(isinstance(f, fast_skops_import._Finder) for f in sys.meta_path) or "skops.io._utils" in sys.modules
+    from safeguards import after_import
+
+    target = fast_skops_import.TARGET
+    assert fast_skops_import._patch in after_import._pending.get(target, []) or \
+        getattr(sys.modules[target].whichmodule, "_fast", False)
