@@ -116,18 +116,22 @@ def deep_container_fingerprint(obj: Any, encoding: Text = DEFAULT_ENCODING) -> T
     return _text_hash(str(obj), encoding)
 
 
+def _remembered(container: Any, kind: type, encoding: Text) -> Tuple[Any, Optional[Text]]:
+    """(the frozen key of a plain ``kind`` container or None, its remembered hash or None)."""
+    if type(container) is not kind or encoding != DEFAULT_ENCODING:
+        return None, None
+    try:
+        key = _freeze(container)
+    except _NotFrozen:
+        return None, None
+    return key, _container_hashes.get(key)
+
+
 def get_dictionary_fingerprint(dictionary: Dict[Any, Any], encoding: Text = DEFAULT_ENCODING) -> Text:
     """Same result as ``rasa.shared.utils.io.get_dictionary_fingerprint``."""
-    key = None
-    if type(dictionary) is dict and encoding == DEFAULT_ENCODING:
-        try:
-            key = _freeze(dictionary)
-        except _NotFrozen:
-            key = None
-        else:
-            found = _container_hashes.get(key)
-            if found is not None:
-                return found
+    key, found = _remembered(dictionary, dict, encoding)
+    if found is not None:
+        return found
     stringified = _dict_encoder.encode(
         {
             deep_container_fingerprint(k, encoding): deep_container_fingerprint(v, encoding)
@@ -140,16 +144,9 @@ def get_dictionary_fingerprint(dictionary: Dict[Any, Any], encoding: Text = DEFA
 
 def get_list_fingerprint(elements: Any, encoding: Text = DEFAULT_ENCODING) -> Text:
     """Same result as ``rasa.shared.utils.io.get_list_fingerprint``."""
-    key = None
-    if type(elements) is list and encoding == DEFAULT_ENCODING:
-        try:
-            key = _freeze(elements)
-        except _NotFrozen:
-            key = None
-        else:
-            found = _container_hashes.get(key)
-            if found is not None:
-                return found
+    key, found = _remembered(elements, list, encoding)
+    if found is not None:
+        return found
     stringified = _list_encoder.encode([deep_container_fingerprint(element, encoding) for element in elements])
     result = _md5(stringified.encode(encoding)).hexdigest()  # nosec
     return result if key is None else _remember(key, result)
