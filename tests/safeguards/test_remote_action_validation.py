@@ -81,23 +81,30 @@ def _mutations():
                 yield {"events": [{**event, key: [1]}]}
 
 
-def test_fast_path_gives_the_full_schemas_verdict():
+def _schema_verdict(response) -> bool:
+    """The full schema's verdict (jsonschema.validate), a TypeError counting as invalid."""
     from jsonschema import validate
     from jsonschema.exceptions import ValidationError as Invalid
 
-    schema = RemoteAction.action_response_format_spec()
+    try:
+        validate(response, RemoteAction.action_response_format_spec())
+        return True
+    except (Invalid, TypeError):
+        return False
+
+
+def _verdict(is_valid, response) -> bool:
+    try:
+        return is_valid(response)
+    except TypeError:
+        return False
+
+
+def test_fast_path_gives_the_full_schemas_verdict():
     valid = invalid = 0
     for response in _mutations():
-        try:
-            validate(response, schema)
-            expected = True
-        except (Invalid, TypeError):
-            expected = False
-        try:
-            fast = remote_action_validation.is_valid_fast(response)
-        except TypeError:
-            fast = False
-        assert fast == expected, response
+        expected = _schema_verdict(response)
+        assert _verdict(remote_action_validation.is_valid_fast, response) == expected, response
         valid += expected
         invalid += not expected
     assert valid > 20 and invalid > 50
@@ -106,22 +113,12 @@ def test_fast_path_gives_the_full_schemas_verdict():
 def test_remembered_verdicts_equal_the_full_schemas_twice_over(monkeypatch):
     """Asked twice (the second time from memory for valid ones), every verdict stays the schema's."""
     from jsonschema import validate
-    from jsonschema.exceptions import ValidationError as Invalid
 
     monkeypatch.setattr(remote_action_validation, "_known_valid", type(remote_action_validation._known_valid)())
     schema = RemoteAction.action_response_format_spec()
     for _ in range(2):
         for response in _mutations():
-            try:
-                validate(response, schema)
-                expected = True
-            except (Invalid, TypeError):
-                expected = False
-            try:
-                verdict = remote_action_validation.is_valid_remembered(response)
-            except TypeError:
-                verdict = False
-            assert verdict == expected, response
+            assert _verdict(remote_action_validation.is_valid_remembered, response) == _schema_verdict(response), response
     assert remote_action_validation._known_valid  # valid ones were remembered …
     for key in remote_action_validation._known_valid:  # … and only valid ones
         import orjson
