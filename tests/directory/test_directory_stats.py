@@ -152,17 +152,32 @@ async def test_record_async(counter, db_url):
     assert counts(db_url) == {("emergency", "shown"): 1, ("safety_net", "shown"): 1, ("guide", "rights"): 5}
 
 
-def test_record_soon_returns_at_once_and_writes_in_order(counter, db_url, monkeypatch):
-    for _ in range(20):
+def test_record_soon_gathers_counts_into_one_transaction(counter, db_url, monkeypatch):
+    writes = []
+    real_write = counter._write
+    monkeypatch.setattr(counter, "_write", lambda day, counts: (writes.append(dict(counts)), real_write(day, counts)))
+    started = time.monotonic()
+    for _ in range(200):
         counter.record_soon(("guide", "safety_plan"), ("language", "en"))
-    counter.record_soon(("guide", "not-a-guide"))
-    counter.close()  # waits for the queued writes
-    assert counts(db_url) == {("guide", "safety_plan"): 20, ("language", "en"): 20}
-    # A stuck database does not pile up work: beyond MAX_PENDING queued writes, counts are dropped.
-    monkeypatch.setattr(stats, "MAX_PENDING", 0)
-    counter.record_soon(("guide", "rights"))
+    counter.record_soon(("guide", "not-a-guide"))  # dropped by the whitelist, as in `record`
+    assert time.monotonic() - started < 0.5  # nothing waited for the disk
+    assert counts(db_url) == {}  # still gathering
+    counter.close()  # writes what was gathered at once, and waits for it
+    assert time.monotonic() - started < stats.FLUSH_EVERY_SECONDS
+    assert counts(db_url) == {("guide", "safety_plan"): 200, ("language", "en"): 200}
+    assert writes == [{("guide", "safety_plan"): 200, ("language", "en"): 200}]  # one transaction
+
+
+def test_record_soon_writes_by_itself_after_the_interval(counter, db_url, monkeypatch):
+    monkeypatch.setattr(stats, "FLUSH_EVERY_SECONDS", 0.2)
+    counter.record_soon(("role", "witness"))
+    deadline = time.monotonic() + 5
+    while not counts(db_url) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert counts(db_url) == {("role", "witness"): 1}
+    counter.record_soon(("role", "witness"))  # the next interval starts with the next count
     counter.close()
-    assert ("guide", "rights") not in counts(db_url)
+    assert counts(db_url) == {("role", "witness"): 2}
 
 
 def test_hostile_pairs_are_not_stored(counter, db_url, caplog):
