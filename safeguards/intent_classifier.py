@@ -11,7 +11,9 @@ by ``coef_.T``, a transposed view that scipy copies into a new 5.5 MB array on e
 ``hstack`` (``Message.get_sparse_features``' second value), and computes what ``predict_proba``
 computes for this model — ``softmax(X · coefᵀ + intercept)`` with sklearn's own
 ``safe_sparse_dot`` and ``softmax`` — against a contiguous copy of ``coefᵀ`` made once, which is
-the array scipy would have built (so the numbers are identical, not just close). Anything it
+the array scipy would have built (so the numbers are identical, not just close). The sentence
+features themselves are concatenated in one step where that provably gives ``hstack``'s matrix
+(``_concatenated_row``; ``process`` 0.83 → 0.23 ms). Anything it
 does not cover (a binary or one-vs-rest model, dense features, several messages at once) goes
 to Rasa's own ``process``. ``tests/safeguards/test_intent_classifier.py`` compares both on the
 held-out evaluation messages.
@@ -27,7 +29,7 @@ import numpy as np
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from scipy.sparse import csr_matrix, hstack
+from scipy.sparse import coo_matrix, csr_matrix, hstack
 
 _original = LogisticRegressionClassifier.process
 
@@ -55,10 +57,42 @@ def _sentence_features(message: Message) -> Optional[csr_matrix]:
     dense = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_dense()]
     if dense or not sparse:
         return None
+    direct = _concatenated_row([f.features for f in sparse])
+    if direct is not None:
+        return direct
     combined = sparse[0].features
     for feature in sparse[1:]:  # pairwise, as Features.combine_with_features does
         combined = hstack([combined, feature.features])
     return hstack([csr_matrix(combined), csr_matrix([])])  # as _create_X: sparse, then (no) dense
+
+
+def _concatenated_row(blocks: List[Any]) -> Optional[csr_matrix]:
+    """The matrix the ``hstack`` calls above return, built in one step — or None if a block is
+    not a one-row COO matrix with strictly increasing columns.
+
+    Why it is the same matrix: ``hstack`` stacks the blocks' entries in block order with each
+    block's columns shifted by the widths before it, converts to CSR and puts it in canonical
+    form (columns sorted, duplicates summed); with strictly increasing columns inside each block
+    and disjoint, increasing ranges between blocks, the concatenation already is that canonical
+    form. The values are cast to the dtype ``hstack`` upcasts to (with the empty float64 block of
+    ``_create_X``). So ``X · W`` adds the same products in the same order. Measured: the
+    ``hstack``/``bmat`` calls were 0.6 ms of a 0.83 ms ``process``."""
+    columns, values, offset = [], [], 0
+    for block in blocks:
+        if not isinstance(block, coo_matrix) or block.shape[0] != 1:
+            return None
+        col = block.col
+        if col.size > 1 and not bool(np.all(col[1:] > col[:-1])):
+            return None
+        columns.append(col + offset)
+        values.append(block.data)
+        offset += block.shape[1]
+    if offset >= 2**31:
+        return None
+    dtype = np.result_type(*(block.dtype for block in blocks), np.float64)
+    indices = np.concatenate(columns).astype(np.int32, copy=False)
+    data = np.concatenate(values).astype(dtype, copy=False)
+    return csr_matrix((data, indices, np.array([0, indices.size], dtype=np.int32)), shape=(1, offset))
 
 
 def process(self, messages: List[Message]) -> List[Message]:  # noqa: ANN001 (Rasa reads annotated parameters as graph inputs)

@@ -79,3 +79,36 @@ def test_rasas_graph_validation_accepts_the_replaced_process():
     model = DefaultV1Recipe().graph_config_for_recipe(config, {})
     rasa.engine.validation.validate(model)  # raises GraphSchemaValidationException if not
     assert LogisticRegressionClassifier.process is intent_classifier.process
+
+
+def test_combined_features_are_the_matrix_hstack_builds():
+    """The one-step concatenation equals the hstack calls, entry for entry and in stored order;
+    blocks it cannot vouch for go to hstack."""
+    import numpy as np
+    from scipy.sparse import coo_matrix, csr_matrix, hstack
+
+    def via_hstack(blocks):
+        combined = blocks[0]
+        for block in blocks[1:]:
+            combined = hstack([combined, block])
+        return hstack([csr_matrix(combined), csr_matrix([])])
+
+    rng = np.random.default_rng(7)
+    for dtype in (np.int64, np.float32, np.float64):
+        for _ in range(50):
+            blocks = []
+            for width in rng.integers(1, 400, size=rng.integers(1, 4)):
+                cols = np.sort(rng.choice(width, size=rng.integers(0, min(width, 30) + 1), replace=False))
+                data = rng.integers(1, 5, size=cols.size).astype(dtype)
+                blocks.append(coo_matrix((data, (np.zeros_like(cols), cols)), shape=(1, width)))
+            fast, slow = intent_classifier._concatenated_row(blocks), via_hstack(blocks)
+            assert fast.dtype == slow.dtype and fast.shape == slow.shape
+            assert np.array_equal(fast.indices, slow.indices) and np.array_equal(fast.indptr, slow.indptr)
+            assert np.array_equal(fast.data, slow.data)
+            weights = rng.normal(size=(fast.shape[1], 5))
+            assert np.array_equal(fast @ weights, slow @ weights)
+    unsorted = coo_matrix((np.array([1, 2]), (np.array([0, 0]), np.array([3, 1]))), shape=(1, 5))
+    duplicate = coo_matrix((np.array([1, 2]), (np.array([0, 0]), np.array([1, 1]))), shape=(1, 5))
+    two_rows = coo_matrix(np.ones((2, 3)))
+    for block in (unsorted, duplicate, two_rows, csr_matrix(np.ones((1, 3)))):
+        assert intent_classifier._concatenated_row([block]) is None
