@@ -1,5 +1,7 @@
 """spaCy's Russian pymorphy3 lemmatizer asks pymorphy3 once per distinct word, not once per token.
 
+Installed for training (safeguards.training_speedups) and for serving (safeguards.speedups).
+
 Why (measured, not guessed): var/spacy_ru is a blank Russian pipeline plus spaCy's
 ``RussianLemmatizer`` in ``pymorphy3`` mode (components/spacy_ru.py). With no tagger every
 token's ``pos_`` is empty, so every token goes to ``_pymorphy_lookup_lemmatize``, which runs

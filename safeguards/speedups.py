@@ -16,6 +16,8 @@ other safeguards, so they are active wherever the model runs:
   when nothing is left to check (~8 %).
 - ``graph_runner``: the NLU and policy graphs run in a precomputed order instead of through
   dask's scheduler (~7 %).
+- ``lemma_cache``: spaCy's pymorphy3 lemmatizer asks pymorphy3 once per distinct word (also a
+  training speed-up): SpacyNLP 0.96 → 0.2 ms of a typed message's 4.6 ms parse.
 
 Each module's docstring says what was measured, why the result is unchanged, and how.
 (Cached response validation and the skops import fix live in ``remote_action_validation`` and
@@ -25,7 +27,9 @@ from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
-from safeguards import action_client, event_types, graph_runner, in_process_actions, payload_parse, rule_lookup
+from safeguards import (
+    action_client, event_types, graph_runner, in_process_actions, lemma_cache, payload_parse, rule_lookup,
+)
 from safeguards.pipeline_hook import InstallOnLoad
 
 
@@ -36,6 +40,7 @@ def install() -> None:
     graph_runner.install()
     in_process_actions.install()
     rule_lookup.install()
+    lemma_cache.install()
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

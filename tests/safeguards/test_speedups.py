@@ -6,11 +6,14 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.events import Event
 from rasa.utils.endpoints import EndpointConfig
 
-from safeguards import action_client, event_types, payload_parse, speedups
+from spacy.lang.ru.lemmatizer import RussianLemmatizer
+
+from safeguards import action_client, event_types, lemma_cache, payload_parse, speedups
 
 
 def test_entry_installs_all_and_is_idempotent():
     assert DefaultV1Recipe._from_registry("TurnSpeedups").clazz is speedups.TurnSpeedups
+    lemmas_before = bool(lemma_cache._ORIGINALS)
     try:
         speedups.install()
         first = (MessageProcessor._parse_message_with_graph, Event.__dict__["resolve_by_type"], EndpointConfig.session)
@@ -19,7 +22,10 @@ def test_entry_installs_all_and_is_idempotent():
         assert payload_parse._original() is not MessageProcessor._parse_message_with_graph
         assert Event.resolve_by_type is event_types.resolve_by_type
         assert EndpointConfig.session is action_client.session
+        assert RussianLemmatizer._pymorphy_lookup_lemmatize is lemma_cache._lookup_lemmatize
     finally:
         payload_parse.uninstall()
         event_types.uninstall()
         action_client.uninstall()
+        if not lemmas_before:
+            lemma_cache.uninstall()
