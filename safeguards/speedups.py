@@ -18,6 +18,8 @@ other safeguards, so they are active wherever the model runs:
   dask's scheduler (~7 %).
 - ``lemma_cache``: spaCy's pymorphy3 lemmatizer asks pymorphy3 once per distinct word (also a
   training speed-up): SpacyNLP 0.96 → 0.2 ms of a typed message's 4.6 ms parse.
+- ``active_loop_copy``: an action call copies the tracker's active loop without ``deepcopy`` on
+  every plain value (2.6 %).
 
 Each module's docstring says what was measured, why the result is unchanged, and how.
 (Cached response validation and the skops import fix live in ``remote_action_validation`` and
@@ -28,7 +30,7 @@ from __future__ import annotations
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from safeguards import (
-    action_client, event_types, graph_runner, in_process_actions, lemma_cache, payload_parse, rule_lookup,
+    action_client, active_loop_copy, event_types, graph_runner, in_process_actions, lemma_cache, payload_parse, rule_lookup,
 )
 from safeguards.pipeline_hook import InstallOnLoad
 
@@ -41,6 +43,7 @@ def install() -> None:
     in_process_actions.install()
     rule_lookup.install()
     lemma_cache.install()
+    active_loop_copy.install()
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -8,7 +8,9 @@ from rasa.utils.endpoints import EndpointConfig
 
 from spacy.lang.ru.lemmatizer import RussianLemmatizer
 
-from safeguards import action_client, event_types, lemma_cache, payload_parse, speedups
+import rasa.shared.core.trackers as trackers
+
+from safeguards import action_client, active_loop_copy, event_types, lemma_cache, payload_parse, speedups
 
 
 def test_entry_installs_all_and_is_idempotent():
@@ -23,9 +25,11 @@ def test_entry_installs_all_and_is_idempotent():
         assert Event.resolve_by_type is event_types.resolve_by_type
         assert EndpointConfig.session is action_client.session
         assert RussianLemmatizer._pymorphy_lookup_lemmatize is lemma_cache._lookup_lemmatize
+        assert trackers.dataclasses.asdict is active_loop_copy.asdict
     finally:
         payload_parse.uninstall()
         event_types.uninstall()
         action_client.uninstall()
+        active_loop_copy.uninstall()
         if not lemmas_before:
             lemma_cache.uninstall()
