@@ -1,8 +1,10 @@
 """The tracker's active loop is copied for every action call without ``copy.deepcopy`` per value.
 
 Why (measured with py-spy on the Rasa server during the bench flows): building an action call's
-tracker state (``DialogueStateTracker.current_state``) was 5 % of the server's CPU, and more
-than half of that was ``dataclasses.asdict(self.active_loop)``. ``asdict`` copies the loop's
+tracker state (``DialogueStateTracker.current_state``) was 5 % of the server's CPU samples, and
+more than half of those were in ``dataclasses.asdict(self.active_loop)``. Timed directly on a
+tracker with the help form active: ``asdict`` of the loop 33 → 8 µs, ``current_state`` 64 →
+38 µs (a form started by a typed message carries a bigger parse, so more). ``asdict`` copies the loop's
 ``trigger_message`` — the whole parse of the message that started the form, with its intent
 ranking and entities — by recursing into every dict and list and calling ``copy.deepcopy`` on
 every leaf, even on strings and numbers, which ``deepcopy`` returns unchanged.

@@ -19,7 +19,7 @@ other safeguards, so they are active wherever the model runs:
 - ``lemma_cache``: spaCy's pymorphy3 lemmatizer asks pymorphy3 once per distinct word (also a
   training speed-up): SpacyNLP 0.96 → 0.2 ms of a typed message's 4.6 ms parse.
 - ``active_loop_copy``: an action call copies the tracker's active loop without ``deepcopy`` on
-  every plain value (2.6 %).
+  every plain value (``current_state`` 64 → 38 µs with a form active).
 
 Each module's docstring says what was measured, why the result is unchanged, and how.
 (Cached response validation and the skops import fix live in ``remote_action_validation`` and
