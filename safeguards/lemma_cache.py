@@ -24,16 +24,17 @@ one, several and no analyses: tests/safeguards/test_lemma_cache.py.
 from __future__ import annotations
 
 import threading
-from typing import Any, Dict, List
+from typing import TYPE_CHECKING, Any, Dict, List
 
-from spacy.lang.ru.lemmatizer import RussianLemmatizer
+if TYPE_CHECKING:  # imported in install(): importing spaCy's lemmatizer runs the training hook
+    from spacy.lang.ru.lemmatizer import RussianLemmatizer
 
 _MAX_WORDS = 200_000
 _ORIGINALS: Dict[str, Any] = {}
 _lock = threading.Lock()
 
 
-def _lookup_lemmatize(self: RussianLemmatizer, token: Any) -> List[str]:
+def _lookup_lemmatize(self: "RussianLemmatizer", token: Any) -> List[str]:
     """Same answer as ``RussianLemmatizer._pymorphy_lookup_lemmatize`` (see module docstring)."""
     morph = getattr(self, "_morph", None)
     cache = self.__dict__.get("_dv_lemmas")
@@ -50,12 +51,17 @@ def _lookup_lemmatize(self: RussianLemmatizer, token: Any) -> List[str]:
 
 
 def install() -> None:
-    """Idempotent."""
+    """Idempotent. spaCy is imported here, not at module import: training_speedups installs this
+    when spaCy's lemmatizer module is imported, which must not find this module half-imported."""
+    from spacy.lang.ru.lemmatizer import RussianLemmatizer
+
     if not _ORIGINALS:
         _ORIGINALS["_pymorphy_lookup_lemmatize"] = RussianLemmatizer._pymorphy_lookup_lemmatize
         RussianLemmatizer._pymorphy_lookup_lemmatize = _lookup_lemmatize  # type: ignore[assignment]
 
 
 def uninstall() -> None:
+    from spacy.lang.ru.lemmatizer import RussianLemmatizer
+
     if _ORIGINALS:
         RussianLemmatizer._pymorphy_lookup_lemmatize = _ORIGINALS.pop("_pymorphy_lookup_lemmatize")  # type: ignore[assignment]

@@ -33,3 +33,26 @@ def test_entry_installs_all_and_is_idempotent():
         active_loop_copy.uninstall()
         if not lemmas_before:
             lemma_cache.uninstall()
+
+
+def test_training_hook_then_serving_speedups_import_cleanly():
+    """`rasa train` imports the training importer (which installs the lemma cache when spaCy's
+    lemmatizer is imported) and then the pipeline's TurnSpeedups. That order once failed with a
+    circular import; a fresh interpreter checks it."""
+    import subprocess
+    import sys
+
+    from tests.actions.conftest import REPO
+
+    code = (
+        "import safeguards.training_speedups\n"
+        "import safeguards.speedups as s\n"
+        "s.install()\n"
+        "from spacy.lang.ru.lemmatizer import RussianLemmatizer as R\n"
+        "from safeguards import lemma_cache\n"
+        "assert R._pymorphy_lookup_lemmatize is lemma_cache._lookup_lemmatize\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("ok")
