@@ -44,6 +44,8 @@ FLOWS: List[Flow] = [
 @dataclass
 class Stats:
     latencies: List[float] = field(default_factory=list)
+    finished: List[float] = field(default_factory=list)  # time.monotonic() at each latency's end
+    started: float = 0.0
     errors: List[str] = field(default_factory=list)
     conversations: List[Tuple[str, List[str], Dict[str, Optional[str]]]] = field(default_factory=list)
     elapsed: float = 0.0
@@ -67,6 +69,7 @@ async def turn(session: aiohttp.ClientSession, url: str, sender: str, message: s
     except (aiohttp.ClientError, asyncio.TimeoutError) as error:
         stats.errors.append(type(error).__name__)
     stats.latencies.append(time.perf_counter() - started)
+    stats.finished.append(time.monotonic())
 
 
 async def person(session: aiohttp.ClientSession, url: str, deadline: float, stats: Stats, seed: int,
@@ -111,7 +114,7 @@ async def concurrent(url: str, token: str, users: int, seconds: float, flows: Se
     """``users`` people walking ``flows`` for ``seconds``; then every conversation's tracker is checked."""
     stats = Stats()
     async with _session() as session:
-        started = time.monotonic()
+        started = stats.started = time.monotonic()
         await asyncio.gather(*(person(session, url, started + seconds, stats, seed, flows, bad_reply) for seed in range(users)))
         stats.elapsed = time.monotonic() - started
         problems = await check_trackers(session, url, token, stats)
@@ -123,7 +126,7 @@ async def sequential(url: str, flows: Sequence[Flow], rounds: int,
     """One person at a time: every flow ``rounds`` times, each under a fresh conversation id."""
     stats = Stats()
     async with _session() as session:
-        started = time.monotonic()
+        started = stats.started = time.monotonic()
         for _ in range(rounds):
             for messages, expected in flows:
                 sender = uuid.uuid4().hex
@@ -134,8 +137,21 @@ async def sequential(url: str, flows: Sequence[Flow], rounds: int,
     return stats
 
 
+def timeline(stats: Stats, minutes: float = 1.0) -> List[Tuple[int, int, float]]:
+    """(minute, turns/s, p95 ms) per whole minute of the run: does the server slow down as
+    conversations pile up in the tracker store?"""
+    width = minutes * 60
+    buckets: Dict[int, List[float]] = {}
+    for end, latency in zip(stats.finished, stats.latencies):
+        buckets.setdefault(int((end - stats.started) // width), []).append(latency)
+    whole = int(stats.elapsed // width)
+    return [(index + 1, round(len(buckets.get(index, [])) / width), percentile(buckets.get(index, []), .95) * 1000)
+            for index in range(whole)]
+
+
 def report(stats: Stats, problems: List[str]) -> str:
     lat = stats.latencies
+    per_minute = timeline(stats) if stats.elapsed >= 120 else []
     return "\n".join([
         f"conversations {len(stats.conversations)}, turns {len(lat)}, throughput {stats.throughput:.1f} turns/s",
         f"latency p50 {percentile(lat, .5) * 1000:.0f} ms, p95 {percentile(lat, .95) * 1000:.0f} ms, "
@@ -143,7 +159,10 @@ def report(stats: Stats, problems: List[str]) -> str:
         f"errors {len(stats.errors)}" + (f" (first: {stats.errors[:3]})" if stats.errors else ""),
         f"tracker check: {len(stats.conversations) - len({p.split(':')[0] for p in problems})}/{len(stats.conversations)} "
         f"conversations exactly as sent" + (f"; problems: {problems[:5]}" if problems else ""),
-    ])
+    ] + ([
+        "per minute, turns/s: " + " ".join(str(rate) for _, rate, _ in per_minute),
+        "per minute, p95 ms:  " + " ".join(f"{p95:.0f}" for _, _, p95 in per_minute),
+    ] if per_minute else []))
 
 
 async def run(url: str, token: str, users: int, minutes: float) -> int:
