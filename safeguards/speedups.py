@@ -20,6 +20,8 @@ other safeguards, so they are active wherever the model runs:
   training speed-up): SpacyNLP 0.96 → 0.2 ms of a typed message's 4.6 ms parse.
 - ``active_loop_copy``: an action call copies the tracker's active loop without ``deepcopy`` on
   every plain value (``current_state`` 64 → 38 µs with a form active).
+- ``debug_log_copies``: arguments of Rasa's debug-log calls are not deep-copied when debug
+  logging is off (2.8 %).
 
 Each module's docstring says what was measured, why the result is unchanged, and how.
 (Cached response validation and the skops import fix live in ``remote_action_validation`` and
@@ -30,7 +32,7 @@ from __future__ import annotations
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from safeguards import (
-    action_client, active_loop_copy, event_types, graph_runner, in_process_actions, lemma_cache, payload_parse, rule_lookup,
+    action_client, active_loop_copy, debug_log_copies, event_types, graph_runner, in_process_actions, lemma_cache, payload_parse, rule_lookup,
 )
 from safeguards.pipeline_hook import InstallOnLoad
 
@@ -44,6 +46,7 @@ def install() -> None:
     rule_lookup.install()
     lemma_cache.install()
     active_loop_copy.install()
+    debug_log_copies.install()
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -10,7 +10,9 @@ from spacy.lang.ru.lemmatizer import RussianLemmatizer
 
 import rasa.shared.core.trackers as trackers
 
-from safeguards import action_client, active_loop_copy, event_types, lemma_cache, payload_parse, speedups
+import rasa.core.processor as processor
+
+from safeguards import action_client, active_loop_copy, debug_log_copies, event_types, lemma_cache, payload_parse, speedups
 
 
 def test_entry_installs_all_and_is_idempotent():
@@ -26,11 +28,13 @@ def test_entry_installs_all_and_is_idempotent():
         assert EndpointConfig.session is action_client.session
         assert RussianLemmatizer._pymorphy_lookup_lemmatize is lemma_cache._lookup_lemmatize
         assert trackers.dataclasses.asdict is active_loop_copy.asdict
+        assert processor.copy.deepcopy is debug_log_copies.deepcopy
     finally:
         payload_parse.uninstall()
         event_types.uninstall()
         action_client.uninstall()
         active_loop_copy.uninstall()
+        debug_log_copies.uninstall()
         if not lemmas_before:
             lemma_cache.uninstall()
 
