@@ -20,6 +20,8 @@ other safeguards, so they are active wherever the model runs:
   training speed-up): SpacyNLP 0.96 → 0.2 ms of a typed message's 4.6 ms parse.
 - ``active_loop_copy``: an action call copies the tracker's active loop without ``deepcopy`` on
   every plain value (``current_state`` 64 → 38 µs with a form active).
+- ``applied_events``: the tracker's applied history without an ABC ``isinstance`` per event
+  and check (95–155 → 31 µs on a 40-event tracker; runs for every prediction).
 - ``debug_log_copies``: arguments of Rasa's debug-log calls are not deep-copied when debug
   logging is off (2.8 %).
 
@@ -32,7 +34,8 @@ from __future__ import annotations
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from safeguards import (
-    action_client, active_loop_copy, debug_log_copies, event_types, graph_runner, in_process_actions, lemma_cache, payload_parse, rule_lookup,
+    action_client, active_loop_copy, applied_events, debug_log_copies, event_types, graph_runner, in_process_actions,
+    lemma_cache, payload_parse, rule_lookup,
 )
 from safeguards.pipeline_hook import InstallOnLoad
 
@@ -47,6 +50,7 @@ def install() -> None:
     lemma_cache.install()
     active_loop_copy.install()
     debug_log_copies.install()
+    applied_events.install()
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

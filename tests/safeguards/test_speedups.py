@@ -12,7 +12,9 @@ import rasa.shared.core.trackers as trackers
 
 import rasa.core.processor as processor
 
-from safeguards import action_client, active_loop_copy, debug_log_copies, event_types, lemma_cache, payload_parse, speedups
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from safeguards import action_client, active_loop_copy, applied_events, debug_log_copies, event_types, lemma_cache, payload_parse, speedups
 
 
 def test_entry_installs_all_and_is_idempotent():
@@ -29,12 +31,14 @@ def test_entry_installs_all_and_is_idempotent():
         assert RussianLemmatizer._pymorphy_lookup_lemmatize is lemma_cache._lookup_lemmatize
         assert trackers.dataclasses.asdict is active_loop_copy.asdict
         assert processor.copy.deepcopy is debug_log_copies.deepcopy
+        assert DialogueStateTracker.applied_events is applied_events.applied_events
     finally:
         payload_parse.uninstall()
         event_types.uninstall()
         action_client.uninstall()
         active_loop_copy.uninstall()
         debug_log_copies.uninstall()
+        applied_events.uninstall()
         if not lemmas_before:
             lemma_cache.uninstall()
 
