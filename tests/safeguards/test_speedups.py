@@ -1,20 +1,19 @@
 """The pipeline entry switches on every per-turn speed-up, once."""
 from __future__ import annotations
 
+import rasa.core.processor as processor
+import rasa.shared.core.trackers as trackers
 from rasa.core.processor import MessageProcessor
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
-
 from spacy.lang.ru.lemmatizer import RussianLemmatizer
 
-import rasa.shared.core.trackers as trackers
-
-import rasa.core.processor as processor
-
-from rasa.shared.core.trackers import DialogueStateTracker
-
-from safeguards import action_client, active_loop_copy, applied_events, debug_log_copies, event_types, lemma_cache, payload_parse, speedups
+from safeguards import (
+    action_client, active_loop_copy, applied_events, debug_log_copies, event_types, lemma_cache, payload_parse,
+    slot_copy, speedups,
+)
 
 
 def test_entry_installs_all_and_is_idempotent():
@@ -32,6 +31,7 @@ def test_entry_installs_all_and_is_idempotent():
         assert trackers.dataclasses.asdict is active_loop_copy.asdict
         assert processor.copy.deepcopy is debug_log_copies.deepcopy
         assert DialogueStateTracker.applied_events is applied_events.applied_events
+        assert trackers.copy.copy is slot_copy.shallow_copy
     finally:
         payload_parse.uninstall()
         event_types.uninstall()
@@ -39,6 +39,7 @@ def test_entry_installs_all_and_is_idempotent():
         active_loop_copy.uninstall()
         debug_log_copies.uninstall()
         applied_events.uninstall()
+        slot_copy.uninstall()
         if not lemmas_before:
             lemma_cache.uninstall()
 
