@@ -2,8 +2,9 @@
 
 Why (measured with py-spy on the Rasa server during the bench flows): 2.8 % of the server's CPU
 per turn went to ``copy.deepcopy`` of events, parse data and slot candidates whose only use is
-as arguments of ``structlogger.debug(...)`` in ``rasa.core.processor`` and
-``rasa.core.actions.forms`` — e.g. ``structlogger.debug("processor.actions.log",
+as arguments of ``structlogger.debug(...)`` in ``rasa.core.processor``,
+``rasa.core.actions.forms`` and ``rasa.core.policies.rule_policy`` (the rule states of every
+prediction) — e.g. ``structlogger.debug("processor.actions.log",
 rasa_events=copy.deepcopy(events))`` after every action. Python evaluates the arguments before
 structlog's filtering logger (configured at INFO, where these calls do nothing) drops them.
 
@@ -21,7 +22,7 @@ from typing import Any
 
 import structlog
 
-MODULES = ("rasa.core.processor", "rasa.core.actions.forms")
+MODULES = ("rasa.core.processor", "rasa.core.actions.forms", "rasa.core.policies.rule_policy")
 
 
 def debug_dropped() -> bool:
