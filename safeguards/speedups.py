@@ -24,6 +24,8 @@ other safeguards, so they are active wherever the model runs:
   and check (95–155 → 31 µs on a 40-event tracker; runs for every prediction).
 - ``slot_copy``: new trackers copy their slots without ``copy.copy``'s generic protocol (43 → 11 µs
   per tracker; Rasa builds ~10 trackers per turn).
+- ``past_states_memo``: a tracker's past states computed once per version of its history
+  (RulePolicy asked twice for the first prediction of every turn; ~300 µs each).
 - ``debug_log_copies``: arguments of Rasa's debug-log calls are not deep-copied when debug
   logging is off (2.8 %).
 
@@ -37,7 +39,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from safeguards import (
     action_client, active_loop_copy, applied_events, debug_log_copies, event_types, graph_runner, in_process_actions,
-    lemma_cache, payload_parse, rule_lookup, slot_copy,
+    lemma_cache, past_states_memo, payload_parse, rule_lookup, slot_copy,
 )
 from safeguards.pipeline_hook import InstallOnLoad
 
@@ -54,6 +56,7 @@ def install() -> None:
     debug_log_copies.install()
     applied_events.install()
     slot_copy.install()
+    past_states_memo.install()
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -12,7 +12,7 @@ from spacy.lang.ru.lemmatizer import RussianLemmatizer
 
 from safeguards import (
     action_client, active_loop_copy, applied_events, debug_log_copies, event_types, lemma_cache, payload_parse,
-    slot_copy, speedups,
+    past_states_memo, slot_copy, speedups,
 )
 
 
@@ -32,6 +32,7 @@ def test_entry_installs_all_and_is_idempotent():
         assert processor.copy.deepcopy is debug_log_copies.deepcopy
         assert DialogueStateTracker.applied_events is applied_events.applied_events
         assert trackers.copy.copy is slot_copy.shallow_copy
+        assert DialogueStateTracker.past_states is past_states_memo.past_states
     finally:
         payload_parse.uninstall()
         event_types.uninstall()
@@ -40,6 +41,7 @@ def test_entry_installs_all_and_is_idempotent():
         debug_log_copies.uninstall()
         applied_events.uninstall()
         slot_copy.uninstall()
+        past_states_memo.uninstall()
         if not lemmas_before:
             lemma_cache.uninstall()
 
