@@ -7,11 +7,11 @@ dictionary of slots in ``__init__``). With this domain's 10 slots that was 43 µ
 (``copy.copy`` goes through ``__reduce_ex__``, ``copyreg`` and ``_reconstruct`` for each).
 
 What it does: ``copy.copy`` of a plain object — one whose class defines none of ``__copy__``,
-``__reduce_ex__``, ``__reduce__``, ``__getstate__``, ``__setstate__`` beyond ``object``'s and has
-no ``__slots__`` — is ``cls.__new__(cls)`` plus the instance dictionary's items, which is what
+``__reduce_ex__``, ``__reduce__``, ``__getstate__``, ``__setstate__`` beyond ``object``'s and no
+class in its MRO with non-empty ``__slots__`` — is ``cls.__new__(cls)`` plus the instance dictionary's items, which is what
 this does for such slot classes (checked once per class); anything else goes to ``copy.copy``.
 ``trackers.py`` uses ``copy`` for nothing but this (tests/safeguards/test_slot_copy.py reads the
-source). 43 → 11 µs per tracker.
+source). Measured per tracker (10 slots): 34 → 16 µs.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def _is_plain(cls: type) -> bool:
     if known is None:
         known = _plain[cls] = (
             all(getattr(cls, hook, None) is getattr(object, hook, None) for hook in _HOOKS)
-            and not any("__slots__" in vars(base) for base in cls.__mro__)
+            and not any(vars(base).get("__slots__") for base in cls.__mro__)  # ABC's empty ones are fine
             and cls.__new__ is object.__new__
         )
     return known

@@ -23,6 +23,7 @@ def test_trackers_module_uses_copy_only_for_slots():
 def test_same_copies_as_copy_copy_for_the_domains_slots():
     domain = Domain.load(str(REPO / "domain.yml"))
     assert domain.slots
+    assert all(slot_copy._is_plain(type(slot)) for slot in domain.slots)  # the fast path, not copy.copy
     for slot in domain.slots:
         slot.value = slot.initial_value if slot.initial_value is not None else "x"
         fast, reference = slot_copy.shallow_copy(slot), copy.copy(slot)
