@@ -1,24 +1,28 @@
 """This assistant against the stock `rasa init` bot, side by side, in one run on one machine.
 
-    .venv/bin/python -m bench.compare [--users 50] [--seconds 60] [--rounds 6] [--skip-train] [--workdir DIR]
+    .venv/bin/python -m bench.compare [--users 50] [--seconds 60] [--rounds 10] [--slices 4] [--skip-train] [--workdir DIR]
 
 1. Generates the reference bot with `rasa init --no-prompt --init-dir WORKDIR/stock` (offline;
    `rasa init` also trains it once — skipped when WORKDIR/stock already holds the project).
 2. Trains both from scratch, timing `rasa train --force` for each with an empty training cache
    (RASA_CACHE_DIRECTORY in WORKDIR); ours goes to WORKDIR/models, so models/ is not touched.
    `--skip-train` uses models/dv-help.tar.gz and the model `rasa init` trained instead.
-3. For each bot, one after the other (never both at once):
-   - cold start: `rasa run --enable-api --auth-token …` (and, for ours, the action server as
-     bin/serve starts it, spawned at the same moment) until the first REST message gets a real
-     answer — for ours "привет" answered by the action server, not by the safety net;
-   - per-turn latency p50/p95, one conversation at a time (`--rounds` × every flow): the stock
-     bot's greet/mood paths from its own data; ours the bench.load flows, which reach the
-     directory through the action server;
-   - `--users` concurrent conversations for `--seconds`: p95, throughput (turns/s) and errors —
-     HTTP errors, empty answers, for ours any safety-net answer, and every conversation's
-     tracker checked afterwards (user messages as sent; for ours the slots each flow ends with);
+3. Serves and measures both:
+   - cold start, one bot after the other: `rasa run --enable-api --auth-token …` (and, for
+     ours, the action server as bin/serve starts it, spawned at the same moment) until the first
+     REST message gets a real answer — for ours "привет" answered by the action server, not by
+     the safety net; both then stay up;
+   - per-turn latency p50/p95, one conversation at a time (`--rounds` × every flow, alternating
+     stock and ours round by round): the stock bot's greet/mood paths from its own data; ours
+     the bench.load flows, which reach the directory through the action server;
+   - `--users` concurrent conversations for `--seconds` per bot, in `--slices` alternating
+     slices: p95, throughput (turns/s) and errors — HTTP errors, empty answers, for ours any
+     safety-net answer, and every conversation's tracker checked after each slice (user
+     messages as sent; for ours the slots each flow ends with);
    - peak RSS of the Rasa server's process tree and of the action server's (sampled from /proc
      every 0.25 s, and the kernel's VmHWM).
+   Alternating means a machine that speeds up or slows down during the run (shared CPUs here
+   vary by ±25 % within minutes) weighs on both bots alike; the idle bot uses no CPU.
 4. Prints one table — metric | stock | ours | ratio | target | met? — and writes it to
    var/bench/compare-<date>.json and .md.
 
@@ -164,7 +168,24 @@ def ours_endpoints(workdir: Path, action_port: int) -> Path:
     return path
 
 
-def serve_and_measure(bot: Bot, model: Path, workdir: Path, args: argparse.Namespace, result: BotRun) -> None:
+@dataclass
+class Served:
+    """A bot's running servers, and what its measured slices have gathered so far."""
+
+    bot: Bot
+    result: BotRun
+    base: str
+    token: str
+    processes: List[subprocess.Popen]
+    memories: Dict[str, TreeMemory]
+    sequential: load.Stats = field(default_factory=load.Stats)
+    cpu_seconds: Dict[str, float] = field(default_factory=dict)
+    concurrent: load.Stats = field(default_factory=load.Stats)
+    problems: List[str] = field(default_factory=list)
+
+
+def start(bot: Bot, model: Path, workdir: Path, result: BotRun) -> Served:
+    """Start the bot's servers, measure its cold start, and warm it up with one pass of its flows."""
     token = secrets.token_hex(16)
     rasa_port = free_port()
     base = f"http://127.0.0.1:{rasa_port}"
@@ -177,56 +198,110 @@ def serve_and_measure(bot: Bot, model: Path, workdir: Path, args: argparse.Names
     else:
         endpoints = bot.directory / "endpoints.yml"
         credentials = bot.directory / "credentials.yml"
-    processes: List[subprocess.Popen] = []
-    memories: Dict[str, TreeMemory] = {}
+    served = Served(bot, result, base, token, [], {})
     try:
         log(f"{bot.name}: cold start")
         started = time.perf_counter()
         if bot.with_action_server:
             actions = spawn(action_server_args(action_port), REPO, env, workdir / f"{bot.name}-actions.log")
-            processes.append(actions)
-            memories["actions"] = TreeMemory(actions.pid)
+            served.processes.append(actions)
+            served.memories["actions"] = TreeMemory(actions.pid)
         rasa = spawn(rasa_run_args(model, rasa_port, endpoints, credentials, token), bot.directory, env,
                      workdir / f"{bot.name}-rasa.log")
-        processes.append(rasa)
-        memories["rasa"] = TreeMemory(rasa.pid)
-        result.cold_start_s = wait_for_answer(base, bot.first_message, started, processes, bot.accept)
+        served.processes.append(rasa)
+        served.memories["rasa"] = TreeMemory(rasa.pid)
+        result.cold_start_s = wait_for_answer(base, bot.first_message, started, served.processes, bot.accept)
         log(f"{bot.name}: first answer after {result.cold_start_s:.1f} s")
+        asyncio.run(load.sequential(base, bot.flows, 1, bot.bad_reply))  # warm-up, not counted
+    except BaseException:
+        finish(served)
+        raise
+    served.cpu_seconds = {name: 0.0 for name in served.memories}
+    return served
 
-        # Warm-up (not counted): one pass through every flow.
-        asyncio.run(load.sequential(base, bot.flows, 1, bot.bad_reply))
-        log(f"{bot.name}: sequential turns, {args.rounds} rounds × {len(bot.flows)} flows")
-        cpu_before = {name: cpu_seconds(memory.pid) for name, memory in memories.items()}
-        sequential = asyncio.run(load.sequential(base, bot.flows, args.rounds, bot.bad_reply))
-        cpu_after = {name: cpu_seconds(memory.pid) for name, memory in memories.items()}
-        turns = max(1, len(sequential.latencies))
-        result.cpu_ms_per_turn_rasa = 1000 * (cpu_after["rasa"] - cpu_before["rasa"]) / turns
-        if "actions" in cpu_after:
-            result.cpu_ms_per_turn_actions = 1000 * (cpu_after["actions"] - cpu_before["actions"]) / turns
-        result.turn_p50_ms = load.percentile(sequential.latencies, 0.5) * 1000
-        result.turn_p95_ms = load.percentile(sequential.latencies, 0.95) * 1000
-        result.sequential_turns = len(sequential.latencies)
-        result.sequential_errors = sequential.errors[:20]
-        log(f"{bot.name}: p50 {result.turn_p50_ms:.1f} ms, p95 {result.turn_p95_ms:.1f} ms over {result.sequential_turns} turns")
 
-        log(f"{bot.name}: {args.users} concurrent conversations for {args.seconds:g} s")
-        stats, problems = asyncio.run(load.concurrent(base, token, args.users, args.seconds, bot.flows, bot.bad_reply))
-        result.load_p50_ms = load.percentile(stats.latencies, 0.5) * 1000
-        result.load_p95_ms = load.percentile(stats.latencies, 0.95) * 1000
-        result.load_throughput = stats.throughput
-        result.load_turns = len(stats.latencies)
-        result.load_conversations = len(stats.conversations)
-        result.load_error_count, result.load_errors = len(stats.errors), stats.errors[:50]
-        result.tracker_problem_count, result.tracker_problems = len(problems), problems[:50]
-        log(f"{bot.name}: " + load.report(stats, problems).replace("\n", "; "))
-        result.rasa_rss_mb = memories["rasa"].stop()
-        if "actions" in memories:
-            result.action_rss_mb = memories["actions"].stop()
+def sequential_slice(served: Served, rounds: int) -> None:
+    """``rounds`` passes through the bot's flows, one conversation at a time."""
+    before = {name: cpu_seconds(memory.pid) for name, memory in served.memories.items()}
+    stats = asyncio.run(load.sequential(served.base, served.bot.flows, rounds, served.bot.bad_reply))
+    for name, memory in served.memories.items():
+        served.cpu_seconds[name] += cpu_seconds(memory.pid) - before[name]
+    served.sequential.latencies += stats.latencies
+    served.sequential.errors += stats.errors
+    served.sequential.elapsed += stats.elapsed
+
+
+def concurrent_slice(served: Served, users: int, seconds: float) -> None:
+    """``users`` conversations at once for ``seconds``, then every conversation's tracker checked."""
+    stats, problems = asyncio.run(load.concurrent(served.base, served.token, users, seconds, served.bot.flows,
+                                                  served.bot.bad_reply))
+    served.concurrent.latencies += stats.latencies
+    served.concurrent.errors += stats.errors
+    served.concurrent.conversations += stats.conversations
+    served.concurrent.elapsed += stats.elapsed
+    served.problems += problems
+
+
+def summarise(served: Served) -> None:
+    result, sequential, concurrent = served.result, served.sequential, served.concurrent
+    turns = max(1, len(sequential.latencies))
+    result.cpu_ms_per_turn_rasa = 1000 * served.cpu_seconds["rasa"] / turns
+    if "actions" in served.cpu_seconds:
+        result.cpu_ms_per_turn_actions = 1000 * served.cpu_seconds["actions"] / turns
+    result.turn_p50_ms = load.percentile(sequential.latencies, 0.5) * 1000
+    result.turn_p95_ms = load.percentile(sequential.latencies, 0.95) * 1000
+    result.sequential_turns = len(sequential.latencies)
+    result.sequential_errors = sequential.errors[:20]
+    result.load_p50_ms = load.percentile(concurrent.latencies, 0.5) * 1000
+    result.load_p95_ms = load.percentile(concurrent.latencies, 0.95) * 1000
+    result.load_throughput = concurrent.throughput
+    result.load_turns = len(concurrent.latencies)
+    result.load_conversations = len(concurrent.conversations)
+    result.load_error_count, result.load_errors = len(concurrent.errors), concurrent.errors[:50]
+    result.tracker_problem_count, result.tracker_problems = len(served.problems), served.problems[:50]
+    log(f"{served.bot.name}: sequential p50 {result.turn_p50_ms:.1f} ms, p95 {result.turn_p95_ms:.1f} ms over "
+        f"{result.sequential_turns} turns; concurrent: " + load.report(concurrent, served.problems).replace("\n", "; "))
+
+
+def finish(served: Served) -> None:
+    """Stop the bot's servers; their peak memory goes into the result."""
+    try:
+        if "rasa" in served.memories:
+            served.result.rasa_rss_mb = served.memories["rasa"].stop()
+        if "actions" in served.memories:
+            served.result.action_rss_mb = served.memories["actions"].stop()
     finally:
-        for memory in memories.values():
+        for memory in served.memories.values():
             memory.stop()
-        for process in reversed(processes):
+        for process in reversed(served.processes):
             stop(process)
+
+
+def measure(bots: Dict[str, Bot], models: Dict[str, Path], results: Dict[str, BotRun], workdir: Path,
+            args: argparse.Namespace) -> None:
+    """Cold starts one after the other; then the latency and load phases in alternating slices
+    (stock, ours, stock, ours, …) while both bots are up — the idle one uses no CPU — so that a
+    machine that speeds up or slows down during the run (shared CPUs do, by ±25 % within
+    minutes here) weighs on both bots alike."""
+    served: Dict[str, Served] = {}
+    try:
+        for name, bot in bots.items():
+            results[name].model = str(models[name])
+            served[name] = start(bot, models[name], workdir, results[name])
+        log(f"sequential turns: {args.rounds} rounds × every flow, one round per slice, alternating")
+        for _ in range(args.rounds):
+            for name in bots:
+                sequential_slice(served[name], 1)
+        slices = max(1, args.slices)
+        log(f"{args.users} concurrent conversations for {args.seconds:g} s each, in {slices} alternating slices")
+        for _ in range(slices):
+            for name in bots:
+                concurrent_slice(served[name], args.users, args.seconds / slices)
+        for name in bots:
+            summarise(served[name])
+    finally:
+        for one in served.values():
+            finish(one)
 
 
 def _fmt(value: Optional[float], digits: int = 1) -> str:
@@ -270,8 +345,9 @@ def render(rows: List[Dict[str, Any]], meta: Dict[str, Any]) -> str:
         "",
         f"Machine: {meta['machine']}; load average before {meta['load_before']}, after {meta['load_after']}"
         + (" — other work was running, numbers are noisy" if meta["shared"] else "") + ".",
-        f"Load: {meta['users']} concurrent conversations for {meta['seconds']:g} s; sequential: {meta['rounds']} rounds "
-        f"of every flow. Training: {meta['training']}.",
+        f"Load: {meta['users']} concurrent conversations for {meta['seconds']:g} s per bot in {meta.get('slices', 1)} "
+        f"alternating slices; sequential: {meta['rounds']} rounds of every flow, alternating by round. "
+        f"Training: {meta['training']}.",
         "",
         "| metric | stock | ours | ratio | target | met? |",
         "|---|---:|---:|---:|---|---|",
@@ -286,7 +362,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--rounds", type=int, default=6, help="sequential rounds through every flow (default 6)")
+    parser.add_argument("--rounds", type=int, default=10, help="sequential rounds through every flow (default 10)")
+    parser.add_argument("--slices", type=int, default=4,
+                        help="the concurrent phase in this many alternating slices per bot (default 4)")
     parser.add_argument("--skip-train", action="store_true",
                         help="use models/dv-help.tar.gz and the model `rasa init` trained; no training times")
     parser.add_argument("--workdir", type=Path, help="keep the stock bot, models and logs here (default: a temp dir)")
@@ -313,9 +391,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     else:
         for name, bot in bots.items():
             results[name].train_s, models[name] = train(bot, workdir)
-    for name, bot in bots.items():
-        results[name].model = str(models[name])
-        serve_and_measure(bot, models[name], workdir, args, results[name])
+    measure(bots, models, results, workdir, args)
 
     load_after = os.getloadavg()
     date = dt.datetime.now().strftime("%Y-%m-%d-%H%M%S")
@@ -325,7 +401,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "load_before": " ".join(f"{x:.2f}" for x in load_before),
         "load_after": " ".join(f"{x:.2f}" for x in load_after),
         "shared": max(load_before[0], load_after[0]) > 0.5,
-        "users": args.users, "seconds": args.seconds, "rounds": args.rounds,
+        "users": args.users, "seconds": args.seconds, "rounds": args.rounds, "slices": args.slices,
         "training": "skipped (existing models)" if args.skip_train else "rasa train --force, empty cache, one after the other",
         "workdir": str(workdir),
     }

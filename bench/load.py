@@ -151,7 +151,7 @@ def timeline(stats: Stats, minutes: float = 1.0) -> List[Tuple[int, int, float]]
 
 def report(stats: Stats, problems: List[str]) -> str:
     lat = stats.latencies
-    per_minute = timeline(stats) if stats.elapsed >= 120 else []
+    per_minute = timeline(stats) if stats.elapsed >= 120 and len(stats.finished) == len(lat) else []
     return "\n".join([
         f"conversations {len(stats.conversations)}, turns {len(lat)}, throughput {stats.throughput:.1f} turns/s",
         f"latency p50 {percentile(lat, .5) * 1000:.0f} ms, p95 {percentile(lat, .95) * 1000:.0f} ms, "
