@@ -15,9 +15,13 @@ counts every row (document) on its own — the vocabulary is fixed, there is no 
 documents — and returns sorted CSR, so a message's rows of the big matrix are exactly the matrix
 Rasa's own call returns; the COO matrix is built from those rows as ``tocoo`` builds it (same
 arrays, same dtypes). Features are added to each message in the same order (message by message,
-attribute by attribute), with the same ``Features`` wrapper. A single message (a turn of the
-running assistant), an untrained featurizer, or a batch whose matrix would need 64-bit indices
-go to Rasa's own ``process``.
+attribute by attribute), with the same ``Features`` wrapper. An untrained featurizer, or a
+batch whose matrix would need 64-bit indices, go to Rasa's own ``process``.
+
+A single message (every typed turn of the running assistant) gets one ``transform`` instead of
+two: its tokens and, as the last row, its joined text — the same rows, by the same argument.
+Measured: a typed message's whole parse 1.64 → 1.45 ms (safeguards/pipeline_hook.py installs it
+for serving).
 
 Measured (py-spy, same command): ``process_training_data`` of both featurizers 4.3 s → 2.0 s
 (what is left is scikit-learn's counting and the per-message COO matrices Rasa keeps).
@@ -86,10 +90,40 @@ def _batched_features(
     return sequence, sentence
 
 
+def _one_message_features(self: CountVectorsFeaturizer, attribute: Text, tokens: List[Text]) -> Optional[Tuple[Any, Any]]:
+    """What ``self._create_features(attribute, [tokens])`` gives (its two first entries) with ONE
+    ``transform``: the tokens and, as the last row, the joined text — rows are counted on their
+    own, so they are the rows of Rasa's two calls. None when Rasa's own path should run."""
+    vectorizer = self.vectorizers.get(attribute)
+    if not vectorizer or not tokens:
+        return None, None
+    with_sentence = attribute in DENSE_FEATURIZABLE_ATTRIBUTES
+    matrix = vectorizer.transform(list(tokens) + ([" ".join(tokens)] if with_sentence else []))
+    matrix.sort_indices()
+    if matrix.indices.dtype != np.int32:
+        return None
+    count = len(tokens)
+    return _rows_as_coo(matrix, 0, count), (_rows_as_coo(matrix, count, count + 1) if with_sentence else None)
+
+
+def _process_one(self: CountVectorsFeaturizer, message: Message) -> List[Message]:
+    featurized = []
+    for attribute in self._attributes:
+        result = _one_message_features(self, attribute, self._get_processed_message_tokens_by_attribute(message, attribute))
+        if result is None:
+            return original_process(self, [message])
+        featurized.append((attribute, result))
+    for attribute, (sequence, sentence) in featurized:
+        self.add_features_to_message(sequence, sentence, attribute, message)
+    return [message]
+
+
 def process(self, messages: List[Message]) -> List[Message]:  # no annotation on self: Rasa reads the hints
     """Same features as ``CountVectorsFeaturizer.process`` (see module docstring)."""
-    if self.vectorizers is None or len(messages) < 2:
+    if self.vectorizers is None or not messages:
         return original_process(self, messages)
+    if len(messages) == 1:
+        return _process_one(self, messages[0])
     featurized = {}
     for attribute in self._attributes:
         all_tokens = [self._get_processed_message_tokens_by_attribute(m, attribute) for m in messages]

@@ -101,7 +101,9 @@ def test_edge_cases_are_rasas(tmp_path, config):
     _compare(featurizer, _examples)
     _compare(featurizer, lambda: [Message(data={"text": "неизвестные слова 42", "intent": "x"}),
                                   Message(data={"text": "юрист", "intent": "need_legal"})])
-    _compare(featurizer, lambda: [Message(data={"text": "юрист"})])  # one message: Rasa's path
+    _compare(featurizer, lambda: [Message(data={"text": "юрист"})])  # one message: one transform
+    for index in range(len(_examples())):  # every edge case alone, as a served turn sees it
+        _compare(featurizer, lambda: [_examples()[index]])
     _compare(featurizer, lambda: [])
 
 
@@ -123,3 +125,32 @@ def test_install_is_idempotent_and_reversible():
         assert CountVectorsFeaturizer.process is count_vectors_batch.process
         count_vectors_batch.uninstall()
         assert CountVectorsFeaturizer.process is original
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["words", "char_wb"])
+def test_one_message_at_a_time_gives_rasas_features(which):
+    """A served turn: one message, one transform for tokens and sentence."""
+    featurizer = nlu_pipeline.count_vectorizers()[which]
+    expected, got = nlu_pipeline.stage("tokenized"), nlu_pipeline.stage("tokenized")
+    calls = []
+    vectorizer = featurizer.vectorizers["text"]
+    real_transform = type(vectorizer).transform
+    for a, b in list(zip(expected.training_examples, got.training_examples))[:600]:
+        count_vectors_batch.original_process(featurizer, [a])
+        count_vectors_batch.process(featurizer, [b])
+        _same_features(a, b)
+    try:
+        type(vectorizer).transform = lambda self, docs: calls.append(len(docs)) or real_transform(self, docs)
+        message = nlu_pipeline.stage("tokenized").training_examples[0]
+        count_vectors_batch.process(featurizer, [message])
+    finally:
+        type(vectorizer).transform = real_transform
+    with_tokens = [a for a in featurizer._attributes
+                   if featurizer.vectorizers.get(a) and featurizer._get_processed_message_tokens_by_attribute(message, a)]
+    assert len(calls) == len(with_tokens)  # one transform per attribute, not two
+
+
+def test_pipeline_hook_installs_it_for_serving():
+    import safeguards.pipeline_hook  # noqa: F401 - importing it installs
+
+    assert CountVectorsFeaturizer.process is count_vectors_batch.process
