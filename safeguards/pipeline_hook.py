@@ -33,8 +33,8 @@ def _count_vectors_in_one_call(_module: object) -> None:
 
 # One ``transform`` per featurizer and typed message instead of two (the training speed-up's
 # module; a typed message's whole parse 1.64 → 1.45 ms, best of 6 alternating runs of 200 parses).
-# Through ``when_imported``: that
-# module imports Rasa's featurizer, whose import runs the training hook that installs it too.
+# Through ``when_imported``: that module imports Rasa's featurizer, whose import runs the training
+# hook that installs it too.
 when_imported("rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer", _count_vectors_in_one_call)
 
 
