@@ -16,12 +16,13 @@ from sqlalchemy.pool import NullPool
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ENV_VAR = "DIRECTORY_DATABASE_URL"
+_DEFAULT_URL = f"sqlite:///{REPO_ROOT / 'var' / 'directory.sqlite'}"  # built once: asked on every reply
 LOCK_TIMEOUT_SECONDS = 2.0
 
 
 def default_database_url() -> str:
     """$DIRECTORY_DATABASE_URL, else the SQLite file var/directory.sqlite in the repository."""
-    return os.environ.get(ENV_VAR) or f"sqlite:///{REPO_ROOT / 'var' / 'directory.sqlite'}"
+    return os.environ.get(ENV_VAR) or _DEFAULT_URL
 
 
 def sqlite_file(url: str) -> Path | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 __all__ = ["MINSK", "Schedule", "ScheduleError", "HotlineStatus"]
@@ -149,9 +150,25 @@ class Schedule:
         return self.spec
 
     def _intervals_on(self, day: date) -> list[tuple[int, int]]:
-        """Merged, sorted opening intervals of one calendar day."""
+        """Merged, sorted opening intervals of one calendar day (a new list; computed once per
+        schedule and day — the answer never changes, and `next_open` asks for up to 400 days on
+        every reply that shows the hotline's status)."""
+        return list(self._remembered("_intervals_by_day", day, self._compute_intervals_on))
+
+    def _remembered(self, table: str, key: object, compute: Callable[[Any], Any]) -> Any:
+        """`compute(key)`, remembered in this schedule's `table` (a cache, not a field: eq, hash and
+        repr ignore it; schedules are frozen, so the answer for a key never changes)."""
+        known = self.__dict__.get(table)
+        if known is None or len(known) > 4096:
+            known = {}
+            object.__setattr__(self, table, known)
+        if key not in known:
+            known[key] = compute(key)
+        return known[key]
+
+    def _compute_intervals_on(self, day: date) -> tuple[tuple[int, int], ...]:
         if self.always_open:
-            return [(0, _MINUTES_PER_DAY)]
+            return ((0, _MINUTES_PER_DAY),)
         raw = sorted(iv for rule in self.rules if rule.days.matches(day) for iv in rule.intervals)
         merged: list[tuple[int, int]] = []
         for start, end in raw:
@@ -159,7 +176,7 @@ class Schedule:
                 merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
             else:
                 merged.append((start, end))
-        return merged
+        return tuple(merged)
 
     def is_open(self, at: datetime) -> bool:
         local = _to_minsk(at)
@@ -167,13 +184,18 @@ class Schedule:
         return any(start <= minute < end for start, end in self._intervals_on(local.date()))
 
     def next_open(self, at: datetime) -> datetime | None:
-        """Start of the next opening after `at`; None if open at `at` or never open again."""
-        if self.is_open(at):
-            return None
+        """Start of the next opening after `at`; None if open at `at` or never open again.
+        Decided by the Minsk date and minute of `at`, so remembered per minute (the answer is
+        an immutable datetime)."""
         local = _to_minsk(at)
-        minute = local.hour * 60 + local.minute
+        return self._remembered("_next_open_by_minute", (local.date(), local.hour * 60 + local.minute), self._next_open)
+
+    def _next_open(self, key: tuple[date, int]) -> datetime | None:
+        today, minute = key
+        if any(start <= minute < end for start, end in self._intervals_on(today)):
+            return None
         for offset in range(_SEARCH_DAYS):
-            day = local.date() + timedelta(days=offset)
+            day = today + timedelta(days=offset)
             for start, _end in self._intervals_on(day):
                 if offset > 0 or start > minute:
                     return _at(day, start)
@@ -200,3 +222,4 @@ class Schedule:
                 return _at(day, 0)
             end = following[0][1]
         return None
+

@@ -145,3 +145,23 @@ def test_other_last_weekdays():
 def test_bad_specs_are_rejected(spec):
     with pytest.raises(ScheduleError):
         Schedule.parse(spec)
+
+
+def test_remembered_answers_are_the_computed_ones():
+    """Schedules remember intervals per day and next openings per minute; a warm schedule gives
+    what a fresh one computes, and the cache is no part of equality, hashing or repr."""
+    specs = ["daily 08:00-20:00", "last-thu 14:00-18:00", "mon-fri 09:00-13:00, 14:00-18:00; sat 10:00-14:00",
+             "daily 22:00-24:00; daily 00:00-06:00"]
+    for spec in specs:
+        warm = Schedule.parse(spec)
+        moment = minsk(2026, 11, 1, 0, 0)
+        for _ in range(0, 60 * 24 * 70, 97):  # every 97 minutes for 70 days
+            moment += timedelta(minutes=97)
+            fresh = Schedule.parse(spec)
+            assert warm.next_open(moment) == fresh.next_open(moment) == warm.next_open(moment)
+            assert warm.is_open(moment) == fresh.is_open(moment)
+            assert warm.closes_at(moment) == fresh.closes_at(moment)
+        assert warm == Schedule.parse(spec) and hash(warm) == hash(Schedule.parse(spec))
+        assert repr(warm) == repr(Schedule.parse(spec))
+        warm._intervals_on(moment.date()).append((1, 2))  # callers get a copy
+        assert warm._intervals_on(moment.date()) == Schedule.parse(spec)._intervals_on(moment.date())
