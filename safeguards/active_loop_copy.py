@@ -25,20 +25,17 @@ from typing import Any
 
 import rasa.shared.core.trackers as trackers
 
-_AS_IS = frozenset({str, int, float, bool, type(None)})
+from safeguards.plain_copy import copy_plain
 
 
-def _copy(value: Any) -> Any:
-    kind = type(value)
-    if kind in _AS_IS:
-        return value
-    if kind is dict:
-        return {_copy(key): _copy(item) for key, item in value.items()}
-    if kind is list:
-        return [_copy(item) for item in value]
+def _other(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {field.name: _copy(getattr(value, field.name)) for field in dataclasses.fields(value)}
     return dataclasses._asdict_inner(value, dict)  # type: ignore[attr-defined]  # tuples, numpy, ...
+
+
+def _copy(value: Any) -> Any:
+    return copy_plain(value, _other)
 
 
 def asdict(obj: Any, *, dict_factory: Any = dict) -> Any:

@@ -22,23 +22,25 @@ from typing import Any, Dict, List, Optional, Text
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from safeguards.plain_copy import copy_plain
+
 _original = DialogueStateTracker.past_states
 _ATTRIBUTE = "_dv_past_states"
 
 
-def _copy(value: Any) -> Any:
-    kind = type(value)
-    if kind is dict:
-        return {key: _copy(item) for key, item in value.items()}
-    if kind is list:
-        return [_copy(item) for item in value]
-    if kind is tuple:
+def _other(value: Any) -> Any:
+    if type(value) is tuple:
         return tuple(_copy(item) for item in value)
-    if kind in (str, int, float, bool, type(None), frozenset):
+    if type(value) is frozenset:
         return value
     import copy
 
     return copy.deepcopy(value)
+
+
+def _copy(value: Any) -> Any:
+    """States down to their immutable values (see the module docstring)."""
+    return copy_plain(value, _other)
 
 
 def past_states(
