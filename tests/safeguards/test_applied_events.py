@@ -5,8 +5,6 @@ import hashlib
 import inspect
 import random
 
-import pytest
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted, ActionExecutionRejected, ActionReverted, ActiveLoop, BotUttered,
     DefinePrevUserUtteredFeaturization, LoopInterrupted, Restarted, SessionStarted, SlotSet, UserUttered,
@@ -15,6 +13,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from safeguards import applied_events
+from tests.safeguards.served_flows import loaded_agent, served_trackers
 
 # Rasa's functions this module restates; a Rasa upgrade that changes them must be looked at.
 RESTATED = ("applied_events", "_undo_till_previous", "_first_loop_execution_or_unhappy_path",
@@ -69,30 +68,8 @@ def test_same_as_rasa_on_random_histories():
 
 
 def test_same_as_rasa_on_served_conversations():
-    from rasa.core.agent import Agent
-    import asyncio
-    import uuid
-
-    from bench.load import FLOWS
-    from tests.e2e.conftest import MODEL
-
-    if not MODEL.exists():
-        pytest.fail("no trained model: run bin/setup before these tests")
-    agent = Agent.load(str(MODEL))  # no action server: the safety net answers, forms still run
-    checked = 0
-
-    async def walk():
-        nonlocal checked
-        for messages, _ in FLOWS:
-            sender = uuid.uuid4().hex
-            for message in messages:
-                await agent.handle_text(message, sender_id=sender)
-                tracker = await agent.tracker_store.retrieve(sender)
-                _same(tracker)
-                checked += 1
-
-    asyncio.run(walk())
-    assert checked == sum(len(messages) for messages, _ in FLOWS)
+    for tracker in served_trackers(loaded_agent()):
+        _same(tracker)
 
 
 def test_install_and_uninstall():

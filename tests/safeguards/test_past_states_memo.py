@@ -1,24 +1,17 @@
 """Remembered past states are Rasa's, for every version of a served tracker's history."""
 from __future__ import annotations
 
-import asyncio
-import uuid
-
 import pytest
-from rasa.core.agent import Agent
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bench.load import FLOWS
 from safeguards import past_states_memo
-from tests.e2e.conftest import MODEL
+from tests.safeguards.served_flows import loaded_agent, served_trackers
 
 
 @pytest.fixture(scope="module")
 def agent():
-    if not MODEL.exists():
-        pytest.fail("no trained model: run bin/setup before these tests")
-    return Agent.load(str(MODEL))
+    return loaded_agent()
 
 
 def _rasas(tracker, domain, **flags):
@@ -28,26 +21,13 @@ def _rasas(tracker, domain, **flags):
 def test_same_states_as_rasa_at_every_step_of_served_flows(agent):
     domain = agent.domain
     rule_only = {"slots": ["whole_region"], "active_loops": []}
-    checked = 0
-
-    async def walk():
-        nonlocal checked
-        for messages, _ in FLOWS:
-            sender = uuid.uuid4().hex
-            for message in messages:
-                await agent.handle_text(message, sender_id=sender)
-                tracker = await agent.tracker_store.retrieve(sender)
-                for flags in ({}, {"ignore_rule_only_turns": True, "rule_only_data": rule_only},
-                              {"omit_unset_slots": True}):
-                    first = past_states_memo.past_states(tracker, domain, **flags)
-                    again = past_states_memo.past_states(tracker, domain, **flags)  # remembered
-                    assert first == again == _rasas(tracker, domain, **flags)
-                    checked += 1
-                tracker.update(ActionExecuted("action_listen"))  # a new version of the history
-                assert past_states_memo.past_states(tracker, domain) == _rasas(tracker, domain)
-
-    asyncio.run(walk())
-    assert checked == 3 * sum(len(messages) for messages, _ in FLOWS)
+    for tracker in served_trackers(agent):
+        for flags in ({}, {"ignore_rule_only_turns": True, "rule_only_data": rule_only}, {"omit_unset_slots": True}):
+            first = past_states_memo.past_states(tracker, domain, **flags)
+            again = past_states_memo.past_states(tracker, domain, **flags)  # remembered
+            assert first == again == _rasas(tracker, domain, **flags)
+        tracker.update(ActionExecuted("action_listen"))  # a new version of the history
+        assert past_states_memo.past_states(tracker, domain) == _rasas(tracker, domain)
 
 
 def test_callers_get_their_own_copies(agent):
