@@ -12,7 +12,7 @@ every leaf, even on strings and numbers, which ``deepcopy`` returns unchanged.
 What it does: ``current_state`` is the only caller of ``asdict`` in ``rasa.shared.core.trackers``;
 that module's name ``dataclasses`` is pointed at a namespace that is the ``dataclasses`` module
 with one function replaced. The replacement gives ``asdict``'s result: it recurses the same way
-into dataclass fields, ``dict`` and ``list`` (building new ones), returns ``str``, ``int``,
+into dataclass fields, ``dict``, ``list`` and plain ``tuple`` (building new ones), returns ``str``, ``int``,
 ``float``, ``bool`` and ``None`` as they are (what ``deepcopy`` returns for them), and hands every
 other value (tuples, numpy numbers, other classes) to ``dataclasses``' own code. So the copy is
 as deep as before. Tested against ``dataclasses.asdict`` in tests/safeguards/test_active_loop_copy.py.
@@ -29,6 +29,8 @@ from safeguards.plain_copy import copy_plain
 
 
 def _other(value: Any) -> Any:
+    if type(value) is tuple:  # a parse's ``text_tokens``: what ``_asdict_inner`` builds for a plain tuple
+        return tuple(_copy(item) for item in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {field.name: _copy(getattr(value, field.name)) for field in dataclasses.fields(value)}
     return dataclasses._asdict_inner(value, dict)  # type: ignore[attr-defined]  # tuples, numpy, ...

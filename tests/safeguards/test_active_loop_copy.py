@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
 
 import numpy as np
 from rasa.shared.core.domain import Domain
@@ -17,7 +17,8 @@ PARSE = {
     "entities": [{"entity": "district", "value": "BY-MA-02", "start": 17, "end": 26, "extractor": "PlaceExtractor",
                   "processors": ["EntitySynonymMapper"]}],
     "intent_ranking": [{"name": "need_help", "confidence": 0.93}, {"name": "greet", "confidence": 0.01}],
-    "odd": (1, "two", [3.0]), "numpy": np.float64(0.5), "ordered": OrderedDict(a=[1]), "none": None, "flag": True,
+    "odd": (1, "two", [3.0], ({"deep": [4]},)), "named": namedtuple("Span", "start end")(0, [5]),
+    "text_tokens": [(0, 5), (6, 14)], "numpy": np.float64(0.5), "ordered": OrderedDict(a=[1]), "none": None, "flag": True,
 }
 
 
@@ -34,7 +35,7 @@ def _leaves_not_shared(copied, original):
     if isinstance(original, dict):
         for key in original:
             _leaves_not_shared(copied[key], original[key])
-    elif isinstance(original, list):
+    elif isinstance(original, (list, tuple)):
         for a, b in zip(copied, original):
             _leaves_not_shared(a, b)
 
@@ -46,6 +47,7 @@ def test_same_result_as_dataclasses_asdict():
         assert repr(fast) == repr(reference)  # same types, order and values
         if loop.trigger_message:
             _leaves_not_shared(fast["trigger_message"], loop.trigger_message)
+            assert type(fast["trigger_message"]["named"]) is type(PARSE["named"])
             assert type(fast["trigger_message"]["odd"]) is tuple and type(fast["trigger_message"]["ordered"]) is OrderedDict
 
 
