@@ -84,7 +84,6 @@ def _staged() -> Tuple[Dict[str, TrainingData], Dict[str, Any]]:
 
 def _run_stages() -> Tuple[Dict[str, TrainingData], Dict[str, Any]]:
     from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
-    from rasa.nlu.featurizers.sparse_featurizer.lexical_syntactic_featurizer import LexicalSyntacticFeaturizer
     from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
     from rasa.nlu.utils.spacy_utils import SpacyNLP
 
@@ -108,16 +107,11 @@ def _run_stages() -> Tuple[Dict[str, TrainingData], Dict[str, Any]]:
     places = PlaceExtractor.create(component_config(PlaceExtractor, "components.place_extractor.PlaceExtractor"),
                                    storage, Resource("places"), _context("PlaceExtractor"))
     data = places.process_training_data(data)
-    lexical = LexicalSyntacticFeaturizer.create(
-        component_config(LexicalSyntacticFeaturizer, "LexicalSyntacticFeaturizer"), storage, Resource("lex"),
-        _context("run_LexicalSyntacticFeaturizer3"))
-    lexical.train(data)
-    data = lexical.process_training_data(data)
     stages["tokenized"] = data
     for index, resource in enumerate(("cv_words", "cv_chars")):
         featurizer = CountVectorsFeaturizer.create(
             component_config(CountVectorsFeaturizer, "CountVectorsFeaturizer", index), storage,
-            Resource(resource), _context(f"run_CountVectorsFeaturizer{4 + index}"))
+            Resource(resource), _context(f"run_CountVectorsFeaturizer{3 + index}"))
         featurizer.train(data, model)
         components[resource] = featurizer
     return stages, components
@@ -125,7 +119,7 @@ def _run_stages() -> Tuple[Dict[str, TrainingData], Dict[str, Any]]:
 
 def stage(name: str) -> TrainingData:
     """A fresh copy of the training data after ``provided`` (as loaded) or ``tokenized`` (spaCy,
-    tokenizer, places, lexical features — what the CountVectorsFeaturizers get)."""
+    tokenizer, places — what the CountVectorsFeaturizers get)."""
     return light_copy(_staged()[0][name])
 
 
