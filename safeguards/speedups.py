@@ -26,6 +26,8 @@ other safeguards, so they are active wherever the model runs:
   per tracker; Rasa builds ~10 trackers per turn).
 - ``past_states_memo``: a tracker's past states computed once per version of its history
   (RulePolicy asked twice for the first prediction of every turn; ~300 µs each).
+- ``empty_domain_check``: the "is the domain empty?" check that ends every parse compares with
+  one empty domain instead of building a new one per message (125 µs per message).
 - ``debug_log_copies``: arguments of Rasa's debug-log calls are not deep-copied when debug
   logging is off (2.8 %).
 
@@ -38,7 +40,8 @@ from __future__ import annotations
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from safeguards import (
-    action_client, active_loop_copy, applied_events, debug_log_copies, event_types, graph_runner, in_process_actions,
+    action_client, active_loop_copy, applied_events, debug_log_copies, empty_domain_check, event_types, graph_runner,
+    in_process_actions,
     lemma_cache, past_states_memo, payload_parse, rule_lookup, slot_copy,
 )
 from safeguards.pipeline_hook import InstallOnLoad
@@ -57,6 +60,7 @@ def install() -> None:
     applied_events.install()
     slot_copy.install()
     past_states_memo.install()
+    empty_domain_check.install()
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -5,14 +5,15 @@ import rasa.core.processor as processor
 import rasa.shared.core.trackers as trackers
 from rasa.core.processor import MessageProcessor
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from spacy.lang.ru.lemmatizer import RussianLemmatizer
 
 from safeguards import (
-    action_client, active_loop_copy, applied_events, debug_log_copies, event_types, lemma_cache, payload_parse,
-    past_states_memo, slot_copy, speedups,
+    action_client, active_loop_copy, applied_events, debug_log_copies, empty_domain_check, event_types, lemma_cache,
+    payload_parse, past_states_memo, slot_copy, speedups,
 )
 
 
@@ -33,6 +34,7 @@ def test_entry_installs_all_and_is_idempotent():
         assert DialogueStateTracker.applied_events is applied_events.applied_events
         assert trackers.copy.copy is slot_copy.shallow_copy
         assert DialogueStateTracker.past_states is past_states_memo.past_states
+        assert Domain.is_empty is empty_domain_check.is_empty
     finally:
         payload_parse.uninstall()
         event_types.uninstall()
@@ -42,6 +44,7 @@ def test_entry_installs_all_and_is_idempotent():
         applied_events.uninstall()
         slot_copy.uninstall()
         past_states_memo.uninstall()
+        empty_domain_check.uninstall()
         if not lemmas_before:
             lemma_cache.uninstall()
 
