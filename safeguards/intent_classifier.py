@@ -108,7 +108,7 @@ def process(self, messages: List[Message]) -> List[Message]:  # noqa: ANN001 (Ra
         return _original(self, messages)
     from sklearn.utils.extmath import safe_sparse_dot, softmax
 
-    X = csr_matrix(features)
+    X = features if type(features) is csr_matrix else csr_matrix(features)  # not a second copy (~40 µs)
     if X.shape[1] != self.clf.coef_.shape[1]:
         return _original(self, messages)  # let sklearn raise its own error
     probas = softmax(safe_sparse_dot(X, _coef_t(self.clf), dense_output=True) + self.clf.intercept_, copy=False)

@@ -129,7 +129,8 @@ def test_install_is_idempotent_and_reversible():
 
 @pytest.mark.parametrize("which", [0, 1], ids=["words", "char_wb"])
 def test_one_message_at_a_time_gives_rasas_features(which):
-    """A served turn: one message, one transform for tokens and sentence."""
+    """A served turn: the sentence row counted without ``transform``; the token-level features,
+    which nothing reads when serving, built by Rasa's ``transform`` only when read."""
     featurizer = nlu_pipeline.count_vectorizers()[which]
     expected, got = nlu_pipeline.stage("tokenized"), nlu_pipeline.stage("tokenized")
     calls = []
@@ -138,16 +139,47 @@ def test_one_message_at_a_time_gives_rasas_features(which):
     for a, b in list(zip(expected.training_examples, got.training_examples))[:600]:
         count_vectors_batch.original_process(featurizer, [a])
         count_vectors_batch.process(featurizer, [b])
-        _same_features(a, b)
+        _same_features(a, b)  # reads every matrix, the on-read ones too
     try:
         type(vectorizer).transform = lambda self, docs: calls.append(len(docs)) or real_transform(self, docs)
         message = nlu_pipeline.stage("tokenized").training_examples[0]
         count_vectors_batch.process(featurizer, [message])
+        assert calls == []  # nothing counted through transform yet
+        sequences = [f for f in message.features if f.type == "sequence"]
+        assert sequences and all(isinstance(f, count_vectors_batch.SequenceFeaturesOnRead) for f in sequences)
+        for feature in message.features:
+            feature.features  # noqa: B018 - a read
+            feature.features  # noqa: B018 - a second read builds nothing
     finally:
         type(vectorizer).transform = real_transform
     with_tokens = [a for a in featurizer._attributes
                    if featurizer.vectorizers.get(a) and featurizer._get_processed_message_tokens_by_attribute(message, a)]
-    assert len(calls) == len(with_tokens)  # one transform per attribute, not two
+    assert len(calls) == len(with_tokens)  # one transform per attribute, on the first read
+
+
+def test_combined_features_are_rasas():
+    """What a classifier would read — both featurizers' features of a message, combined (which
+    deep-copies and extends the on-read ones) — is Rasa's."""
+    featurizers = nlu_pipeline.count_vectorizers()
+    expected, got = nlu_pipeline.stage("tokenized"), nlu_pipeline.stage("tokenized")
+    for a, b in list(zip(expected.training_examples, got.training_examples))[:200]:
+        for featurizer in featurizers:
+            count_vectors_batch.original_process(featurizer, [a])
+            count_vectors_batch.process(featurizer, [b])
+        for attribute in ("text", "intent"):
+            for x, y in zip(a.get_sparse_features(attribute), b.get_sparse_features(attribute)):
+                assert (x is None) == (y is None)
+                if x is not None:
+                    assert (x.features != y.features).nnz == 0 and x.features.shape == y.features.shape
+                    assert x.features.dtype == y.features.dtype and x.fingerprint() == y.fingerprint()
+
+
+def test_on_read_features_can_be_replaced():
+    built = []
+    feature = count_vectors_batch.SequenceFeaturesOnRead(lambda: built.append(1) or "matrix", "text", "cv")
+    feature.features = "replacement"
+    assert feature.features == "replacement" and built == []
+    assert (feature.type, feature.attribute, feature.origin) == ("sequence", "text", "cv")
 
 
 def test_pipeline_hook_installs_it_for_serving():
