@@ -53,7 +53,7 @@ import yaml
 
 from bench import load
 from bench.servers import (
-    REPO, RASA, TreeMemory, action_server_args, bench_env, cpu_seconds, free_port, rasa_run_args, spawn, stop,
+    ACTION_SERVER_ENV, REPO, RASA, TreeMemory, action_server_args, bench_env, cpu_seconds, free_port, rasa_run_args, spawn, stop,
     wait_for_answer,
 )
 
@@ -203,7 +203,7 @@ def start(bot: Bot, model: Path, workdir: Path, result: BotRun) -> Served:
         log(f"{bot.name}: cold start")
         started = time.perf_counter()
         if bot.with_action_server:
-            actions = spawn(action_server_args(action_port), REPO, env, workdir / f"{bot.name}-actions.log")
+            actions = spawn(action_server_args(action_port), REPO, {**env, **ACTION_SERVER_ENV}, workdir / f"{bot.name}-actions.log")
             served.processes.append(actions)
             served.memories["actions"] = TreeMemory(actions.pid)
         rasa = spawn(rasa_run_args(model, rasa_port, endpoints, credentials, token), bot.directory, env,

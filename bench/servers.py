@@ -156,8 +156,11 @@ def rasa_run_args(model: Path, port: int, endpoints: Optional[Path] = None, cred
     return args
 
 
+ACTION_SERVER_ENV = {"SANIC_HOST": "127.0.0.1"}  # bin/env.sh: localhost only
+
+
 def action_server_args(port: int, actions: str = "actions") -> List[str]:
-    """As bin/env.sh's ``start_action_server``."""
+    """As bin/env.sh's ``start_action_server`` (with ``ACTION_SERVER_ENV``)."""
     return [RASA, "run", "actions", "--actions", actions, "--port", str(port)]
 
 

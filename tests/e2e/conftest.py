@@ -73,8 +73,8 @@ def endpoints_for(work: Path, action_port: int, tracker_db: Path) -> Path:
 def start_action_server(port: int, log: Path, env: Dict[str, str]) -> subprocess.Popen:
     process = subprocess.Popen(
         [RASA, "run", "actions", "--actions", "actions", "--port", str(port)],
-        cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-    )
+        cwd=REPO, env={**env, "SANIC_HOST": "127.0.0.1"}, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )  # localhost only, as bin/env.sh starts it
     wait_for(f"http://127.0.0.1:{port}/health", process, log)
     return process
 

@@ -2,11 +2,15 @@
 ids; the HTTP API needs its token; erasing a conversation really removes it."""
 from __future__ import annotations
 
+import subprocess
+import time
 import urllib.error
 import urllib.request
 import uuid
 
 import pytest
+
+from tests.e2e.conftest import REPO, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -70,3 +74,34 @@ def test_usage_counters_hold_only_whitelisted_daily_counts(assistant):
         assert counted.get(expected, 0) >= 1, expected
     dump = repr(rows)
     assert "Квакозябра" not in dump and "375291234567" not in dump and me not in dump
+
+
+def _listening_addresses(port: int) -> set:
+    """Local addresses (hex, as the kernel lists them) of the sockets listening on ``port``."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table, encoding="ascii") as lines:
+            for line in list(lines)[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, hex_port = local.rsplit(":", 1)
+                if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                    found.add(address)
+    return found
+
+
+def test_action_server_listens_on_localhost_only(tmp_path):
+    """bin/env.sh starts it on 127.0.0.1 (rasa_sdk's own default is every interface)."""
+    port = free_port()
+    log, up = tmp_path / "actions.log", tmp_path / "up"
+    script = (f"source bin/env.sh && ACTION_PORT={port} ACTION_LOG={log} start_action_server"
+              f" && trap stop_action_server EXIT && touch {up} && sleep 5")
+    runner = subprocess.Popen(["bash", "-c", script], cwd=REPO)
+    try:
+        deadline = time.monotonic() + 120
+        while not up.exists():
+            assert runner.poll() is None, log.read_text()
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert _listening_addresses(port) == {"0100007F"}  # 127.0.0.1, and nothing else
+    finally:
+        runner.wait(timeout=60)
