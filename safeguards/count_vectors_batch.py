@@ -122,6 +122,11 @@ class SequenceFeaturesOnRead(Features):
     def features(self, value: Any) -> None:
         self._matrix, self._build = value, None
 
+    def __getstate__(self) -> Dict[str, Any]:
+        """Pickled (and deep-copied) with its matrix: the builder is a closure."""
+        self.features  # noqa: B018 - builds it
+        return dict(self.__dict__)
+
 
 def _sequence_as_rasa_builds_it(vectorizer: Any, tokens: List[Text]) -> Callable[[], coo_matrix]:
     def build() -> coo_matrix:

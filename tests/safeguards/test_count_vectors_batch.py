@@ -174,6 +174,18 @@ def test_combined_features_are_rasas():
                     assert x.features.dtype == y.features.dtype and x.fingerprint() == y.fingerprint()
 
 
+def test_on_read_features_pickle_and_copy_with_their_matrix():
+    import copy
+    import pickle
+
+    featurizer = nlu_pipeline.count_vectorizers()[0]
+    expected, got = nlu_pipeline.stage("tokenized").training_examples[0], nlu_pipeline.stage("tokenized").training_examples[0]
+    count_vectors_batch.original_process(featurizer, [expected])
+    count_vectors_batch.process(featurizer, [got])
+    for restored in (pickle.loads(pickle.dumps(got)), copy.deepcopy(got)):
+        _same_features(expected, restored)
+
+
 def test_on_read_features_can_be_replaced():
     built = []
     feature = count_vectors_batch.SequenceFeaturesOnRead(lambda: built.append(1) or "matrix", "text", "cv")
