@@ -17,6 +17,8 @@ from typing import Any, Dict, Iterator, List
 import pytest
 import yaml
 
+from bench.servers import ACTION_SERVER_ENV, action_server_args
+
 REPO = Path(__file__).resolve().parents[2]
 MODEL = REPO / "models" / "dv-help.tar.gz"
 RASA = str(REPO / ".venv" / "bin" / "rasa")
@@ -71,10 +73,10 @@ def endpoints_for(work: Path, action_port: int, tracker_db: Path) -> Path:
 
 
 def start_action_server(port: int, log: Path, env: Dict[str, str]) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [RASA, "run", "actions", "--actions", "actions", "--port", str(port)],
-        cwd=REPO, env={**env, "SANIC_HOST": "127.0.0.1"}, stdout=log.open("w"), stderr=subprocess.STDOUT,
-    )  # localhost only, as bin/env.sh starts it
+    process = subprocess.Popen(  # as bin/env.sh starts it: localhost only
+        action_server_args(port), cwd=REPO, env={**env, **ACTION_SERVER_ENV}, stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     wait_for(f"http://127.0.0.1:{port}/health", process, log)
     return process
 
