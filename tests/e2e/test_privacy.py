@@ -81,10 +81,11 @@ def _listening_addresses(port: int) -> set:
     found = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         with open(table, encoding="ascii") as lines:
-            for line in list(lines)[1:]:
-                local, state = line.split()[1], line.split()[3]
-                address, hex_port = local.rsplit(":", 1)
-                if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+            next(lines)  # the header
+            for line in lines:
+                fields = line.split()
+                address, hex_port = fields[1].rsplit(":", 1)
+                if fields[3] == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
                     found.add(address)
     return found
 
