@@ -107,22 +107,6 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def _safety_net_texts() -> List[str]:
-    from actions import safety_net
-
-    return [safety_net.unavailable_text(lang) for lang in ("ru", "be", "en")]
-
-
-def _ours_bad_reply() -> Callable[[list], Optional[str]]:
-    texts = _safety_net_texts()
-
-    def bad(reply: list) -> Optional[str]:
-        said = "\n".join(m.get("text") or "" for m in reply)
-        return "safety-net answer (an action failed or was too slow)" if any(t in said for t in texts) else None
-
-    return bad
-
-
 def generate_stock(workdir: Path) -> Path:
     stock = workdir / "stock"
     if (stock / "config.yml").exists() and list((stock / "models").glob("*.tar.gz")):
@@ -377,7 +361,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     load_before = os.getloadavg()
 
     stock_dir = generate_stock(workdir)
-    bad = _ours_bad_reply()
+    bad = load.safety_net_answer
     bots = {
         "stock": Bot("stock", stock_dir, STOCK_FLOWS, "hello", bool, None, with_action_server=False),
         "ours": Bot("ours", REPO, load.FLOWS, "привет", lambda reply: bool(reply) and bad(reply) is None, bad,

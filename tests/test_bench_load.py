@@ -26,3 +26,33 @@ def test_timeline_buckets_by_minute_of_completion():
 def test_short_runs_have_no_timeline():
     stats = Stats(started=0.0, elapsed=60.0, latencies=[0.01], finished=[1.0])
     assert "per minute" not in report(stats, [])
+
+
+def _as_the_rest_channel_returns(text: str) -> list:
+    """What a REST client receives for one bot text: Rasa's collecting channel splits it at blank lines."""
+    import asyncio
+
+    from rasa.core.channels.channel import CollectingOutputChannel
+
+    channel = CollectingOutputChannel()
+    asyncio.run(channel.send_text_message("someone", text))
+    return channel.messages
+
+
+def test_the_safety_net_answer_counts_as_an_error_in_every_language():
+    from actions import safety_net
+    from bench.load import LANGUAGES, safety_net_answer
+
+    for lang in LANGUAGES:
+        reply = _as_the_rest_channel_returns(safety_net.unavailable_text(lang))
+        assert len(reply) > 1  # split into several messages: the whole text is in none of them
+        assert safety_net_answer(reply)
+
+
+def test_a_healthy_answer_is_not_a_safety_net_answer():
+    from actions import safety_net
+    from bench.load import safety_net_answer
+
+    reply = _as_the_rest_channel_returns("Юридическая помощь в Гомеле:\n\n" + safety_net.footer("ru"))
+    assert safety_net_answer(reply) is None
+    assert safety_net_answer([{"recipient_id": "x", "image": "https://example.org/map.png"}]) is None
