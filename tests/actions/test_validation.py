@@ -109,3 +109,35 @@ async def test_odd_messages_get_a_calm_reply_with_the_hotline(directory_url, dis
     assert text("ru", key) in reply
     assert "8-801-100-8-801" in reply and "102" in reply
     assert len(dispatcher.messages[0]["text"]) < 1000
+
+
+def _rasa_domain() -> dict:
+    """The domain as Rasa sends it with every action call."""
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml")).as_dict()
+
+
+def test_global_slots_are_the_sdks_and_worked_out_once_per_domain(monkeypatch, dispatcher):
+    import asyncio
+
+    from rasa_sdk import ValidationAction
+
+    domain = _rasa_domain()
+    action = ValidateSlotMappings()
+    expected = ValidationAction.global_slots(action, domain)
+    assert expected and action.global_slots(domain) == expected
+
+    scans = []
+    original = ValidationAction._is_mapped_to_form
+    monkeypatch.setattr(ValidationAction, "_is_mapped_to_form",
+                        staticmethod(lambda slot: scans.append(1) or original(slot)))
+    fresh = _rasa_domain()  # every call brings a new dict
+    assert asyncio.run(action.get_extraction_events(dispatcher, make_tracker(), fresh)) == []
+    assert len(scans) == len(fresh["slots"])  # once per slot, not once per slot per slot
+
+    changed = {**fresh, "slots": {name: value for name, value in fresh["slots"].items() if name != "role"}}
+    assert action.global_slots(changed) == [name for name in expected if name != "role"]
+    answer = action.global_slots(changed)
+    answer.clear()  # a caller's copy
+    assert action.global_slots(changed)
