@@ -9,6 +9,8 @@ other safeguards, so they are active wherever the model runs:
   tree for every event deserialised (4.7 %).
 - ``action_client``: calls to the action server reuse one HTTP session and its keep-alive
   connections instead of a new session and TCP connection per call (~4 %).
+- ``action_http``: the action calls themselves (JSON POSTs to a plain-http endpoint) go over a
+  lean HTTP/1.1 client on those kept-alive connections: 0.42–0.60 → 0.10–0.20 ms of CPU per call.
 - ``in_process_actions``: the slot-validation actions listed under ``run_in_process`` in
   endpoints.yml run in this process instead of over HTTP (45 of 69 action-server calls on the
   bench flows).
@@ -40,7 +42,7 @@ from __future__ import annotations
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from safeguards import (
-    action_client, active_loop_copy, applied_events, debug_log_copies, empty_domain_check, event_types, graph_runner,
+    action_client, action_http, active_loop_copy, applied_events, debug_log_copies, empty_domain_check, event_types, graph_runner,
     in_process_actions,
     lemma_cache, past_states_memo, payload_parse, rule_lookup, slot_copy,
 )
@@ -52,6 +54,7 @@ def install() -> None:
     event_types.install()
     action_client.install()
     graph_runner.install()
+    action_http.install()  # before in_process_actions, which wraps it
     in_process_actions.install()
     rule_lookup.install()
     lemma_cache.install()

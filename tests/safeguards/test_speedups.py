@@ -12,7 +12,7 @@ from rasa.utils.endpoints import EndpointConfig
 from spacy.lang.ru.lemmatizer import RussianLemmatizer
 
 from safeguards import (
-    action_client, active_loop_copy, applied_events, debug_log_copies, empty_domain_check, event_types, lemma_cache,
+    action_client, action_http, active_loop_copy, applied_events, debug_log_copies, empty_domain_check, event_types, lemma_cache,
     payload_parse, past_states_memo, slot_copy, speedups,
 )
 
@@ -28,6 +28,7 @@ def test_entry_installs_all_and_is_idempotent():
         assert payload_parse._original() is not MessageProcessor._parse_message_with_graph
         assert Event.resolve_by_type is event_types.resolve_by_type
         assert EndpointConfig.session is action_client.session
+        assert action_http._in_chain() and action_http._enabled
         assert RussianLemmatizer._pymorphy_lookup_lemmatize is lemma_cache._lookup_lemmatize
         assert trackers.dataclasses.asdict is active_loop_copy.asdict
         assert processor.copy.deepcopy is debug_log_copies.deepcopy
@@ -39,6 +40,7 @@ def test_entry_installs_all_and_is_idempotent():
         payload_parse.uninstall()
         event_types.uninstall()
         action_client.uninstall()
+        action_http.uninstall()
         active_loop_copy.uninstall()
         debug_log_copies.uninstall()
         applied_events.uninstall()
