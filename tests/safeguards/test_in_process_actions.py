@@ -27,7 +27,7 @@ from tests.safeguards.test_action_client import Server
 pytestmark = pytest.mark.filterwarnings("ignore")
 
 DOMAIN = Domain.load(str(REPO / "domain.yml"))
-NAMES = frozenset({"action_validate_slot_mappings", "validate_help_form"})
+NAMES = frozenset({"action_validate_slot_mappings", "validate_help_form", "action_reset_region", "action_reset_help_type"})
 CONFIG = {"module": "actions.help_form", "actions": sorted(NAMES)}
 
 
@@ -57,6 +57,10 @@ CASES: List[tuple] = [
     ("validate_help_form", [ActionExecuted("help_form"), _user("/inform", "inform"), SlotSet("help_type", "astrology")]),
     ("validate_help_form", [SlotSet("whole_region", True), ActionExecuted("help_form"), _user("/x", "inform"),
                             SlotSet("region", "BY-VI")]),
+    ("action_reset_region", [SlotSet("region", "BY-MI"), SlotSet("district", "BY-MI-05"), SlotSet("district_page", 2.0),
+                             _user("/change_region", "change_region")]),
+    ("action_reset_help_type", [SlotSet("help_type", "legal"), SlotSet("region", "BY-MI"),
+                                _user("/change_help", "change_help")]),
 ]
 
 
@@ -194,7 +198,7 @@ class _NoNLG:
         return None
 
 
-def test_endpoints_yml_runs_exactly_the_validation_actions_in_process():
+def test_endpoints_yml_runs_exactly_the_slot_actions_in_process():
     import yaml
 
     config = yaml.safe_load((REPO / "endpoints.yml").read_text())["action_endpoint"]["run_in_process"]
