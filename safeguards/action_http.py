@@ -43,9 +43,8 @@ from urllib.parse import urlsplit
 import aiohttp
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
-from safeguards.action_client import dumps, loads
+from safeguards.action_client import KEEPALIVE_SECONDS, dumps, loads
 
-KEEPALIVE_SECONDS = 2.0
 MAX_IDLE = 32  # idle connections kept per server
 MAX_HEAD = 64 * 1024
 _JSON = re.compile(r"^application/(?:[\w.+-]+?\+)?json")  # aiohttp's test for a JSON answer
