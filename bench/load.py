@@ -8,9 +8,8 @@ one message at a time, each conversation under a fresh id. An HTTP error, an emp
 the safety net's answer ("details are temporarily unavailable") each count as an error.
 Afterwards every conversation's tracker is fetched and checked: exactly the user messages that
 were sent, in order, none lost and none from another conversation, and the slots the flow must
-end with. Prints errors,
-latency percentiles, throughput and the tracker check. Traffic goes to the given URL only
-(use localhost); the loop stops by itself after --minutes.
+end with. Prints errors, latency percentiles, throughput and the tracker check. Traffic goes to
+the given URL only (use localhost); the loop stops by itself after --minutes.
 
 ``sequential`` and ``concurrent`` are also used by ``bench.compare``.
 """
@@ -29,7 +28,6 @@ import aiohttp
 
 # (messages, slots the conversation must end with)
 Flow = Tuple[List[str], Dict[str, Optional[str]]]
-LANGUAGES = ("ru", "be", "en")
 FLOWS: List[Flow] = [
     (["/start", "/need_legal", '/inform{"region":"BY-HO"}', '/inform{"district":"BY-HO-04"}'],
      {"help_type": "legal", "region": "BY-HO", "district": "BY-HO-04"}),
@@ -52,7 +50,7 @@ def safety_net_answer(reply: list) -> Optional[str]:
     unavailable") appears in no other answer. Channels split a text at blank lines into separate
     messages (Rasa's ``CollectingOutputChannel``), so each message is checked on its own.
     """
-    from actions.texts import text
+    from actions.texts import LANGUAGES, text
 
     marks = [text(lang, "unavailable") for lang in LANGUAGES]
     for message in reply:

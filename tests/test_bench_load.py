@@ -41,7 +41,8 @@ def _as_the_rest_channel_returns(text: str) -> list:
 
 def test_the_safety_net_answer_counts_as_an_error_in_every_language():
     from actions import safety_net
-    from bench.load import LANGUAGES, safety_net_answer
+    from actions.texts import LANGUAGES
+    from bench.load import safety_net_answer
 
     for lang in LANGUAGES:
         reply = _as_the_rest_channel_returns(safety_net.unavailable_text(lang))
