@@ -117,22 +117,32 @@ class _Answer:
         self.status, self.reason, self.headers, self.body, self.reusable = status, reason, headers, body, reusable
 
 
-async def _read_head(connection: _Connection) -> Tuple[str, int, str, Dict[str, str]]:
+async def _more_of(connection: _Connection, part: str, started: bool = True) -> None:
+    """Wait for more bytes of ``part`` of the answer. The connection ending here cuts the answer
+    short (``ClientPayloadError``) — unless nothing of it has come yet (``started`` False and an
+    empty buffer): then the server closed instead of answering (``ServerDisconnectedError``)."""
+    try:
+        await connection.more()
+    except aiohttp.ServerDisconnectedError:
+        if started or connection.buffer:
+            raise aiohttp.ClientPayloadError(f"response ended inside its {part}") from None
+        raise
+
+
+async def _read_until(connection: _Connection, delimiter: bytes, part: str, started: bool = True) -> bytes:
+    """The bytes before ``delimiter`` (which is consumed too), at most ``MAX_HEAD`` of them."""
     buffer = connection.buffer
-    while True:
-        end = buffer.find(b"\r\n\r\n")
-        if end >= 0:
-            break
+    while (end := buffer.find(delimiter)) < 0:
         if len(buffer) > MAX_HEAD:
-            raise aiohttp.ClientPayloadError("response head too long")
-        try:
-            await connection.more()
-        except aiohttp.ServerDisconnectedError:
-            if buffer:
-                raise aiohttp.ClientPayloadError("response ended inside its head") from None
-            raise
-    lines = bytes(buffer[:end]).decode("latin-1").split("\r\n")
-    del buffer[: end + 4]
+            raise aiohttp.ClientPayloadError(f"response {part} too long")
+        await _more_of(connection, part, started)
+    data = bytes(buffer[:end])
+    del buffer[: end + len(delimiter)]
+    return data
+
+
+async def _read_head(connection: _Connection) -> Tuple[str, int, str, Dict[str, str]]:
+    lines = (await _read_until(connection, b"\r\n\r\n", "head", started=False)).decode("latin-1").split("\r\n")
     parts = lines[0].split(" ", 2)
     if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
         raise aiohttp.ClientPayloadError("not an HTTP/1.x response")
@@ -149,27 +159,14 @@ async def _read_head(connection: _Connection) -> Tuple[str, int, str, Dict[str, 
 async def _read_exactly(connection: _Connection, size: int) -> bytes:
     buffer = connection.buffer
     while len(buffer) < size:
-        try:
-            await connection.more()
-        except aiohttp.ServerDisconnectedError:
-            raise aiohttp.ClientPayloadError("response ended inside its body") from None
+        await _more_of(connection, "body")
     data = bytes(buffer[:size])
     del buffer[:size]
     return data
 
 
 async def _read_line(connection: _Connection) -> bytes:
-    buffer = connection.buffer
-    while (end := buffer.find(b"\r\n")) < 0:
-        if len(buffer) > MAX_HEAD:
-            raise aiohttp.ClientPayloadError("chunk line too long")
-        try:
-            await connection.more()
-        except aiohttp.ServerDisconnectedError:
-            raise aiohttp.ClientPayloadError("response ended inside a chunk") from None
-    line = bytes(buffer[:end])
-    del buffer[: end + 2]
-    return line
+    return await _read_until(connection, b"\r\n", "chunk line")
 
 
 async def _read_chunked(connection: _Connection) -> bytes:
