@@ -12,6 +12,7 @@ sees it, by pattern, never by the bot's wording, so it keeps working while the t
 * a phone *without an area code* is one a mobile cannot dial: neither international (+…),
   nor national with the trunk prefix (8 0xx …, which includes the free 8-801 / 8-820 lines),
   nor short (3–4 digits);
+* a six-digit run without separators starting with 2 is a postal code, not a phone;
 * a *map link* is a URL to Yandex / Google / 2GIS / OpenStreetMap maps.
 
 A reply is the list of messages the REST channel returns for one user turn (``text`` and
@@ -33,6 +34,7 @@ MAP_HOSTS = re.compile(r"yandex\.[a-z]+/maps|maps\.yandex|yandex\.[a-z]+/-/|goog
                        r"goo\.gl/maps|maps\.app\.goo\.gl|2gis\.|openstreetmap\.org|osm\.org", re.IGNORECASE)
 # Digits joined by single separators; not glued to letters, times, dates, decimals or links.
 PHONE = re.compile(r"(?<![\w.,:/=%&?#@+\-])(\+?\(?\d(?:[\d()]|[ \-\u2011\u00a0](?=[\d(]))*\d\)?)(?![\w:/]|[.,]\d)")
+POSTCODE = re.compile(r"2\d{5}")  # a Belarusian postal code (246032, г. Гомель) is printed unseparated
 SHORT_MAX_DIGITS = 4
 PHONE_MIN_DIGITS = 5
 
@@ -91,6 +93,8 @@ def phones(text: str) -> List[Phone]:
     for match in PHONE.finditer(without_links(text)):
         raw = match.group(1).strip("()")
         digits = re.sub(r"\D", "", raw)
+        if POSTCODE.fullmatch(raw):
+            continue
         if len(digits) >= PHONE_MIN_DIGITS or (len(digits) >= 3 and digits in EMERGENCY_NUMBERS):
             found.append(Phone(raw, digits, raw.startswith("+")))
         elif 3 <= len(digits) <= SHORT_MAX_DIGITS and re.fullmatch(r"\d+", raw):

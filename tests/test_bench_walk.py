@@ -36,6 +36,10 @@ def test_kinds(printed, kind):
     assert kinds(f"Телефон: {printed}.") == [(facts.phones(printed)[0].digits, kind)]
 
 
+def test_a_postal_code_is_not_a_phone():
+    assert kinds("Адрес: 246032, г. Гомель, ул. 50 лет БССР, д. 1; тел. 8 (0232) 25-69-94") == [("80232256994", "trunk")]
+
+
 def test_contact_phones_once_each_without_emergency_and_hotline():
     assert facts.contact_phones(TODAY) == ["28122", "215628123", "234554096"]
     assert facts.undiallable(TODAY) == ["2-81-22"]
