@@ -18,6 +18,14 @@ Expectation keys (per turn under ``expect``, for all answers under ``every``):
   max_chars / max_messages / hotline_max   budgets for the answer
   lang                   language of the answer's text (ru / be / en)
   buttons / no_buttons   regexes some / no button title may match
+  max_buttons            at most this many buttons
+  mentions               regexes the answer's text or its button titles must match
+  diallable              true: no number printed without an area code
+  no_repeats             true: no contact number printed twice
+  map_link_max           every map link at most this many characters
+  result                 true: a results answer's budget (RESULT: ≤ 1000 characters, ≤ 3 messages,
+                         every number diallable and printed once)
+Every answer of every scenario also gets EVERY (the hotline at most once) unless ``every`` overrides it.
 Scenario keys: ``contact_phone_by: N`` — a contact phone by the N-th turn (a leading /start
 not counted).
 """
@@ -41,10 +49,13 @@ from bench import reply_facts as facts
 HERE = Path(__file__).resolve().parent
 LANGS = ("ru", "be", "en")
 TURN_KEYS = {"must", "must_not", "first_must", "first_has", "has", "has_not", "contact_phone", "max_chars",
-             "max_messages", "hotline_max", "lang", "buttons", "no_buttons"}
+             "max_messages", "hotline_max", "lang", "buttons", "no_buttons", "max_buttons", "mentions", "diallable",
+             "no_repeats", "map_link_max", "result"}
 SCENARIO_KEYS = {"id", "issue", "covers", "lang", "persona", "turns", "every", "contact_phone_by", "known_failure"}
 
 Reply = List[Dict[str, Any]]
+EVERY = {"hotline_max": 1}  # for every answer of every scenario (issue 16.4), unless the scenario says otherwise
+RESULT = {"max_chars": 1000, "max_messages": 3, "diallable": True, "no_repeats": True}  # ``result: true`` (issue 16.5)
 
 
 def load(directory: Path = HERE) -> List[Dict[str, Any]]:
@@ -75,6 +86,8 @@ def schema_problems(scenario: Dict[str, Any]) -> List[str]:
 
 def check(expect: Dict[str, Any], reply: Reply, where: str) -> List[str]:
     """What in ``reply`` breaks ``expect`` (empty: all holds)."""
+    if expect.get("result"):
+        expect = {**RESULT, **{k: v for k, v in expect.items() if k != "result"}}
     text = facts.answer_text(reply)
     first = (reply[0].get("text") or "") if reply else ""
     titles = [b.get("title") or "" for b in facts.buttons(reply)]
@@ -113,7 +126,28 @@ def check(expect: Dict[str, Any], reply: Reply, where: str) -> List[str]:
     for pattern in expect.get("no_buttons", []):
         if (hit := next((t for t in titles if re.search(pattern, t, re.IGNORECASE)), None)):
             bad.append(f"{where}: button {hit!r} matches /{pattern}/")
+    if "max_buttons" in expect and len(titles) > expect["max_buttons"]:
+        bad.append(f"{where}: {len(titles)} buttons > {expect['max_buttons']}")
+    for pattern in expect.get("mentions", []):
+        if not re.search(pattern, "\n".join([text] + titles), re.IGNORECASE):
+            bad.append(f"{where}: neither text nor buttons mention /{pattern}/")
+    if expect.get("diallable") and (local := facts.undiallable(text)):
+        bad.append(f"{where}: numbers without an area code {local}")
+    if expect.get("no_repeats") and (twice := facts.repeated_numbers(text)):
+        bad.append(f"{where}: printed twice {twice}")
+    if "map_link_max" in expect and (long := [u for u in facts.map_links(reply) if len(u) > expect["map_link_max"]]):
+        bad.append(f"{where}: map link of {len(long[0])} characters")
     return bad
+
+
+def pick(reply: Reply, pattern: str) -> Optional[Dict[str, str]]:
+    return next((b for b in facts.buttons(reply) if re.search(pattern, b.get("title") or "", re.IGNORECASE)), None)
+
+
+def next_page(reply: Reply) -> Optional[Dict[str, str]]:
+    """The keyboard's "more" button (paging forward), as a person looking for their district taps it."""
+    forward = [b for b in facts.buttons(reply) if (b.get("payload") or "").startswith("/district_page")]
+    return max(forward, key=lambda b: b["payload"], default=None)
 
 
 @dataclass
@@ -145,7 +179,13 @@ async def run_one(session: aiohttp.ClientSession, url: str, scenario: Dict[str, 
     for number, turn in enumerate(scenario["turns"], 1):
         where = f"turn {number}"
         if "tap" in turn:
-            button = next((b for b in facts.buttons(reply) if re.search(turn["tap"], b.get("title") or "", re.IGNORECASE)), None)
+            button, pages = pick(reply, turn["tap"]), 0
+            while button is None and (forward := next_page(reply)) and pages < 5:  # page on to find it
+                pages += 1
+                counted += 1
+                reply = await say(session, url, sender, forward["payload"])
+                outcome.transcript.append((forward["payload"], reply))
+                button = pick(reply, turn["tap"])
             if button is None:
                 outcome.problems.append(f"{where}: no button /{turn['tap']}/ to tap (had: "
                                         f"{[b.get('title') for b in facts.buttons(reply)][:10]})")
@@ -165,7 +205,7 @@ async def run_one(session: aiohttp.ClientSession, url: str, scenario: Dict[str, 
             phone_at = counted
         if not reply:
             outcome.problems.append(f"{where}: no answer")
-        outcome.problems += check(scenario.get("every") or {}, reply, where)
+        outcome.problems += check({**EVERY, **(scenario.get("every") or {})}, reply, where)
         outcome.problems += check(turn.get("expect") or {}, reply, where)
     limit = scenario.get("contact_phone_by")
     if limit is not None and (phone_at is None or phone_at > limit):
