@@ -100,8 +100,9 @@ async def tap_help(talk: Talk, help_type: str) -> Reply:
         button = find(reply, intent_name=f"need_{help_type}")
         if button:
             return await talk.say(button["payload"])
-        more = next((b for b in facts.buttons(reply) if not (b.get("payload") or "").startswith("/need_")
-                     and MORE.search(b.get("title") or "")), None)
+        others = [b for b in facts.buttons(reply) if not (b.get("payload") or "").startswith("/need_")]
+        more = next((b for b in others if re.search(r"more|menu|page", b.get("payload") or "", re.IGNORECASE)),
+                    next((b for b in others if MORE.search(b.get("title") or "")), None))
         if more is None:
             break
         reply = await talk.say(more["payload"])
