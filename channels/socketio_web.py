@@ -216,12 +216,24 @@ class SafeSocketIOInput(SocketIOInput):
         app.add_route(index, "/chat/", methods=["GET"], name="dv_chat_index", strict_slashes=True)
         app.add_route(asset, "/chat/<name:str>", methods=["GET"], name="dv_chat_asset")
 
+    def socket_origin_allowed(self, origin: str, environ: Dict[str, Any]) -> bool:
+        """For python-engineio, which asks only when a request has an Origin. A plain list
+        would allow just the listed sites and refuse the chat's own page at /chat/; this is
+        engineio's own same-origin test (Host, or X-Forwarded-Proto/-Host behind a proxy) plus
+        ``allowed_origins``."""
+        scheme, host = environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST", "")
+        own = {f"{scheme}://{host}"}
+        if "HTTP_X_FORWARDED_PROTO" in environ or "HTTP_X_FORWARDED_HOST" in environ:
+            proto = environ.get("HTTP_X_FORWARDED_PROTO", scheme).split(",")[0].strip()
+            forwarded = environ.get("HTTP_X_FORWARDED_HOST", host).split(",")[0].strip()
+            own.add(f"{proto}://{forwarded}")
+        return origin.rstrip("/") in own.union(self.allowed_origins)
+
     # -- socket.io --------------------------------------------------------------------------
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        # None = same origin only (python-engineio compares Origin with the Host header).
         sio = AsyncServer(
             async_mode="sanic",
-            cors_allowed_origins=self.allowed_origins or None,
+            cors_allowed_origins=self.socket_origin_allowed,
             max_http_buffer_size=64 * 1024,
         )
         self.sio = sio

@@ -4,10 +4,17 @@
  * Engine.IO v4 client over a WebSocket. The conversation lives only in sessionStorage (this
  * tab) and on the server under a server-issued, unguessable session id.
  *
- * Quick exit (GOV.UK "Exit this page"): the button on every view, or Shift pressed three times
- * within 5 seconds, clears sessionStorage, asks the server to erase the conversation
+ * Quick exit (GOV.UK "Exit this page"): the link on every view (a real link to the neutral site,
+ * so it works even if this script fails), or Shift pressed three times with at most 5 seconds
+ * between presses, clears sessionStorage, asks the server to erase the conversation
  * (navigator.sendBeacon, never waits), and replaces the page with a neutral site
- * (location.replace, so Back does not return). The page never adds history entries.
+ * (location.replace, so Back does not return). The page never adds history entries. Each
+ * Shift press is announced to screen readers ("press 2 more times") and lights a dot on the
+ * exit button; any other key, or 5 seconds without a press, starts the count again. The Shift
+ * hint (under the input) shows only where a keyboard is likely or has been used.
+ *
+ * Scrolling: each new answer is shown from its first line (the log scrolls to the first bot
+ * message after the person's last one), not from its tail.
  *
  * Bot messages are rendered as text nodes; only http(s) addresses and phone numbers become
  * links, built as DOM nodes. Nothing from a message ever reaches innerHTML.
@@ -103,12 +110,15 @@
     langButtons[entry[0]] = b;
     langGroup.appendChild(b);
   });
-  var exitButton = button("dv-exit", function (event) { event.preventDefault(); quickExit(); }, { "data-testid": "exit" });
+  var exitButton = el("a", "dv-exit", { href: exitUrl, rel: "noreferrer", referrerpolicy: "no-referrer", "data-testid": "exit" });
+  exitButton.addEventListener("click", function (event) { event.preventDefault(); quickExit(); });
   header.appendChild(exitButton); // first in the tab order (GOV.UK), shown on the right by CSS
   header.appendChild(heading);
   header.appendChild(langGroup);
 
   var exitHint = el("p", "dv-hint");
+  exitHint.hidden = true;
+  var announce = el("span", "dv-sr dv-announce", { role: "status" });
   var chatView = el("section", "dv-view dv-chat-view");
   var notice = el("p", "dv-notice");
   var logBox = el("div", "dv-log", { role: "log", "aria-live": "polite", tabindex: "0" });
@@ -128,6 +138,7 @@
   chatView.appendChild(typing);
   chatView.appendChild(status);
   chatView.appendChild(form);
+  chatView.appendChild(exitHint);
   chatView.appendChild(safetyLink);
 
   var safetyView = el("section", "dv-view dv-safety-view");
@@ -140,9 +151,9 @@
   safetyView.appendChild(backButton);
 
   root.appendChild(header);
-  root.appendChild(exitHint);
   root.appendChild(chatView);
   root.appendChild(safetyView);
+  root.appendChild(announce);
 
   function applyLanguage() {
     if (standalone) { document.documentElement.lang = lang; document.title = t("title"); }
@@ -198,8 +209,18 @@
       });
       logBox.appendChild(group);
     }
-    logBox.scrollTop = logBox.scrollHeight;
+    if (from === "user") { answerStart = null; logBox.scrollTop = logBox.scrollHeight; }
+    else {
+      if (!answerStart) { answerStart = item; }
+      showAnswer();
+    }
     return item;
+  }
+
+  // The first bot message after the person's last one: the answer is shown from there.
+  var answerStart = null;
+  function showAnswer() {
+    if (answerStart) { logBox.scrollTop = Math.max(0, answerStart.offsetTop - 4); }
   }
 
   function remember(message) {
@@ -277,7 +298,7 @@
     attempts = 0;
     status.textContent = "";
     if (fresh && !messages.length) {
-      queue.unshift(lang === "ru" ? "/start" : '/set_language{"language":"' + lang + '"}');
+      queue.unshift('/start{"language":"' + lang + '"}'); // the welcome, in the page's language
       setTyping(true);
     }
     while (queue.length && ready) { emit("user_uttered", { message: queue.shift() }); }
@@ -325,26 +346,58 @@
     try { if (socket) { socket.onclose = null; socket.onmessage = null; socket.close(); } } catch (e) { /* ignore */ }
     root.textContent = "";
     if (standalone) { document.title = ""; }
+    document.documentElement.classList.add("dv-exiting");
+    var overlay = el("div", "dv-overlay", { role: "alert" });
+    document.body.appendChild(overlay);
+    overlay.textContent = t("exiting"); // after insertion: screen readers announce it more reliably
     window.location.replace(exitUrl);
   }
 
-  // Shift three times within 5 s; Shift used to type a capital letter does not count.
-  var presses = [], shiftUsedAsModifier = false;
+  // Shift three times, at most 5 s apart. Shift used to type a capital letter does not count;
+  // any other key, or 5 s without a press, resets the count (and says so, as GOV.UK does).
+  var PRESS_GAP = 5000, presses = 0, lastPress = 0, shiftAlone = false, resetTimer = null, quietTimer = null;
+  function say(key) {
+    clearTimeout(quietTimer);
+    announce.textContent = key ? t(key) : "";
+  }
+  function resetPresses() {
+    clearTimeout(resetTimer);
+    resetTimer = null;
+    if (!presses) { return; }
+    presses = 0;
+    exitButton.removeAttribute("data-presses");
+    say("shift_reset");
+    quietTimer = setTimeout(function () { announce.textContent = ""; }, PRESS_GAP);
+  }
+  function keyboardSeen() { exitHint.hidden = false; }
+  // A mouse or trackpad, or no touch screen at all: a keyboard is likely. Phones and tablets
+  // see the hint once they use a keyboard (Tab or Shift).
+  if ((window.matchMedia && window.matchMedia("(hover: hover) and (pointer: fine)").matches) || !navigator.maxTouchPoints) { keyboardSeen(); }
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Shift") { if (!event.repeat) { shiftUsedAsModifier = false; } }
-    else if (event.shiftKey) { shiftUsedAsModifier = true; }
+    if (event.key === "Shift") { if (!event.repeat) { shiftAlone = true; } return; }
+    shiftAlone = false;
+    if (event.key === "Tab") { keyboardSeen(); }
+    if (presses) { resetPresses(); }
   }, true);
   document.addEventListener("keyup", function (event) {
-    if (event.key !== "Shift" || shiftUsedAsModifier) { return; }
+    if (event.key !== "Shift" || !shiftAlone || exiting) { return; }
+    shiftAlone = false;
+    keyboardSeen();
     var now = Date.now();
-    presses = presses.filter(function (time) { return now - time < 5000; });
-    presses.push(now);
-    if (presses.length >= 3) { quickExit(); }
+    if (now - lastPress > PRESS_GAP) { presses = 0; }
+    lastPress = now;
+    presses += 1;
+    if (presses >= 3) { quickExit(); return; }
+    exitButton.setAttribute("data-presses", String(presses));
+    say(presses === 1 ? "shift_2" : "shift_1");
+    clearTimeout(resetTimer);
+    resetTimer = setTimeout(resetPresses, PRESS_GAP);
   }, true);
 
   // ---- start -------------------------------------------------------------------------------
   applyLanguage();
   messages.forEach(render);
+  showAnswer();
   connect();
 
   window.DVChat = { render: render, exit: quickExit };

@@ -1,11 +1,13 @@
 """The website chat in a real browser: Debian's headless Chromium (driven by Selenium through
 chromedriver) against the page served by a real running assistant — the Rasa server with the
 website channel (channels/socketio_web.py) and the action server — plus a local "neutral site"
-for quick exit. Screenshots of the main states go to results/web/."""
+for quick exit, which also plays the hotline's own site embedding the chat (README's snippet,
+served at /embed, another origin). Screenshots of the main states go to results/web/."""
 from __future__ import annotations
 
 import http.server
 import os
+import re
 import secrets
 import shutil
 import sqlite3
@@ -24,11 +26,24 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 SHOTS = REPO / "results" / "web"
 NEUTRAL_TITLE = "Weather"
+HOST_TITLE = "Hotline site"
+
+
+def embed_snippet() -> str:
+    """The HTML block of README's "Embedding the chat on an existing site", as documented."""
+    section = (REPO / "README.md").read_text().split("### Embedding the chat", 1)[1]
+    return re.search(r"```html\n(.*?)```", section, re.S).group(1)
 
 
 class NeutralSite(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
-        body = f"<!doctype html><title>{NEUTRAL_TITLE}</title><p>Sunny, 21 °C</p>".encode()
+        if self.path == "/embed":
+            snippet = (embed_snippet().replace('"/chat/', f'"{self.server.assistant}/chat/')  # type: ignore[attr-defined]
+                       .replace("https://ASSISTANT", self.server.assistant)  # type: ignore[attr-defined]
+                       .replace("https://www.google.com/", self.server.neutral_url))  # type: ignore[attr-defined]
+            body = f"<!doctype html><meta charset=utf-8><title>{HOST_TITLE}</title><h1>Hotline</h1>{snippet}".encode()
+        else:
+            body = f"<!doctype html><title>{NEUTRAL_TITLE}</title><p>Sunny, 21 °C</p>".encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -44,6 +59,7 @@ class NeutralSite(http.server.BaseHTTPRequestHandler):
 class WebAssistant(Assistant):
     chat_url: str
     neutral_url: str
+    embed_url: str
     tracker_db: Path
     neutral_referers: list
 
@@ -61,14 +77,17 @@ def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebAssis
     neutral.referers = []  # type: ignore[attr-defined]
     threading.Thread(target=neutral.serve_forever, daemon=True).start()
     neutral_url = f"http://127.0.0.1:{neutral.server_address[1]}/weather"
+    host_origin = f"http://127.0.0.1:{neutral.server_address[1]}"
 
     action_port, rasa_port = free_port(), free_port()
+    neutral.assistant = f"http://127.0.0.1:{rasa_port}"  # type: ignore[attr-defined]
+    neutral.neutral_url = neutral_url  # type: ignore[attr-defined]
     tracker_db = work / "tracker.sqlite"
     endpoints = endpoints_for(work, action_port, tracker_db)
     credentials = work / "credentials.yml"
     credentials.write_text(
         "channels.socketio_web.SafeSocketIOInput:\n"
-        "  allowed_origins: []\n"
+        f"  allowed_origins: [\"{host_origin}\"]\n"
         f"  exit_url: \"{neutral_url}\"\n"
         "  static_dir: web\n"
     )
@@ -103,6 +122,7 @@ def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebAssis
         running.restart = restart_rasa
         running.chat_url = f"http://127.0.0.1:{rasa_port}/chat/"
         running.neutral_url = neutral_url
+        running.embed_url = f"{host_origin}/embed"
         running.tracker_db = tracker_db
         running.neutral_referers = neutral.referers  # type: ignore[attr-defined]
         running.log = log
@@ -113,7 +133,7 @@ def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebAssis
         neutral.shutdown()
 
 
-def new_browser(width: int = 1024, height: int = 900, lang: str = "ru"):
+def new_browser(width: int = 1024, height: int = 900, lang: str = "ru", javascript: bool = True):
     """A fresh headless Chromium with its own empty profile. Fails (never skips) without it."""
     missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not os.path.exists(path)]
     if missing:
@@ -132,11 +152,21 @@ def new_browser(width: int = 1024, height: int = 900, lang: str = "ru"):
         options.add_argument(flag)
     profile = tempfile.mkdtemp(prefix="dv-chromium-")
     options.add_argument(f"--user-data-dir={profile}")
-    options.add_experimental_option("prefs", {"intl.accept_languages": lang})
+    prefs = {"intl.accept_languages": lang}
+    if not javascript:
+        prefs["profile.managed_default_content_settings.javascript"] = 2
+    options.add_experimental_option("prefs", prefs)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
     driver._dv_profile = profile
     return driver
+
+
+def as_phone(driver: Any, width: int = 360, height: int = 640) -> None:
+    """A phone's screen and a touch screen (no mouse, no keyboard) for the page loaded next."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+    driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
 
 
 @pytest.fixture

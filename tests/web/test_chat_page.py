@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.error
 import urllib.request
 
@@ -12,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from actions.texts import text
-from tests.web.conftest import NEUTRAL_TITLE, new_browser, until
+from tests.web.conftest import HOST_TITLE, NEUTRAL_TITLE, as_phone, embed_snippet, new_browser, until
 
 pytestmark = pytest.mark.e2e
 
@@ -45,11 +46,43 @@ def session_id(driver) -> str:
                  what="a session id")
 
 
-def open_chat(driver, assistant) -> str:
-    driver.get(assistant.chat_url + "?lang=ru")
-    wait_for_text(driver, text("ru", "welcome").split(".")[0])
+def open_chat(driver, assistant, lang: str = "ru") -> str:
+    driver.get(assistant.chat_url + "?lang=" + lang)
+    wait_for_text(driver, text(lang, "welcome").split(".")[0])
     until(lambda: choices(driver), what="the menu buttons")
     return session_id(driver)
+
+
+def page_text(driver, key: str) -> str:
+    """The page's own text (web/i18n.js) in the page's current language."""
+    return driver.execute_script("return window.DVChatText[document.documentElement.lang][arguments[0]]", key)
+
+
+def announced(driver) -> str:
+    return driver.execute_script("return document.querySelector('.dv-announce').textContent")
+
+
+def press(driver, *keys) -> None:
+    actions = ActionChains(driver)
+    for key in keys:
+        actions.key_down(key).key_up(key)
+    actions.perform()
+
+
+def boxes(driver) -> dict:
+    """Where things are on the screen (CSS px, relative to the viewport)."""
+    return driver.execute_script("""
+        const box = (el) => { const r = el.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, height: r.height}; };
+        const log = document.querySelector('.dv-log');
+        const bots = [...log.querySelectorAll('.dv-msg')];
+        let start = null;  // the first bot message after the person's last one
+        for (const m of bots) { if (m.classList.contains('dv-user')) start = null; else if (!start) start = m; }
+        return {viewport: innerHeight, scrolled: scrollY, log: box(log), scrollTop: log.scrollTop,
+                atBottom: log.scrollTop + log.clientHeight >= log.scrollHeight - 2,
+                notice: box(document.querySelector('.dv-notice')), header: box(document.querySelector('.dv-header')),
+                hint: document.querySelector('.dv-hint').offsetParent ? box(document.querySelector('.dv-hint')) : null,
+                answerStart: start && box(start),
+                choices: [...log.querySelectorAll('.dv-choice')].map(box)};""")
 
 
 def test_full_conversation_to_contacts_by_buttons(web_assistant, browser, shot):
@@ -240,6 +273,124 @@ def test_phone_layout_360px_and_keyboard_only(web_assistant, shot):
         shot(driver, "360-safety")
     finally:
         driver.quit()
+
+
+GOMEL = {"ru": "Гомельская", "be": "Гомельская", "en": "Gomel"}
+
+
+@pytest.mark.parametrize("lang", ["ru", "be", "en"])
+def test_phone_360x640_each_answer_from_its_first_line(web_assistant, shot, lang):
+    """A touch phone, 360×640: header and notices take at most a quarter of the screen, no Shift
+    hint, the welcome and the menu's first options without scrolling, and an answer longer
+    than the screen shown from its first line (the issue saw its tail: "Сейчас линия закрыта…")."""
+    driver = new_browser(width=360, height=640, lang=lang)
+    try:
+        as_phone(driver)
+        open_chat(driver, web_assistant, lang)
+        until(lambda: len(boxes(driver)["choices"]) > 3, what="the whole menu")
+        b = boxes(driver)
+        assert b["viewport"] == 640 and b["scrolled"] == 0 and b["header"]["top"] == 0
+        assert b["notice"]["bottom"] <= 160, f"header and notices take {b['notice']['bottom']} px of 640"
+        assert b["hint"] is None, "the Shift hint shows on a touch screen"
+        assert b["log"]["bottom"] <= 640
+        assert b["answerStart"]["top"] >= b["log"]["top"] - 1, "the welcome's first line is cut off"
+        visible = [c for c in b["choices"] if c["bottom"] <= b["log"]["bottom"]]
+        assert len(visible) >= 2, f"{len(visible)} menu options visible without scrolling: {b}"
+        shot(driver, "welcome")
+        click_choice(driver, text(lang, "menu.legal"))
+        click_choice(driver, GOMEL[lang])
+        click_choice(driver, text(lang, "whole_region"))
+        wait_for_text(driver, text(lang, "followup_prompt"))
+        b = boxes(driver)
+        start, log = b["answerStart"], b["log"]
+        assert log["top"] - 1 <= start["top"] <= log["top"] + 12, f"the answer does not start at the top: {b}"
+        assert not b["atBottom"], "the log jumped to the answer's tail"
+        assert b["scrolled"] == 0 and b["notice"]["bottom"] <= 160
+        shot(driver, "contacts")
+        # The person's own next message is shown (the log follows it to the bottom).
+        driver.find_element(By.ID, "dv-input").send_keys("спасибо" if lang != "en" else "thanks", Keys.ENTER)
+        def reply_in_view():
+            now = boxes(driver)
+            return now["answerStart"] and now["log"]["top"] - 1 <= now["answerStart"]["top"] < now["log"]["bottom"]
+        until(reply_in_view, what="the reply to 'thanks' in view")
+    finally:
+        driver.quit()
+
+
+def test_shift_hint_only_where_there_is_a_keyboard(web_assistant, browser):
+    open_chat(browser, web_assistant)  # no touch screen: a desktop, so a keyboard
+    hint = browser.find_element(By.CSS_SELECTOR, ".dv-hint")
+    assert hint.is_displayed() and "Shift" in hint.text
+    phone = new_browser(width=360, height=640)
+    try:
+        as_phone(phone)
+        open_chat(phone, web_assistant)
+        assert not phone.find_element(By.CSS_SELECTOR, ".dv-hint").is_displayed()
+        press(phone, Keys.TAB)  # a keyboard attached to the phone or tablet
+        assert phone.find_element(By.CSS_SELECTOR, ".dv-hint").is_displayed()
+    finally:
+        phone.quit()
+
+
+def test_shift_presses_are_announced_and_reset_like_govuk(web_assistant, browser, shot):
+    """GOV.UK "Exit this page": each press is announced to screen readers and lights a dot;
+    another key or 5 s without a press resets the count (and says so)."""
+    open_chat(browser, web_assistant, "en")
+    exit_link = browser.find_element(By.CSS_SELECTOR, ".dv-exit")
+    live = browser.find_element(By.CSS_SELECTOR, ".dv-announce")
+    assert live.get_attribute("role") == "status" and announced(browser) == ""
+    press(browser, Keys.SHIFT)
+    assert announced(browser) == "Shift, press 2 more times to exit."
+    assert exit_link.get_attribute("data-presses") == "1"
+    press(browser, Keys.SHIFT)
+    assert announced(browser) == "Shift, press 1 more time to exit."
+    assert exit_link.get_attribute("data-presses") == "2"
+    shot(browser, "two-presses")
+    press(browser, "a")  # any other key resets
+    assert announced(browser) == page_text(browser, "shift_reset") == "Exit this page expired."
+    assert exit_link.get_attribute("data-presses") is None
+    press(browser, Keys.SHIFT, Keys.SHIFT)
+    assert "/chat" in browser.current_url and announced(browser) == "Shift, press 1 more time to exit."
+    time.sleep(5.5)  # the timeout itself is what is tested here
+    assert announced(browser) == "Exit this page expired."
+    assert exit_link.get_attribute("data-presses") is None
+    press(browser, Keys.SHIFT)
+    assert announced(browser) == "Shift, press 2 more times to exit." and "/chat" in browser.current_url
+    # The same messages exist in Russian and Belarusian.
+    for lang in ("ru", "be"):
+        strings = browser.execute_script("return window.DVChatText[arguments[0]]", lang)
+        assert "2" in strings["shift_2"] and "1" in strings["shift_1"] and strings["shift_reset"]
+
+
+def test_without_javascript_the_exit_link_still_leaves(web_assistant):
+    """The page and README's embed snippet both carry a plain link to the neutral site."""
+    assert 'class="dv-exit" href="https://www.google.com/"' in embed_snippet()
+    driver = new_browser(javascript=False)
+    try:
+        for url in (web_assistant.chat_url, web_assistant.embed_url):
+            driver.get(url)
+            link = driver.find_element(By.CSS_SELECTOR, "a.dv-exit")
+            assert not driver.find_elements(By.CSS_SELECTOR, ".dv-log"), "the script ran"
+            assert link.get_attribute("href") == web_assistant.neutral_url
+            link.click()
+            until(lambda: driver.title == NEUTRAL_TITLE, 10, what="the neutral site")
+            assert web_assistant.neutral_referers[-1] is None
+    finally:
+        driver.quit()
+
+
+def test_embedded_on_another_site_by_the_readme_snippet(web_assistant, browser, shot):
+    browser.get(web_assistant.embed_url)
+    wait_for_text(browser, text("ru", "welcome").split(".")[0])
+    assert browser.title == HOST_TITLE
+    me = session_id(browser)
+    click_choice(browser, text("ru", "menu.legal"))
+    until(lambda: any("Гомельская" in b.text for b in choices(browser)), what="region buttons")
+    assert web_assistant.stored_events(me) > 0
+    shot(browser, "embedded")
+    press(browser, Keys.SHIFT, Keys.SHIFT, Keys.SHIFT)
+    until(lambda: browser.title == NEUTRAL_TITLE, 10, what="the neutral site")
+    until(lambda: web_assistant.stored_events(me) == 0, 10, what="the tracker to be erased")
 
 
 def post(url: str, body: bytes, origin: str = None) -> int:
