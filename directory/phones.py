@@ -44,27 +44,27 @@ class Phone:
 
     @property
     def readable(self) -> str:
-        """One readable form: `+375 17 352-44-44`; a number dialled only inside Belarus
-        (8-801 free numbers) in its national form; short numbers as they are; an undialable
-        local number as printed."""
-        if self.e164:
+        """One readable form: `+375 17 352-44-44` (libphonenumber's international format).
+        A number dialled only inside Belarus (8-801 free numbers) keeps the form its service
+        publishes (`8-801-100-8-801`), short numbers stay as they are, and an undialable local
+        number is shown as printed."""
+        if self.e164 and self.tel == self.e164:
             return _readable(self.e164)
-        if self.tel:
+        if self.tel and len(self.tel) <= 4:
             return self.tel
         return _number_part(self.display)
 
     @property
     def details(self) -> str:
-        """Label and remark, for printing beside the number."""
+        """Label and remark, for printing beside the number; a lone remark loses its brackets."""
+        if not self.label and self.remark.startswith("(") and self.remark.endswith(")"):
+            return self.remark[1:-1].strip()
         return " ".join(part for part in (self.label, self.remark) if part)
 
 
 @lru_cache(maxsize=4096)
 def _readable(e164: str) -> str:
-    number = phonenumbers.parse(e164, None)
-    if phonenumbers.can_be_internationally_dialled(number):
-        return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
-    return phonenumbers.format_number_for_mobile_dialing(number, REGION, True)
+    return phonenumbers.format_number(phonenumbers.parse(e164, None), PhoneNumberFormat.INTERNATIONAL)
 
 
 _SHORT = re.compile(r"\d{3}")
