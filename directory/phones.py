@@ -158,15 +158,19 @@ def _dial(parsed: phonenumbers.PhoneNumber) -> tuple[str, str]:
 
 
 def valid_area_code(code: str) -> bool:
-    """True when libphonenumber's Belarus metadata has fixed-line numbers behind `code`."""
+    """True when libphonenumber's Belarus metadata has valid fixed-line numbers whose area code
+    is exactly `code` (not merely numbers starting with it under a shorter code: 1799 is Minsk
+    17 + 99…, not a code)."""
     if not code.isdigit() or not 2 <= len(code) <= 4:
         return False
     rest = NATIONAL_DIGITS - len(code)
-    return any(
-        phonenumbers.is_valid_number(phonenumbers.parse(f"+375{code}{first}{'0' * (rest - 1)}", None))
-        or phonenumbers.is_valid_number(phonenumbers.parse(f"+375{code}{first}{'1' * (rest - 1)}", None))
-        for first in "123456789"
-    )
+    for first in "123456789":
+        number = phonenumbers.parse(f"+375{code}{first}{'0' * (rest - 1)}", None)
+        if (phonenumbers.is_valid_number(number)
+                and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE
+                and phonenumbers.length_of_geographical_area_code(number) == len(code)):
+            return True
+    return False
 
 
 def parse_phone(entry: str, area_code: str | None = None) -> Phone:
