@@ -25,7 +25,7 @@ async def test_psychological_help_in_minsk(known, dispatcher):
     await show(dispatcher, help_type="psychological", region="BY-HM", whole_region=True)
     reply = all_text(dispatcher)
     assert "Психологическая помощь — г. Минск" in reply
-    assert "+375173524444" in reply  # Minsk adult trust line, tappable form
+    assert "+375 17 352-44-44" in reply  # Minsk adult trust line, one readable international form
     assert "133" in reply  # nationwide emergency psychological help
     assert "8-801-100-8-801" in reply and "102" in reply
     titles = [b["title"] for m in dispatcher.messages for b in m.get("buttons") or []]
@@ -50,17 +50,60 @@ async def test_crisis_room_shows_the_contact_never_the_place(known, dispatcher):
     slutsk = next(d for d in known.districts("BY-MI") if d.centre_ru == "Слуцк")
     await show(dispatcher, help_type="shelter", region="BY-MI", district=slutsk.id)
     reply = all_text(dispatcher)
-    assert "2-81-22" in reply
+    assert "+375 1795 28-122" in reply and "2-81-22" not in reply  # Slutsk's code added
     assert text("ru", "contact_confidential") in reply
     assert "📍" not in reply.split(text("ru", "results_national_header"))[0]
 
 
-async def test_district_without_contacts_falls_back_to_the_region(known, dispatcher):
+async def test_district_without_contacts_shows_the_nearest_and_the_region(known, dispatcher):
     district = next(d for d in known.districts("BY-MI") if d.centre_ru == "Смолевичи")
     await show(dispatcher, help_type="psychological", region="BY-MI", district=district.id)
     reply = all_text(dispatcher)
-    assert text("ru", "results_region_fallback") in reply
-    assert "8-017-311-00-99" in reply or "+375173110099" in reply  # Minsk oblast trust line
+    assert text("ru", "results_nearest") in reply
+    assert "+375 17 311-00-99" in reply  # Minsk oblast trust line, region-wide
+    assert "📌 Молодечно, " in reply and " км" in reply
+    assert text("ru", "results_national_fallback") not in reply  # the region does hold some
+
+
+async def test_a_district_line_never_hides_the_oblast_hotline(known, dispatcher):
+    """Molodechno: the minors-only addiction line and the Minsk oblast 3-number hotline."""
+    molodechno = next(d for d in known.districts("BY-MI") if d.centre_ru == "Молодечно")
+    await show(dispatcher, help_type="addiction", region="BY-MI", district=molodechno.id)
+    reply = all_text(dispatcher)
+    for number in ("+375 176 77-44-42", "+375 17 331-90-64", "+375 29 101-73-73", "+375 29 774-66-59"):
+        assert reply.count(number) == 1, number
+    assert reply.index("+375 176 77-44-42") < reply.index("+375 17 331-90-64")
+
+
+async def test_district_without_a_shelter_gets_at_most_three_nearest_with_km(known, dispatcher):
+    gomel_raion = next(d for d in known.districts("BY-HO") if d.id == "BY-HO-04")
+    await show(dispatcher, help_type="shelter", region="BY-HO", district=gomel_raion.id)
+    reply = all_text(dispatcher)
+    assert text("ru", "results_nearest") in reply
+    assert 1 <= reply.count("📌 ") <= 3
+    assert "📌 Калинковичи, 117 км" in reply  # its centre 117 km from Gomel's
+    assert text("ru", "results_shelter_any_registration") in reply
+    assert text("ru", "results_national_fallback") not in reply
+
+
+async def test_specialist_gets_the_source_of_the_any_registration_rule(known, dispatcher):
+    await show(dispatcher, help_type="shelter", region="BY-HO", district="BY-HO-04", role="specialist")
+    assert "https://btcson.by/помощь-рядом" in all_text(dispatcher)
+
+
+async def test_each_number_once_with_its_label_and_hours(known, dispatcher):
+    await show(dispatcher, help_type="social", region="BY-HO", district="BY-HO-09")
+    reply = all_text(dispatcher)
+    assert "📞 +375 2345 54-096 — Приемная; «Горячая линия» (9.00–13.00)" in reply
+    assert "📞 +375 2345 52-232 — телефон «Доверие» (8.30–17.30)" in reply
+    assert reply.count("54-096") == 1
+    assert "🗺 https://yandex.by/maps/?text=г.+Калинковичи,+ул.+Куйбышева,+д.3" in reply
+
+
+async def test_crisis_room_without_a_phone_is_reached_through_its_centre(known, dispatcher):
+    await show(dispatcher, help_type="shelter", region="BY-MI", district="BY-MI-14")
+    reply = all_text(dispatcher)
+    assert "nesvizhcson.by" in reply and text("ru", "contact_via_centre") in reply
 
 
 async def test_region_without_contacts_falls_back_to_national_services(known, dispatcher):
