@@ -11,9 +11,9 @@ phone numbers only — never an address or coordinates.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Optional, Sequence
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence
 
-__all__ = ["OperatorNote", "reachable", "centre_of", "operator_notes"]
+__all__ = ["OperatorNote", "reachable", "centres_by_district", "centre_of", "operator_notes"]
 
 CENTRE_KIND = "social_center"
 
@@ -33,20 +33,30 @@ def reachable(entry: Any) -> bool:
     return bool(entry.phones or entry.website or (entry.address and not entry.confidential))
 
 
-def centre_of(entry: Any, entries: Sequence[Any]) -> Optional[Any]:
+def centres_by_district(entries: Sequence[Any]) -> Dict[str, List[Any]]:
+    """district_id → the public, active TCSONs there with a phone or website, phone first."""
+    index: Dict[str, List[Any]] = {}
+    for e in entries:
+        if e.kind == CENTRE_KIND and e.active and not e.confidential and e.district_id and (e.phones or e.website):
+            index.setdefault(e.district_id, []).append(e)
+    for centres in index.values():
+        centres.sort(key=lambda e: not e.phones)
+    return index
+
+
+def centre_of(entry: Any, centres: Dict[str, List[Any]]) -> Optional[Any]:
     """The centre that answers for a confidential entry without a phone of its own: an active,
     public TCSON of the same district with a phone (preferred) or a website."""
     if not entry.confidential or entry.phones or not entry.district_id:
         return None
-    centres = [e for e in entries if e.kind == CENTRE_KIND and e.active and not e.confidential
-               and e.district_id == entry.district_id and e.id != entry.id and (e.phones or e.website)]
-    centres.sort(key=lambda e: not e.phones)
-    return centres[0] if centres else None
+    found = [c for c in centres.get(entry.district_id, ()) if c.id != entry.id]
+    return found[0] if found else None
 
 
 def operator_notes(entries: Iterable[Any]) -> Iterator[OperatorNote]:
     """Active entries that need the operator, in file order."""
     entries = [e for e in entries if e.active]
+    centres = centres_by_district(entries)
     for entry in entries:
         for number, phone in enumerate(entry.phones, start=1):
             if phone.tel is None:
@@ -58,7 +68,7 @@ def operator_notes(entries: Iterable[Any]) -> Iterator[OperatorNote]:
                                    f"{phone.area_code_added} of the district added (area_codes.csv); check by calling")
         if reachable(entry):
             continue
-        centre = centre_of(entry, entries)
+        centre = centre_of(entry, centres)
         if centre is not None:
             yield OperatorNote("via-centre", entry.id, f"no phone of its own: reached through {centre.id}")
         else:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from .constants import HOTLINE_ID, MVD_SESSION_ID, NATIONWIDE, REGION_CODES
 from .models import DistrictRow, OrganisationRow, RegionRow
-from .operator import OperatorNote, centre_of, operator_notes, reachable
+from .operator import OperatorNote, centre_of, centres_by_district, operator_notes, reachable
 from .public import Contact, District, Region, contact_from_row, district_from_row, region_from_row
 
 GRID_DEGREES = 0.5  # cell size of the spatial index (about 55 × 35 km in Belarus)
@@ -115,10 +115,11 @@ def load_snapshot(session: Session) -> Snapshot:
     snapshot.district_centres = {r.id: (r.centre_lat, r.centre_lon) for r in district_rows
                                  if r.centre_lat is not None and r.centre_lon is not None}
     snapshot.notes = list(operator_notes(rows))
+    centres = centres_by_district(rows)
     for row in rows:
         contact = contact_from_row(row)
         if not reachable(row):
-            centre = centre_of(row, rows)
+            centre = centre_of(row, centres)
             if centre is None:
                 continue  # not a contact: listed in snapshot.notes for the operator
             via = contact_from_row(centre)

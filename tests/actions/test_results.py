@@ -13,6 +13,7 @@ from actions.texts import text
 from directory import HELP_TYPES, REGION_CODES, open_directory
 from directory.load import load
 from directory.models import DistrictRow, OrganisationPhoneRow, OrganisationRow, OrganisationServiceRow
+from directory.snapshot import km
 from tests.actions.conftest import REPO, all_text, make_tracker
 
 
@@ -154,16 +155,15 @@ CANARY_ADDRESS = "ул. Канареечная, 7"
 CANARY_LAT, CANARY_LON = 53.918273, 27.564738
 
 
-@pytest.fixture(scope="module")
-def canary_directory(tmp_path_factory):
-    """The real data plus, in every district, a confidential crisis room whose database row
-    (written directly, bypassing the loader's checks) has an address and coordinates."""
+def _add_canaries(tmp_path_factory, every: int) -> str:
+    """The real data plus, in every `every`-th district, a confidential crisis room whose database
+    row (written directly, bypassing the loader's checks) has an address and coordinates."""
     path = tmp_path_factory.mktemp("canary") / "directory.sqlite"
     url = f"sqlite:///{path}"
     load(REPO / "directory" / "data", url)
     engine = create_engine(url, future=True)
     with Session(engine, future=True) as session:
-        districts = session.execute(select(DistrictRow.id, DistrictRow.region_code)).all()
+        districts = session.execute(select(DistrictRow.id, DistrictRow.region_code)).all()[::every]
         for position, (district_id, region_code) in enumerate(districts, start=10_000):
             org_id = f"canary-{district_id}"
             session.add(
@@ -180,6 +180,42 @@ def canary_directory(tmp_path_factory):
         session.commit()
     engine.dispose()
     return url
+
+
+@pytest.fixture(scope="module")
+def canary_directory(tmp_path_factory):
+    return _add_canaries(tmp_path_factory, every=1)
+
+
+@pytest.fixture(scope="module")
+def sparse_canary_directory(tmp_path_factory):
+    """Canaries in every 5th district only: the other districts reach them as nearest entries."""
+    return _add_canaries(tmp_path_factory, every=5)
+
+
+async def test_no_confidential_location_in_nearest_entries(sparse_canary_directory, monkeypatch):
+    """Every district × help type: a neighbouring district's room is shown with the town and km
+    of its district's centre, never its own address or coordinates (nor the km to them)."""
+    monkeypatch.setenv("DIRECTORY_DATABASE_URL", sparse_canary_directory)
+    known = open_directory(sparse_canary_directory)
+    centres = known._current().district_centres
+    forbidden = [CANARY_ADDRESS, "Канареечная", f"{CANARY_LAT}", f"{CANARY_LON}", "53.9182", "27.5647", "53,9182"]
+    via_nearby = 0
+    for region in REGION_CODES:
+        for district in known.districts(region):
+            for help_type in HELP_TYPES:
+                result = known.search(help_type, region, district.id)
+                for item in result.nearby:
+                    if item.contact.id.startswith("canary-"):
+                        assert abs(item.km - km(*centres[district.id], *centres[item.district.id])) < 1e-6
+                        assert item.contact.address is None and item.contact.map_url is None
+                dispatcher = CollectingDispatcher()
+                await show(dispatcher, help_type=help_type, region=region, district=district.id, role="specialist")
+                reply = all_text(dispatcher)
+                via_nearby += "Канарейка" in reply and text("ru", "results_nearest") in reply
+                for secret in forbidden:
+                    assert secret not in reply, (region, district.id, help_type)
+    assert via_nearby > 100  # the walk did reach canaries as nearest entries
 
 
 async def test_no_confidential_location_in_any_result(canary_directory, monkeypatch):
