@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Iterable, List, Optional
 
-from directory import Contact, District, Phone, Region, SearchResult
-from directory.public import Nearby
+from directory import Contact, District, Nearby, Phone, Region, SearchResult
 
 from actions.content import content
 from actions.texts import text
