@@ -25,7 +25,9 @@ def phone_text(phone: Phone) -> str:
     return f"{phone.readable} — {phone.details}" if phone.details else phone.readable
 
 
-def contact_block(contact: Contact, lang: str, role: str) -> str:
+def contact_block(contact: Contact, lang: str, role: str, explain_confidential: bool = True) -> str:
+    """One contact; `explain_confidential=False` leaves out why a room's address is not given
+    (said once per answer, with the first room)."""
     lines = [contact.name(lang)]
     if contact.phones:
         lines.extend(text(lang, "contact_phone", phones=phone_text(p)) for p in contact.phones)
@@ -40,7 +42,8 @@ def contact_block(contact: Contact, lang: str, role: str) -> str:
             lines.append(text(lang, "contact_responsible", contact=contact.public_contact))
         if contact.via_centre:
             lines.append(text(lang, "contact_via_centre"))
-        lines.append(text(lang, "contact_confidential"))
+        if explain_confidential:
+            lines.append(text(lang, "contact_confidential"))
     else:
         if contact.address:
             lines.append(text(lang, "contact_address", address=contact.address))
@@ -75,12 +78,12 @@ def _not_repeated(national: Iterable[Contact], shown: List[Contact]) -> List[Con
             if c.website or c.address or not c.phones or not all(p.tel in dialled for p in c.phones)]
 
 
-def nearby_block(item: Nearby, lang: str, role: str) -> str:
+def nearby_block(item: Nearby, lang: str, role: str, explain_confidential: bool = True) -> str:
     """Where a neighbouring district's contact is (its district's centre town and km), then the contact."""
     town = item.district.centre(lang) or item.district.name(lang)
     km = round(item.km)
     where = text(lang, "nearest_same_town", town=town) if km < 1 else text(lang, "nearest_where", town=town, km=km)
-    return f"{where}\n{contact_block(item.contact, lang, role)}"
+    return f"{where}\n{contact_block(item.contact, lang, role, explain_confidential)}"
 
 
 def _any_registration(lang: str, role: str) -> str:
@@ -100,9 +103,16 @@ def result_blocks(result: SearchResult, lang: str, role: str, place: str) -> Lis
     if role == "witness":
         blocks.append(text(lang, "results_witness"))
     in_district = bool(result.district_id) and not result.district_has_own
+    explained = [False]  # why a room's address is not given: said once, with the first room
+
+    def explain(contact: Contact) -> bool:
+        first = contact.confidential and not explained[0]
+        explained[0] = explained[0] or contact.confidential
+        return first
+
     if in_district and result.nearby:
         blocks.append(text(lang, "results_nearest"))
-        blocks.extend(nearby_block(n, lang, role) for n in result.nearby)
+        blocks.extend(nearby_block(n, lang, role, explain(n.contact)) for n in result.nearby)
         if any(n.contact.kind == "crisis_room" for n in result.nearby):
             blocks.append(_any_registration(lang, role))
         if result.local:
@@ -110,12 +120,12 @@ def result_blocks(result: SearchResult, lang: str, role: str, place: str) -> Lis
     elif in_district and result.local:
         blocks.append(text(lang, "results_region_fallback"))
     if result.local:
-        blocks.extend(contact_block(c, lang, role) for c in _ordered(result.local))
+        blocks.extend(contact_block(c, lang, role, explain(c)) for c in _ordered(result.local))
     national = _not_repeated(result.national, list(result.local) + [n.contact for n in result.nearby])
     if national:
         key = "results_national_header" if result.local or result.nearby else "results_national_fallback"
         blocks.append(text(lang, key))
-        blocks.extend(contact_block(c, lang, role) for c in _ordered(national))
+        blocks.extend(contact_block(c, lang, role, explain(c)) for c in _ordered(national))
     if not result.local and not result.national and not result.nearby:
         blocks.append(text(lang, "results_none"))
     return blocks

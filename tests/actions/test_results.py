@@ -85,6 +85,7 @@ async def test_district_without_a_shelter_gets_at_most_three_nearest_with_km(kno
     assert "📌 Калинковичи, 117 км" in reply  # its centre 117 km from Gomel's
     assert text("ru", "results_shelter_any_registration") in reply
     assert text("ru", "results_national_fallback") not in reply
+    assert reply.count(text("ru", "contact_confidential")) == 1  # why no address: said once
 
 
 async def test_specialist_gets_the_source_of_the_any_registration_rule(known, dispatcher):
