@@ -14,13 +14,13 @@ from .constants import HELP_TYPES, LANGUAGES, REGION_CODES
 from .errors import DirectoryUnavailable
 from .hours import MINSK, HotlineStatus, Schedule
 from .phones import Phone
-from .public import Contact, District, Region, SearchResult
+from .public import Contact, District, Nearby, Region, SearchResult
 from .queries import Directory, open_directory
 
 __all__ = [
     "HELP_TYPES", "REGION_CODES", "LANGUAGES", "MINSK",
     "open_directory", "Directory", "DirectoryUnavailable",
-    "Region", "District", "Contact", "Phone", "SearchResult", "HotlineStatus", "Schedule",
+    "Region", "District", "Contact", "Nearby", "Phone", "SearchResult", "HotlineStatus", "Schedule",
     "METRICS", "UsageCounter", "usage_counter",
 ]
 

@@ -75,10 +75,12 @@ def _rows(
             public_contact=o.public_contact, active=o.active, doubtful=o.doubtful,
             status_note=o.status_note,
             source_url=o.source_url, verified_on=o.verified_on, verification=o.verification,
-            note=o.note,
+            note=o.note, website=o.website,
         )
         row.services = [OrganisationServiceRow(service=s, position=i) for i, s in enumerate(o.services)]
-        row.phones = [OrganisationPhoneRow(position=i, display=p.display, tel=p.tel)
+        row.phones = [OrganisationPhoneRow(position=i, display=p.display, tel=p.tel, e164=p.e164,
+                                           label=p.label, remark=p.remark,
+                                           area_code_added=p.area_code_added)
                       for i, p in enumerate(o.phones)]
         organisation_rows.append(row)
     return [region_rows, district_rows, organisation_rows]

@@ -11,7 +11,7 @@ import argparse
 import sqlite3
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -21,9 +21,11 @@ from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 from .database import DATA_DIR, default_database_url, read_engine, safe_url, sqlite_file
 from .db_writer import CARRY_LOCK_TIMEOUT_SECONDS, write_database
 from .diff import diff
-from .source_csv import Rejection, read_districts, read_organisations, read_regions
+from .area_codes import read_area_codes
+from .operator import OperatorNote, operator_notes
+from .source_csv import Rejection, read_districts, read_organisations, read_regions, read_websites
 
-__all__ = ["LoadReport", "Rejection", "load", "main"]
+__all__ = ["LoadReport", "OperatorNote", "Rejection", "load", "main"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,9 @@ class LoadReport:
     rejections: tuple[Rejection, ...]
     written: bool
     statistics_kept: int = 0  # usage counter rows that survived the load (directory.stats)
+    # Entries the operator must complete (numbers without a derivable area code, entries that
+    # are not contacts); loaded anyway — see directory.operator.
+    notes: tuple[OperatorNote, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -60,16 +65,23 @@ def load(
     say(f"Reading {data_dir / 'districts.csv'}")
     districts = read_districts(data_dir / "districts.csv", {r.code for r in regions}, rejections)
     say(f"Reading {data_dir / 'organisations.csv'}")
+    say(f"Reading {data_dir / 'area_codes.csv'}")
+    codes = read_area_codes(data_dir / "area_codes.csv", {d.id for d in districts}, rejections)
     organisations = read_organisations(
         data_dir / "organisations.csv", {r.code for r in regions},
         {d.id: d.region_code for d in districts}, rejections,
+        {did: code.code for did, code in codes.items()},
     )
+    say(f"Reading {data_dir / 'websites.csv'}")
+    websites = read_websites(data_dir / "websites.csv", {o.id for o in organisations}, rejections)
+    organisations = [replace(o, website=websites.get(o.id)) for o in organisations]
+    notes = tuple(operator_notes(organisations))
     active = sum(o.active for o in organisations)
     confidential = sum(o.confidential for o in organisations)
 
     def report(written: bool, statistics_kept: int = 0) -> LoadReport:
         return LoadReport(safe_url(url), len(regions), len(districts), len(organisations),
-                          active, confidential, tuple(rejections), written, statistics_kept)
+                          active, confidential, tuple(rejections), written, statistics_kept, notes)
 
     if rejections:
         return report(written=False)
@@ -89,6 +101,9 @@ def load(
             say("The current database file is damaged (not readable as SQLite); it will be replaced.")
             change = diff(create_engine("sqlite://", future=True), read_engine(preview))
     say("Changes:\n  " + "\n  ".join(change.lines()))
+    if notes:
+        say(f"For the operator ({len(notes)}; loaded, but not usable as they are):\n  "
+            + "\n  ".join(str(n) for n in notes))
     for note in change.notes:
         say(note)
     if change.place_names_changed:

@@ -92,6 +92,7 @@ class OrganisationRow(Base):
     verified_on = Column(Date, nullable=False)
     verification = Column(String(10), nullable=False)
     note = Column(Text)
+    website = Column(Text)  # from websites.csv, as the source prints it
 
     services = relationship(
         "OrganisationServiceRow", cascade="all, delete-orphan", lazy="selectin",
@@ -123,8 +124,12 @@ class OrganisationPhoneRow(Base):
 
     organisation_id = Column(String(64), ForeignKey("organisations.id"), primary_key=True)
     position = Column(Integer, primary_key=True)
-    display = Column(Text, nullable=False)
-    tel = Column(String(20))
+    display = Column(Text, nullable=False)  # as printed by the source
+    tel = Column(String(20))  # what a mobile dials; NULL = no area code could be derived
+    e164 = Column(String(20))  # NULL for short numbers (102) and undialable local ones
+    label = Column(Text, nullable=False, default="")
+    remark = Column(Text, nullable=False, default="")
+    area_code_added = Column(String(6))  # the district's code, when the source printed none
 
     def __repr__(self) -> str:
         return f"<OrganisationPhoneRow {self.organisation_id} #{self.position}>"

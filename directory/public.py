@@ -13,10 +13,10 @@ from datetime import date
 
 from .maplinks import yandex_map_url
 from .models import DistrictRow, OrganisationRow, RegionRow
-from .phones import Phone
+from .phones import Phone, merge_same
 
 __all__ = [
-    "Region", "District", "Contact", "SearchResult", "Phone",
+    "Region", "District", "Contact", "Nearby", "SearchResult", "Phone",
     "region_from_row", "district_from_row", "contact_from_row",
 ]
 
@@ -83,9 +83,21 @@ class Contact:
     source_url: str
     verified_on: date
     verification: str  # desk | phone
+    website: str | None = None
+    via_centre: bool = False  # phones/website are its centre's (a room without a phone of its own)
 
     def name(self, lang: str) -> str:
         return _pick(lang, self.name_ru, self.name_be, self.name_en)
+
+
+@dataclass(frozen=True)
+class Nearby:
+    """A contact of another district of the region, `km` from the asked district's centre
+    (measured to the contact's own point when public and located, else to its district centre —
+    a confidential contact is never located)."""
+    contact: Contact
+    km: float
+    district: District
 
 
 @dataclass(frozen=True)
@@ -96,6 +108,10 @@ class SearchResult:
     level: str  # 'district' | 'region' | 'national': where `local` came from ('national' = nothing local)
     local: tuple[Contact, ...]
     national: tuple[Contact, ...]
+    # When the district itself has nothing of this kind: the nearest entries elsewhere in the
+    # region (at most 3), nearest first. `local` then holds only the region-wide ones.
+    nearby: tuple[Nearby, ...] = ()
+    district_has_own: bool = False  # the district itself has contacts of this kind
 
 
 def region_from_row(row: RegionRow) -> Region:
@@ -131,7 +147,10 @@ def contact_from_row(row: OrganisationRow) -> Contact:
         services=tuple(s.service for s in row.services),
         region_code=row.region_code,
         district_id=row.district_id or None,
-        phones=tuple(Phone(display=p.display, tel=p.tel) for p in row.phones),
+        phones=merge_same(tuple(
+            Phone(display=p.display, tel=p.tel, e164=p.e164, label=p.label or "", remark=p.remark or "",
+                  area_code_added=p.area_code_added)
+            for p in row.phones)),
         hours=row.hours or None,
         address=address,
         map_url=map_url,
@@ -142,4 +161,5 @@ def contact_from_row(row: OrganisationRow) -> Contact:
         source_url=row.source_url,
         verified_on=row.verified_on,
         verification=row.verification,
+        website=row.website or None,
     )

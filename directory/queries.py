@@ -25,13 +25,14 @@ from .constants import ALWAYS_SHOWN, HELP_TYPES, HOTLINE_ID, MVD_SESSION_ID, REG
 from .database import default_database_url, read_engine, safe_url, sqlite_file
 from .errors import DirectoryUnavailable
 from .hours import MINSK, HotlineStatus, Schedule
-from .models import REQUIRED_TABLES, OrganisationRow
-from .public import Contact, District, Region, SearchResult
+from .models import REQUIRED_TABLES, OrganisationPhoneRow, OrganisationRow
+from .public import Contact, District, Nearby, Region, SearchResult
 from .snapshot import Snapshot, km, load_snapshot, russian_sort_key
 
 __all__ = ["Directory", "open_directory", "russian_sort_key"]
 
 RELOAD_SECONDS = 30  # how often a non-SQLite directory is re-read
+NEARBY_LIMIT = 3  # nearest entries of other districts shown when the district has none
 
 
 def _prune(found: list[Contact], services: tuple[str, ...], wider: list[Contact]) -> list[Contact]:
@@ -109,7 +110,14 @@ class Directory:
             raise DirectoryUnavailable(
                 f"directory database {safe_url(self._url)} could not be opened ({type(exc).__name__})"
             ) from None
-        outdated = set(OrganisationRow.__table__.columns.keys()) - columns
+        try:
+            phone_columns = {c["name"] for c in inspect(self._engine).get_columns(OrganisationPhoneRow.__tablename__)}
+        except SQLAlchemyError as exc:
+            raise DirectoryUnavailable(
+                f"directory database {safe_url(self._url)} could not be opened ({type(exc).__name__})"
+            ) from None
+        outdated = (set(OrganisationRow.__table__.columns.keys()) - columns) | (
+            set(OrganisationPhoneRow.__table__.columns.keys()) - phone_columns)
         if outdated:
             raise DirectoryUnavailable(
                 f"directory database {safe_url(self._url)} was built by an older loader (no column(s) "
@@ -201,25 +209,46 @@ class Directory:
         national = tuple(_prune(everywhere, services, []))
         sure_national = _sure(everywhere)
         local: list[Contact] = []
+        nearby: list[Nearby] = []
         level = "national"
+        own: list[Contact] = []
         if district_id is not None:
             in_district = self._merge(snapshot, [snapshot.in_district.get((s, district_id), []) for s in services])
             region_wide = self._merge(snapshot, [snapshot.region_wide.get((s, region_code), []) for s in services])
-            level = "district"
-            if _prune(in_district, services, _sure(region_wide)):
-                # The district level is shown, the region-wide one is not: only contacts of the
-                # district itself can replace a doubtful one here.
-                local = _prune(in_district, services, [])
-            else:  # nothing in the district, or only doubtful ones the region does better
-                local = _prune(region_wide, services, sure_national)
-                level = "region"
+            # A district entry never hides a region-wide line: both are shown, the district's first.
+            own = _prune(in_district, services, _sure(region_wide))
+            wide = _prune(region_wide, services, sure_national + _sure(own))
+            local = own + wide
+            if own:
+                level = "district"
+            else:
+                nearby = self._nearby(snapshot, services, region_code, district_id)
+                level = "region" if wide else ("nearby" if nearby else "national")
         elif region_code is not None:
             found = self._merge(snapshot, [snapshot.in_region.get((s, region_code), []) for s in services])
             local = sorted(_prune(found, services, sure_national), key=snapshot.district_key)
-            level = "region"
-        if not local:
-            level = "national"
-        return SearchResult(help_type, region_code, district_id, level, tuple(local), national)
+            level = "region" if local else "national"
+        return SearchResult(help_type, region_code, district_id, level, tuple(local), national,
+                            tuple(nearby), bool(own))
+
+    @staticmethod
+    def _nearby(snapshot: Snapshot, services: tuple[str, ...], region_code: str, district_id: str,
+                limit: int = NEARBY_LIMIT) -> list[Nearby]:
+        """The nearest contacts of other districts of the region, by distance from the district's
+        centre to each contact's point (a confidential one: its district's centre)."""
+        origin = snapshot.district_centres.get(district_id)
+        if origin is None:
+            return []
+        seen: dict[str, Nearby] = {}
+        for service in services:
+            for contact in snapshot.in_region.get((service, region_code), []):
+                point = snapshot.points.get(contact.id)
+                district = snapshot.districts.get(contact.district_id or "")
+                if contact.id in seen or point is None or district is None or district.id == district_id:
+                    continue
+                seen[contact.id] = Nearby(contact, km(origin[0], origin[1], point[0], point[1]), district)
+        ranked = sorted(seen.values(), key=lambda n: (round(n.km), n.contact.doubtful, snapshot.position[n.contact.id]))
+        return ranked[:limit]
 
     # ---- by location (a point shared in Telegram; the point itself is never stored) ----
 
@@ -237,6 +266,11 @@ class Directory:
             raise ValueError(f"unknown help type {help_type!r}")
         found = self._current().nearest(services_for(help_type), lat, lon, limit)
         return [(c, distance) for c, distance in found if not c.confidential][:limit]
+
+    def operator_notes(self) -> list:
+        """What the operator must complete (directory.operator): numbers without a derivable
+        area code, entries that are not contacts, rooms reached through their centre."""
+        return list(self._current().notes)
 
     def hotline(self) -> Contact | None:
         """The national domestic-violence hotline, if its row is active."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Tuple
 
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from .constants import HOTLINE_ID, MVD_SESSION_ID, NATIONWIDE, REGION_CODES
 from .models import DistrictRow, OrganisationRow, RegionRow
+from .operator import OperatorNote, centre_of, centres_by_district, operator_notes, reachable
 from .public import Contact, District, Region, contact_from_row, district_from_row, region_from_row
 
 GRID_DEGREES = 0.5  # cell size of the spatial index (about 55 × 35 km in Belarus)
@@ -58,6 +59,11 @@ class Snapshot:
     centres: List[Tuple[float, float, District]] = field(default_factory=list)
     hotline: Optional[Contact] = None
     schedules: Dict[str, Optional[str]] = field(default_factory=dict)
+    # Where each contact is for "nearest in the region": a public contact's own coordinates,
+    # else its district's centre (a confidential contact is never located).
+    points: Dict[str, Tuple[float, float]] = field(default_factory=dict)
+    district_centres: Dict[str, Tuple[float, float]] = field(default_factory=dict)
+    notes: List[OperatorNote] = field(default_factory=list)  # for the operator (directory.operator)
 
     def district_key(self, contact: Contact) -> Tuple[bool, str, int]:
         """Whole-region order: region-wide first, then by district name, then file order."""
@@ -106,8 +112,23 @@ def load_snapshot(session: Session) -> Snapshot:
     )
     snapshot.centres = [(r.centre_lat, r.centre_lon, districts[r.id]) for r in district_rows
                         if r.centre_lat is not None and r.centre_lon is not None]
+    snapshot.district_centres = {r.id: (r.centre_lat, r.centre_lon) for r in district_rows
+                                 if r.centre_lat is not None and r.centre_lon is not None}
+    snapshot.notes = list(operator_notes(rows))
+    centres = centres_by_district(rows)
     for row in rows:
         contact = contact_from_row(row)
+        if not reachable(row):
+            centre = centre_of(row, centres)
+            if centre is None:
+                continue  # not a contact: listed in snapshot.notes for the operator
+            via = contact_from_row(centre)
+            contact = replace(contact, phones=via.phones, website=via.website, via_centre=True,
+                              public_contact=contact.public_contact or via.name_ru)
+        if not contact.confidential and row.lat is not None and row.lon is not None:
+            snapshot.points[row.id] = (row.lat, row.lon)
+        elif contact.district_id in snapshot.district_centres:
+            snapshot.points[row.id] = snapshot.district_centres[contact.district_id]
         snapshot.contacts[row.id] = contact
         snapshot.schedules[row.id] = row.schedule
         if row.id == HOTLINE_ID:

@@ -95,6 +95,11 @@ class OrganisationRecord:
     verified_on: date
     verification: str
     note: str | None = field(repr=False)
+    website: str | None = None  # from websites.csv (read_websites)
+
+
+WEBSITE_COLUMNS = ("id", "website", "source_url", "note")
+_WEBSITE = re.compile(r"https?://\S+|[a-z0-9.-]+\.[a-z]{2,}(?:/\S*)?", re.IGNORECASE)
 
 
 class _Rows:
@@ -206,8 +211,11 @@ def _bool(text: str) -> bool | None:
 
 def read_organisations(
     path: Path, region_codes: set[str], district_regions: dict[str, str], rejections: list[Rejection],
+    area_codes: dict[str, str] | None = None,
 ) -> list[OrganisationRecord]:
-    """Validate organisations.csv. `district_regions` maps district_id → region code."""
+    """Validate organisations.csv. `district_regions` maps district_id → region code;
+    `area_codes` district_id → telephone area code, for local numbers printed without one."""
+    area_codes = area_codes or {}
     rows = _Rows(path, rejections)
     records: list[OrganisationRecord] = []
     first_line: dict[str, int] = {}
@@ -246,7 +254,7 @@ def read_organisations(
         phones: list[Phone] = []
         for number, entry in enumerate(split_phones(row["phones"]), start=1):
             try:
-                phones.append(parse_phone(entry))
+                phones.append(parse_phone(entry, area_codes.get(district or "")))
             except PhoneError as exc:
                 problems.append(f"malformed phone (entry {number}): {exc}")
 
@@ -308,3 +316,27 @@ def read_organisations(
             verified_on=verified_on, verification=row["verification"], note=row["note"] or None,
         ))
     return records
+
+
+def read_websites(path: Path, organisation_ids: set[str], rejections: list[Rejection]) -> dict[str, str]:
+    """websites.csv: organisation id → its website as the source prints it (a missing file = none)."""
+    if not path.exists():
+        return {}
+    rows = _Rows(path, rejections)
+    websites: dict[str, str] = {}
+    for line, row in rows.read(WEBSITE_COLUMNS, exact=True):
+        oid, site = row["id"], row["website"]
+        problems = []
+        if oid not in organisation_ids:
+            problems.append(f"unknown organisation {oid!r}")
+        elif oid in websites:
+            problems.append(f"duplicate organisation {oid!r}")
+        if not _WEBSITE.fullmatch(site):
+            problems.append("website must be a domain or an http(s) URL")
+        if not re.match(r"https?://\S+$", row["source_url"]):
+            problems.append("source_url must be a single http(s) URL")
+        for problem in problems:
+            rows.reject(line, problem)
+        if not problems:
+            websites[oid] = site
+    return websites

@@ -13,6 +13,7 @@ from actions.texts import text
 from directory import HELP_TYPES, REGION_CODES, open_directory
 from directory.load import load
 from directory.models import DistrictRow, OrganisationPhoneRow, OrganisationRow, OrganisationServiceRow
+from directory.snapshot import km
 from tests.actions.conftest import REPO, all_text, make_tracker
 
 
@@ -25,7 +26,7 @@ async def test_psychological_help_in_minsk(known, dispatcher):
     await show(dispatcher, help_type="psychological", region="BY-HM", whole_region=True)
     reply = all_text(dispatcher)
     assert "Психологическая помощь — г. Минск" in reply
-    assert "+375173524444" in reply  # Minsk adult trust line, tappable form
+    assert "+375 17 352-44-44" in reply  # Minsk adult trust line, one readable international form
     assert "133" in reply  # nationwide emergency psychological help
     assert "8-801-100-8-801" in reply and "102" in reply
     titles = [b["title"] for m in dispatcher.messages for b in m.get("buttons") or []]
@@ -50,17 +51,61 @@ async def test_crisis_room_shows_the_contact_never_the_place(known, dispatcher):
     slutsk = next(d for d in known.districts("BY-MI") if d.centre_ru == "Слуцк")
     await show(dispatcher, help_type="shelter", region="BY-MI", district=slutsk.id)
     reply = all_text(dispatcher)
-    assert "2-81-22" in reply
+    assert "+375 1795 28-122" in reply and "2-81-22" not in reply  # Slutsk's code added
     assert text("ru", "contact_confidential") in reply
     assert "📍" not in reply.split(text("ru", "results_national_header"))[0]
 
 
-async def test_district_without_contacts_falls_back_to_the_region(known, dispatcher):
+async def test_district_without_contacts_shows_the_nearest_and_the_region(known, dispatcher):
     district = next(d for d in known.districts("BY-MI") if d.centre_ru == "Смолевичи")
     await show(dispatcher, help_type="psychological", region="BY-MI", district=district.id)
     reply = all_text(dispatcher)
-    assert text("ru", "results_region_fallback") in reply
-    assert "8-017-311-00-99" in reply or "+375173110099" in reply  # Minsk oblast trust line
+    assert text("ru", "results_nearest") in reply
+    assert "+375 17 311-00-99" in reply  # Minsk oblast trust line, region-wide
+    assert "📌 Молодечно, " in reply and " км" in reply
+    assert text("ru", "results_national_fallback") not in reply  # the region does hold some
+
+
+async def test_a_district_line_never_hides_the_oblast_hotline(known, dispatcher):
+    """Molodechno: the minors-only addiction line and the Minsk oblast 3-number hotline."""
+    molodechno = next(d for d in known.districts("BY-MI") if d.centre_ru == "Молодечно")
+    await show(dispatcher, help_type="addiction", region="BY-MI", district=molodechno.id)
+    reply = all_text(dispatcher)
+    for number in ("+375 176 77-44-42", "+375 17 331-90-64", "+375 29 101-73-73", "+375 29 774-66-59"):
+        assert reply.count(number) == 1, number
+    assert reply.index("+375 176 77-44-42") < reply.index("+375 17 331-90-64")
+
+
+async def test_district_without_a_shelter_gets_at_most_three_nearest_with_km(known, dispatcher):
+    gomel_raion = next(d for d in known.districts("BY-HO") if d.id == "BY-HO-04")
+    await show(dispatcher, help_type="shelter", region="BY-HO", district=gomel_raion.id)
+    reply = all_text(dispatcher)
+    assert text("ru", "results_nearest") in reply
+    assert 1 <= reply.count("📌 ") <= 3
+    assert "📌 Калинковичи, 117 км" in reply  # its centre 117 km from Gomel's
+    assert text("ru", "results_shelter_any_registration") in reply
+    assert text("ru", "results_national_fallback") not in reply
+    assert reply.count(text("ru", "contact_confidential")) == 1  # why no address: said once
+
+
+async def test_specialist_gets_the_source_of_the_any_registration_rule(known, dispatcher):
+    await show(dispatcher, help_type="shelter", region="BY-HO", district="BY-HO-04", role="specialist")
+    assert "https://btcson.by/помощь-рядом" in all_text(dispatcher)
+
+
+async def test_each_number_once_with_its_label_and_hours(known, dispatcher):
+    await show(dispatcher, help_type="social", region="BY-HO", district="BY-HO-09")
+    reply = all_text(dispatcher)
+    assert "📞 +375 2345 54-096 — Приемная; «Горячая линия» (9.00–13.00)" in reply
+    assert "📞 +375 2345 52-232 — телефон «Доверие» (8.30–17.30)" in reply
+    assert reply.count("54-096") == 1
+    assert "🗺 https://yandex.by/maps/?text=г.+Калинковичи,+ул.+Куйбышева,+д.3" in reply
+
+
+async def test_crisis_room_without_a_phone_is_reached_through_its_centre(known, dispatcher):
+    await show(dispatcher, help_type="shelter", region="BY-MI", district="BY-MI-14")
+    reply = all_text(dispatcher)
+    assert "nesvizhcson.by" in reply and text("ru", "contact_via_centre") in reply
 
 
 async def test_region_without_contacts_falls_back_to_national_services(known, dispatcher):
@@ -111,16 +156,15 @@ CANARY_ADDRESS = "ул. Канареечная, 7"
 CANARY_LAT, CANARY_LON = 53.918273, 27.564738
 
 
-@pytest.fixture(scope="module")
-def canary_directory(tmp_path_factory):
-    """The real data plus, in every district, a confidential crisis room whose database row
-    (written directly, bypassing the loader's checks) has an address and coordinates."""
+def _add_canaries(tmp_path_factory, every: int) -> str:
+    """The real data plus, in every `every`-th district, a confidential crisis room whose database
+    row (written directly, bypassing the loader's checks) has an address and coordinates."""
     path = tmp_path_factory.mktemp("canary") / "directory.sqlite"
     url = f"sqlite:///{path}"
     load(REPO / "directory" / "data", url)
     engine = create_engine(url, future=True)
     with Session(engine, future=True) as session:
-        districts = session.execute(select(DistrictRow.id, DistrictRow.region_code)).all()
+        districts = session.execute(select(DistrictRow.id, DistrictRow.region_code)).all()[::every]
         for position, (district_id, region_code) in enumerate(districts, start=10_000):
             org_id = f"canary-{district_id}"
             session.add(
@@ -137,6 +181,42 @@ def canary_directory(tmp_path_factory):
         session.commit()
     engine.dispose()
     return url
+
+
+@pytest.fixture(scope="module")
+def canary_directory(tmp_path_factory):
+    return _add_canaries(tmp_path_factory, every=1)
+
+
+@pytest.fixture(scope="module")
+def sparse_canary_directory(tmp_path_factory):
+    """Canaries in every 5th district only: the other districts reach them as nearest entries."""
+    return _add_canaries(tmp_path_factory, every=5)
+
+
+async def test_no_confidential_location_in_nearest_entries(sparse_canary_directory, monkeypatch):
+    """Every district × help type: a neighbouring district's room is shown with the town and km
+    of its district's centre, never its own address or coordinates (nor the km to them)."""
+    monkeypatch.setenv("DIRECTORY_DATABASE_URL", sparse_canary_directory)
+    known = open_directory(sparse_canary_directory)
+    centres = known._current().district_centres
+    forbidden = [CANARY_ADDRESS, "Канареечная", f"{CANARY_LAT}", f"{CANARY_LON}", "53.9182", "27.5647", "53,9182"]
+    via_nearby = 0
+    for region in REGION_CODES:
+        for district in known.districts(region):
+            for help_type in HELP_TYPES:
+                result = known.search(help_type, region, district.id)
+                for item in result.nearby:
+                    if item.contact.id.startswith("canary-"):
+                        assert abs(item.km - km(*centres[district.id], *centres[item.district.id])) < 1e-6
+                        assert item.contact.address is None and item.contact.map_url is None
+                dispatcher = CollectingDispatcher()
+                await show(dispatcher, help_type=help_type, region=region, district=district.id, role="specialist")
+                reply = all_text(dispatcher)
+                via_nearby += "Канарейка" in reply and text("ru", "results_nearest") in reply
+                for secret in forbidden:
+                    assert secret not in reply, (region, district.id, help_type)
+    assert via_nearby > 100  # the walk did reach canaries as nearest entries
 
 
 async def test_no_confidential_location_in_any_result(canary_directory, monkeypatch):

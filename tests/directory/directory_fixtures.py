@@ -10,11 +10,14 @@ from directory.source_csv import ORGANISATION_COLUMNS
 
 
 def org_row(oid: str, **values: str) -> dict[str, str]:
-    """A valid organisations.csv row; override any column with keyword arguments."""
+    """A valid organisations.csv row; override any column with keyword arguments.
+
+    It has a (fixture) phone by default: an entry without a phone, website or address is not a
+    contact and never reaches an answer (directory.operator); pass phones="" for such a row."""
     row = {column: "" for column in ORGANISATION_COLUMNS}
     row.update(
         id=oid, name_ru=f"Организация {oid}", name_en=f"Organisation {oid}", kind="social_center",
-        services="social", region="BY-MI", confidential="false", active="true",
+        services="social", region="BY-MI", confidential="false", active="true", phones="8 (017) 200-00-00",
         source_url=f"https://example.org/{oid}", verified_on="2026-11-28", verification="desk",
     )
     row.update(values)
@@ -22,9 +25,9 @@ def org_row(oid: str, **values: str) -> dict[str, str]:
 
 
 def write_data_dir(folder: Path, rows: list[dict[str, str]]) -> Path:
-    """regions.csv and districts.csv copied from the real data, organisations.csv from `rows`."""
+    """regions.csv, districts.csv and area_codes.csv copied from the real data, organisations.csv from `rows`."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("regions.csv", "districts.csv"):
+    for name in ("regions.csv", "districts.csv", "area_codes.csv"):
         shutil.copy(DATA_DIR / name, folder / name)
     with open(folder / "organisations.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=ORGANISATION_COLUMNS, lineterminator="\n")

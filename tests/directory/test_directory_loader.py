@@ -45,7 +45,7 @@ BAD_ROWS = {
     "unknown kind": org_row("bad", kind="shelter_house"),
     "unknown service": org_row("bad", services="social;housing"),
     "malformed phone": org_row("bad", phones="8 (0232) 31-51-61; 8 (0232) 3l-51-61"),
-    "wrong digit count": org_row("bad", phones="8 (0232) 31-51-6"),
+    "not a valid Belarusian number": org_row("bad", phones="8 (0232) 31-51-6"),  # a digit short
     "confidential row must not have an address": org_row(
         "bad", kind="crisis_room", services="shelter", confidential="true", address="ул. Тайная, 1"),
     "confidential row must not have lat/lon": org_row(

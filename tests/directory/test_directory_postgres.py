@@ -30,6 +30,11 @@ def test_same_answers_as_sqlite(pg_url, real_db_url):
                 assert as_ids(pg.search(help_type, region, district)) == as_ids(lite.search(help_type, region, district))
     assert pg.hotline() == lite.hotline()
     assert [c.id for c in pg.emergency_contacts()] == [c.id for c in lite.emergency_contacts()]
+    # Nearest entries, phones (E.164, labels, derived codes) and the operator list are the same.
+    for help_type in HELP_TYPES:
+        for district in ("BY-HO-04", "BY-MI-05", "BY-BR-03"):
+            assert pg.search(help_type, None, district) == lite.search(help_type, None, district)
+    assert pg.operator_notes() == lite.operator_notes()
 
 
 def test_rejected_load_changes_nothing_on_postgres(pg_url, tmp_path):

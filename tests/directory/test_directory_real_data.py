@@ -144,5 +144,8 @@ def test_gomel_zheleznodorozhny_serves_its_district_not_the_region(real):
     assert all(c.doubtful and c.status_note for c in mozyr.local)
     # The whole region still lists them.
     assert "ho-gomel-zd-tcson" in ids(real.search("social", "BY-HO", None))
+    # Vitebsk Oktyabrsky's crisis room has no phone and no centre with one: not a contact.
     vitebsk = real.search("shelter", "BY-VI", "BY-VI-23")
-    assert vitebsk.level == "district" and ids(vitebsk) == {"vi-vitebsk-oktyabrsky-crisis-room"}
+    assert "vi-vitebsk-oktyabrsky-crisis-room" not in ids(vitebsk)
+    assert any(n.kind == "not-a-contact" and n.organisation_id == "vi-vitebsk-oktyabrsky-crisis-room"
+               for n in real.operator_notes())

@@ -20,7 +20,8 @@ def ids(contacts) -> list[str]:
 def test_district_level_hit(mini_directory):
     result = mini_directory.search("psychological", "BY-MI", "BY-MI-16")
     assert result.level == "district"
-    assert ids(result.local) == ["mi-slutsk-psy"]  # the inactive Slutsk line is left out
+    # The inactive Slutsk line is left out; the region-wide line is shown after the district's.
+    assert ids(result.local) == ["mi-slutsk-psy", "mi-region-psy"]
     assert ids(result.national) == ["by-dv-hotline-8801"]
 
 
@@ -168,7 +169,7 @@ def test_results_are_frozen_and_carry_provenance(mini_directory):
     with pytest.raises(FrozenInstanceError):
         contact.address = "x"  # type: ignore[misc]
     point = mini_directory.search("social", "BY-MI", "BY-MI-14").local[0]
-    assert point.map_url == "https://yandex.by/maps/?pt=26.67679,53.22186&z=17&l=map"
+    assert point.map_url == "https://yandex.by/maps/?pt=26.67679,53.22186&z=17"
 
 
 def test_name_falls_back_to_russian(mini_directory):
@@ -313,7 +314,7 @@ def test_doubtful_district_entry_gives_way_to_a_sure_region_wide_one(doubt_direc
 
 def test_doubtful_district_entry_gives_way_to_a_sure_one_in_the_district(doubt_directory):
     result = doubt_directory.search("social", "BY-MI", "BY-MI-12")
-    assert result.level == "district" and ids(result.local) == ["mi-molod-social"]
+    assert result.level == "district" and ids(result.local) == ["mi-molod-social", "mi-social"]
 
 
 def test_whole_region_drops_doubtful_entries_when_a_sure_one_is_listed(doubt_directory):
@@ -332,7 +333,7 @@ def test_doubtful_entry_is_shown_with_its_caveat_where_nothing_better_exists(dou
 def test_a_doubtful_crisis_room_is_not_replaced_by_a_police_line(doubt_directory):
     """Per service: in an emergency a sure police line does not make a crisis room redundant."""
     result = doubt_directory.search("emergency", "BY-HO", "BY-HO-01")
-    assert result.level == "district" and ids(result.local) == ["ho-bragin-room-doubt"]
+    assert result.level == "district" and ids(result.local) == ["ho-bragin-room-doubt", "ho-police"]
     assert ids(result.national) == ["nat-112", "nat-102"]
     assert ids(doubt_directory.search("shelter", "BY-HO", "BY-HO-01").local) == ["ho-bragin-room-doubt"]
 
@@ -345,12 +346,12 @@ def test_a_doubtful_crisis_room_gives_way_to_a_sure_one_in_the_region(doubt_dire
     assert ids(doubt_directory.search("shelter", "BY-MA", None).local) == ["ma-room"]
 
 
-def test_doubtful_entry_stays_when_its_better_replacement_would_not_be_shown(doubt_directory):
-    """Voronovo has a sure police line of its own, so the region-wide list is not shown for an
-    emergency there; the district's doubtful crisis room then is the best crisis room shown."""
+def test_a_district_entry_never_hides_the_region_wide_line(doubt_directory):
+    """Voronovo has a sure police line of its own; the region-wide crisis room is shown beside
+    it, and being sure it replaces the district's doubtful room."""
     emergency = doubt_directory.search("emergency", "BY-HR", "BY-HR-03")
-    assert emergency.level == "district"
-    assert ids(emergency.local) == ["hr-voronovo-police", "hr-voronovo-room-doubt"]
+    assert emergency.level == "district" and emergency.district_has_own
+    assert ids(emergency.local) == ["hr-voronovo-police", "hr-room"]
     shelter = doubt_directory.search("shelter", "BY-HR", "BY-HR-03")
     assert shelter.level == "region" and ids(shelter.local) == ["hr-room"]
 
