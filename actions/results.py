@@ -47,14 +47,27 @@ class ActionHotline(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         state = State.of(tracker)
+        body = "\n\n".join([hotline.full(state.language)] + self._other_lines(state))
         dispatcher.utter_message(
-            text=hotline.full(state.language),
-            buttons=buttons.offers(state.language, ["contacts:psychological", "contacts:shelter", "risk_check"]),
+            text=body, buttons=buttons.offers(state.language, ["contacts:psychological", "contacts:shelter", "risk_check"])
         )
         count(("contacts_shown", "hotline"), ("language", state.language))
         # The slot mapping set help_type=hotline; keep what the person was looking for before.
         before = slot_rules.help_type(previous_slot_value(tracker, "help_type"))
         return leave_form() + [SlotSet("help_type", before if before != "hotline" else None)]
+
+
+    @staticmethod
+    def _other_lines(state: State) -> List[str]:
+        """The directory's other nationwide lines of this kind (e.g. 165); none if it is down."""
+        known = directory()
+        if known is None:
+            return []
+        try:
+            national = without_hotline(known.search("hotline", None, None)).national
+        except (SQLAlchemyError, ValueError):
+            return []
+        return [render.contact_block(c, state.language, state.role) for c in national]
 
 
 def is_hotline(contact: Contact) -> bool:
@@ -86,7 +99,7 @@ class ActionShowContacts(Action):
             blocks = [text(lang, "unavailable"), safety_net.emergency_text(lang), hotline.line(lang)]
             count(("safety_net", "shown"))
         else:
-            blocks += [safety_net.footer(lang)]
+            blocks += [self._hotline_line(lang, blocks)]
             count(
                 ("contacts_shown", state.help_type or ""), ("region", state.region or ""),
                 ("role", state.role), ("language", lang),
@@ -96,6 +109,13 @@ class ActionShowContacts(Action):
             dispatcher.utter_message(text=message)
         dispatcher.utter_message(text=messages[-1], buttons=buttons.followups(lang, state.help_type, state.role))
         return [SlotSet("district_page", 0)]
+
+    @staticmethod
+    def _hotline_line(lang: str, blocks: List[str]) -> str:
+        """The hotline line; its shortest form when the contacts need the room (the budget)."""
+        line = safety_net.footer(lang)
+        used = sum(len(b) + 2 for b in blocks) + len(text(lang, "followup_prompt"))
+        return line if used + len(line) + 2 <= ANSWER_BUDGET else hotline.reminder(lang)
 
     @staticmethod
     def _results(state: State) -> List[str] | None:

@@ -30,8 +30,8 @@ def danger_line(lang: str) -> str:
 
 
 def footer(lang: str, now: Optional[datetime] = None) -> str:
-    """Under an answer: the hotline in one line (open or closed now), then 102 / 103 / 112."""
-    return f"{hotline.line(lang, now)}\n{danger_line(lang)}"
+    """Under an answer: the hotline in one line (open or closed now) with 102 / 103 / 112."""
+    return hotline.line(lang, now)
 
 
 def with_footer(lang: str, body: str, now: Optional[datetime] = None) -> str:
