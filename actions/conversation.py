@@ -43,9 +43,11 @@ def send_menu(dispatcher: CollectingDispatcher, lang: str, more: bool = False) -
 
 
 def send_welcome(dispatcher: CollectingDispatcher, lang: str) -> None:
-    """Who we are, the hotline in one line with 102 / 103 / 112, then the first menu."""
-    dispatcher.utter_message(text=f"{text(lang, 'welcome')}\n\n{safety_net.footer(lang)}")
-    send_menu(dispatcher, lang)
+    """Who we are, the hotline in one line with 102 / 103 / 112, and the first menu: one
+    message (a text-only message would be cut into bubbles at each blank line by Rasa's
+    REST and socket.io channels)."""
+    welcome = f"{text(lang, 'welcome')}\n\n{safety_net.footer(lang)}\n\n{text(lang, 'menu_prompt')}"
+    dispatcher.utter_message(text=welcome, buttons=buttons.main_menu(lang))
 
 
 def wants_more(tracker: Tracker) -> bool:

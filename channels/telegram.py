@@ -240,7 +240,13 @@ class TelegramOutput(OutputChannel):
             if body.strip():
                 texts.append(body)
             if buttons:
-                await self.send_text_with_buttons(self.sender, "\n\n".join(texts), buttons)
+                joined = "\n\n".join(texts)
+                if self.sender in self.reply_keyboards and "\n\n" in joined:
+                    # The "share location" keyboard is showing and a message holds only one kind
+                    # of keyboard: the text hides it, its last paragraph carries the buttons.
+                    head, joined = joined.rsplit("\n\n", 1)
+                    await self.send(head)
+                await self.send_text_with_buttons(self.sender, joined, buttons)
                 texts = []
         if texts:
             await self.send_text_message(self.sender, "\n\n".join(texts))
