@@ -5,45 +5,22 @@ callback limit (the longest, a district, is 31 bytes).
 """
 from __future__ import annotations
 
-import json
 from typing import Dict, List, Sequence, Tuple
 
 from directory import District, Region
 
+from actions import intents
 from actions.content import Guide, content
 from actions.texts import text
 
 Button = Dict[str, str]
 DISTRICTS_PER_PAGE = 8
 
-HELP_INTENTS = (
-    ("emergency", "need_emergency"),
-    ("shelter", "need_shelter"),
-    ("psychological", "need_psychological"),
-    ("legal", "need_legal"),
-    ("social", "need_social"),
-    ("police", "need_police"),
-    ("medical", "need_medical"),
-    ("addiction", "need_addiction"),
-    ("hotline", "need_hotline"),
-)
-MENU_EXTRA = (
-    ("risk_check", "risk_check"),
-    ("safety_plan", "safety_plan"),
-    ("witness", "witness_guide"),
-    ("rights", "rights"),
-    ("specialist", "role_specialist"),
-    ("about", "about"),
-    ("language", "choose_language"),
-)
-# The intent that opens each guide of content/guides (actions/guides.py reads it back).
-GUIDE_INTENTS = {"safety_plan": "safety_plan", "witness": "witness_guide", "rights": "rights", "about": "about"}
+# The help type ↔ intent ↔ payload table lives in actions/intents.py; these names read it.
+HELP_INTENTS = intents.HELP_INTENTS
+GUIDE_INTENTS = intents.GUIDE_INTENTS
+payload = intents.payload
 LANGUAGE_TITLES = (("ru", "Русский"), ("be", "Беларуская"), ("en", "English"))
-
-
-def payload(intent: str, **entities: str) -> str:
-    body = json.dumps(entities, ensure_ascii=False, separators=(",", ":")) if entities else ""
-    return f"/{intent}{body}"
 
 
 def button(title: str, intent: str, **entities: str) -> Button:
@@ -51,7 +28,15 @@ def button(title: str, intent: str, **entities: str) -> Button:
 
 
 def main_menu(lang: str) -> List[Button]:
-    return [button(text(lang, f"menu.{key}"), intent) for key, intent in HELP_INTENTS + MENU_EXTRA]
+    """The first menu: the most needed kinds of help, then "more" (at most 8 buttons)."""
+    first = [button(text(lang, f"menu.{key}"), intents.INTENT_FOR_HELP[key]) for key in intents.MENU_FIRST]
+    return first + [button(text(lang, "menu.more"), intents.MENU_INTENT, **{intents.MORE_ENTITY: intents.MORE_VALUE})]
+
+
+def more_menu(lang: str) -> List[Button]:
+    """Behind "more": the other kinds of help, the guides, the language, and back."""
+    rest = [button(text(lang, f"menu.{key}"), intent) for key, intent in intents.MENU_MORE]
+    return rest + [button(text(lang, "back"), intents.MENU_INTENT)]
 
 
 def help_types(lang: str) -> List[Button]:

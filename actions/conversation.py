@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import buttons, safety_net
+from actions import buttons, hotline, intents, safety_net
 from actions.state import State, latest_intent
 from actions.texts import text
 from actions.usage import count
@@ -35,13 +35,25 @@ def fresh_search() -> List[EventType]:
     ]
 
 
-def send_menu(dispatcher: CollectingDispatcher, lang: str) -> None:
-    dispatcher.utter_message(text=text(lang, "menu_prompt"), buttons=buttons.main_menu(lang))
+def send_menu(dispatcher: CollectingDispatcher, lang: str, more: bool = False) -> None:
+    if more:
+        dispatcher.utter_message(text=text(lang, "menu_more_prompt"), buttons=buttons.more_menu(lang))
+    else:
+        dispatcher.utter_message(text=text(lang, "menu_prompt"), buttons=buttons.main_menu(lang))
 
 
 def send_welcome(dispatcher: CollectingDispatcher, lang: str) -> None:
-    dispatcher.utter_message(text=text(lang, "welcome"))
-    send_menu(dispatcher, lang)
+    """Who we are, the hotline in one line with 102 / 103 / 112, and the first menu: one
+    message (a text-only message would be cut into bubbles at each blank line by Rasa's
+    REST and socket.io channels)."""
+    welcome = f"{text(lang, 'welcome')}\n\n{safety_net.footer(lang)}\n\n{text(lang, 'menu_prompt')}"
+    dispatcher.utter_message(text=welcome, buttons=buttons.main_menu(lang))
+
+
+def wants_more(tracker: Tracker) -> bool:
+    """The "more" button of the first menu (``/main_menu{"menu":"more"}``)."""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    return any(e.get("entity") == intents.MORE_ENTITY and e.get("value") == intents.MORE_VALUE for e in entities)
 
 
 class ActionWelcome(Action):
@@ -61,7 +73,7 @@ class ActionMainMenu(Action):
         return "action_main_menu"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        send_menu(dispatcher, State.of(tracker).language)
+        send_menu(dispatcher, State.of(tracker).language, more=wants_more(tracker))
         return leave_form() + [SlotSet("risk_answers", None)]
 
 
@@ -120,7 +132,11 @@ class ActionRoleIntro(Action):
 
 
 class ActionSmalltalk(Action):
-    """Thanks, goodbye, "are you a bot?": a short kind reply, the hotline, and the menu."""
+    """Thanks, goodbye, "are you a bot?": a short kind reply and the one-line hotline reminder.
+
+    No menu: after "спасибо" a person has what they came for (issue 16, item 5); inside the
+    search, the form asks its question again (data/rules.yml).
+    """
 
     def name(self) -> Text:
         return "action_smalltalk"
@@ -129,14 +145,13 @@ class ActionSmalltalk(Action):
         state = State.of(tracker)
         intent = latest_intent(tracker)
         key = intent if intent in ("thank", "goodbye", "bot_challenge") else "not_understood"
-        dispatcher.utter_message(text=f"{text(state.language, key)}\n\n{safety_net.footer(state.language)}")
-        if not state.active_loop:
-            send_menu(dispatcher, state.language)
+        dispatcher.utter_message(text=f"{text(state.language, key)}\n{hotline.reminder(state.language)}")
         return []
 
 
 class ActionNotUnderstood(Action):
-    """NLU or dialogue confusion: say so kindly, always with the hotline and 102/103/112."""
+    """NLU or dialogue confusion: say so kindly with the one-line hotline reminder (102/103/112
+    included), then the first menu outside the search."""
 
     def name(self) -> Text:
         return "action_not_understood"
@@ -153,7 +168,7 @@ class ActionNotUnderstood(Action):
             key = "not_understood"
         # The slot validation already explained a foreign or ambiguous place.
         if not entities & {"foreign_place", "place_options"}:
-            dispatcher.utter_message(text=f"{text(state.language, key)}\n\n{safety_net.footer(state.language)}")
+            dispatcher.utter_message(text=f"{text(state.language, key)}\n{hotline.reminder(state.language)}")
         if not state.active_loop:
             send_menu(dispatcher, state.language)
         return []

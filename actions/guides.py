@@ -12,7 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import buttons, risk, safety_net, slot_rules
+from actions import buttons, hotline, risk, safety_net, slot_rules
 from actions.content import Guide, content, fill
 from actions.conversation import leave_form, send_menu
 from actions.state import State, latest_intent
@@ -52,9 +52,8 @@ def screen_text(guide: Guide, step: int, lang: str) -> str:
     parts.append(fill(screen.text[lang]))
     if len(guide.screens) > 1:
         parts.append(text(lang, "guide.page", n=step + 1, total=len(guide.screens)))
-    if step == len(guide.screens) - 1:
-        parts.append(safety_net.footer(lang))
-    return "\n\n".join(parts)
+    body = "\n\n".join(parts)
+    return safety_net.with_footer(lang, body) if step == len(guide.screens) - 1 else body
 
 
 class ActionRiskCheck(Action):
@@ -77,7 +76,7 @@ class ActionRiskCheck(Action):
         if answers is None:
             if latest_intent(tracker) in ("affirm", "deny"):
                 # A yes or no with no question open: nothing to answer.
-                dispatcher.utter_message(text=f"{text(lang, 'not_understood')}\n\n{safety_net.footer(lang)}")
+                dispatcher.utter_message(text=f"{text(lang, 'not_understood')}\n{hotline.reminder(lang)}")
             else:
                 dispatcher.utter_message(text=text(lang, "invalid_choice"))
             send_menu(dispatcher, lang)
@@ -95,10 +94,10 @@ class ActionRiskCheck(Action):
             return events + [SlotSet("risk_answers", answers)]
         count(("risk_check", result))
         if result == risk.HIGH:
-            body = [fill(check.result_high[lang]), safety_net.emergency_text(lang), safety_net.footer(lang)]
+            body = [safety_net.with_footer(lang, f"{fill(check.result_high[lang])}\n\n{safety_net.emergency_text(lang)}")]
             offers = ["contacts:shelter", "contacts:emergency", "guide:safety_plan"]
         else:
-            body = [fill(check.result_lower[lang]), safety_net.footer(lang)]
+            body = [safety_net.with_footer(lang, fill(check.result_lower[lang]))]
             offers = ["guide:safety_plan", "contacts:psychological", "contacts:shelter"]
         dispatcher.utter_message(text="\n\n".join(body), buttons=buttons.offers(lang, offers))
         return events + [SlotSet("risk_answers", None)]

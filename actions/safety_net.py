@@ -1,27 +1,23 @@
 """The numbers every reply can fall back on, even when the directory or database is down.
 
 Safety rule 4: whatever fails, the person still gets the hotline and 102 / 103 / 112. These
-values therefore do not come from the database; ``tests/test_safety_net.py`` checks that they
-agree with the directory rows (by-police-102, by-ambulance-103, by-emergency-112,
-by-dv-hotline-8801, by-dv-hotline-mvd-session), which carry the sources.
+values therefore do not come from the database: the hotline's text comes from its one source,
+``content/hotline.yml`` (``actions.hotline``); ``tests/actions/test_safety_net.py`` checks that
+it and the emergency numbers agree with the directory rows (by-police-102, by-ambulance-103,
+by-emergency-112, by-dv-hotline-8801, by-dv-hotline-mvd-session), which carry the sources.
 """
 from __future__ import annotations
 
 from datetime import datetime
-from typing import List, Optional
+from typing import Optional
 
-from directory.hours import MINSK, Schedule
-
+from actions import hotline
 from actions.texts import text
 
-POLICE = "102"
-AMBULANCE = "103"
-EMERGENCY = "112"
-HOTLINE = "8-801-100-8-801"
-HOTLINE_SCHEDULE = Schedule.parse("daily 08:00-20:00")
-MVD_SESSION_SCHEDULE = Schedule.parse("last-thu 14:00-18:00")
-HOTLINE_HOURS = "8:00–20:00"
-MVD_SESSION_HOURS = "14:00–18:00"
+POLICE = hotline.POLICE
+AMBULANCE = hotline.AMBULANCE
+EMERGENCY = hotline.EMERGENCY
+HOTLINE = hotline.PHONE
 
 
 def emergency_text(lang: str) -> str:
@@ -33,44 +29,18 @@ def danger_line(lang: str) -> str:
     return text(lang, "danger_line", police=POLICE, ambulance=AMBULANCE, emergency=EMERGENCY)
 
 
-def _clock(moment: datetime) -> str:
-    return f"{moment.hour}:{moment.minute:02d}"
-
-
-def _when(lang: str, moment: datetime, now: datetime) -> str:
-    days = (moment.date() - now.date()).days
-    if days == 0:
-        return text(lang, "when_today", time=_clock(moment))
-    if days == 1:
-        return text(lang, "when_tomorrow", time=_clock(moment))
-    return text(lang, "when_date", date=moment.strftime("%d.%m"), time=_clock(moment))
-
-
-def hotline_lines(lang: str, now: Optional[datetime] = None) -> List[str]:
-    """Hotline number, whether it is open right now (Minsk time), and the MVD session."""
-    now = (now or datetime.now(MINSK)).astimezone(MINSK)
-    lines = [text(lang, "hotline_line", phone=HOTLINE, hours=HOTLINE_HOURS)]
-    if HOTLINE_SCHEDULE.is_open(now):
-        closes = HOTLINE_SCHEDULE.closes_at(now)
-        lines.append(text(lang, "hotline_open", time=_clock(closes.astimezone(MINSK))))
-    else:
-        opens = HOTLINE_SCHEDULE.next_open(now).astimezone(MINSK)
-        lines.append(text(lang, "hotline_closed", when=_when(lang, opens, now)))
-    session = MVD_SESSION_SCHEDULE.next_open(now)
-    if MVD_SESSION_SCHEDULE.is_open(now) or (session and session.astimezone(MINSK).date() == now.date()):
-        lines.append(text(lang, "mvd_today", hours=MVD_SESSION_HOURS))
-    elif session:
-        lines.append(
-            text(lang, "mvd_next", hours=MVD_SESSION_HOURS, date=session.astimezone(MINSK).strftime("%d.%m.%Y"))
-        )
-    return lines
-
-
 def footer(lang: str, now: Optional[datetime] = None) -> str:
-    """What ends every answer: the hotline with its status, then the emergency numbers."""
-    return "\n".join(hotline_lines(lang, now) + [danger_line(lang)])
+    """Under an answer: the hotline in one line (open or closed now) with 102 / 103 / 112."""
+    return hotline.line(lang, now)
+
+
+def with_footer(lang: str, body: str, now: Optional[datetime] = None) -> str:
+    """``body`` and the footer, without naming the hotline twice (a guide text may name it)."""
+    if hotline.mentions(body):
+        return body if EMERGENCY in body else f"{body}\n\n{danger_line(lang)}"
+    return f"{body}\n\n{footer(lang, now)}"
 
 
 def unavailable_text(lang: str) -> str:
     """The whole answer when a part has failed: details unavailable, 102/103/112, the hotline."""
-    return "\n\n".join([text(lang, "unavailable"), emergency_text(lang), footer(lang)])
+    return "\n\n".join([text(lang, "unavailable"), emergency_text(lang), hotline.line(lang)])

@@ -37,7 +37,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions import safety_net
+from actions import hotline, intents, safety_net
 from actions.texts import LANGUAGES, text
 from channels.telegram_api import DEFAULT_API_BASE, BotAPI, TelegramAPIError
 from channels.telegram_memory import MessageLog
@@ -50,20 +50,8 @@ MAX_CALLBACK_BYTES = 64
 ERASE_CALLBACK = "erase"
 COMMANDS = ("start", "help", "language", "erase", "restart")
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
-# Every payload actions/buttons.py can put on a keyboard (tests/channels check they all pass).
-CALLBACK_WHITELIST = re.compile(
-    r"^/(?:"
-    rf"need_(?:{'|'.join(HELP_TYPES)})"
-    r"|role_witness|role_specialist|choose_language|change_help|change_region|restart|whole_region|main_menu"
-    r"|risk_check|safety_plan|witness_guide|rights|about"
-    r'|risk_check\{"answers":"[yn]{1,12}"\}'
-    r'|(?:safety_plan|witness_guide|rights|about)\{"step":"\d{1,2}"\}'
-    r'|inform\{"region":"BY-(?:BR|VI|HO|HR|MI|MA|HM)"\}'
-    r'|inform\{"district":"BY-(?:BR|VI|HO|HR|MI|MA|HM)-\d{2}"\}'
-    r'|district_page\{"page":"\d{1,2}"\}'
-    r'|set_language\{"language":"(?:ru|be|en)"\}'
-    r")$"
-)
+# Every payload a keyboard can carry: derived from the one table in actions/intents.py.
+CALLBACK_WHITELIST = intents.PAYLOAD_PATTERN
 NON_TEXT_KINDS = (
     "voice", "audio", "photo", "video", "video_note", "sticker", "document", "animation", "contact",
     "poll", "dice", "game", "story",
@@ -186,6 +174,8 @@ class TelegramOutput(OutputChannel):
         # next plain reply hides it again.
         self.reply_keyboards = reply_keyboards if reply_keyboards is not None else set()
         self.sent = 0
+        # The bot messages of the turn in progress (text, buttons); ``flush`` sends them joined.
+        self.pending: List[Tuple[str, List[Dict[str, Any]]]] = []
 
     async def send(self, message: str, reply_markup: Optional[Dict[str, Any]] = None) -> None:
         parts = split_text(message) or [" "]
@@ -217,7 +207,7 @@ class TelegramOutput(OutputChannel):
     async def send_text_with_buttons(self, recipient_id: Text, text_: Text, buttons: List[Dict[str, Any]], **kwargs: Any) -> None:
         payloads = {str(b.get("payload", "")) for b in buttons}
         self.lang = button_language(buttons, self.lang)  # the language may have changed this turn
-        in_menu = "/choose_language" in payloads  # only the main menu offers the language
+        in_menu = intents.is_main_menu(payloads) or "/choose_language" in payloads  # the two menus
         erase = text(self.lang, "telegram.erase_button") if in_menu else None
         await self.send(text_ or " ", keyboard(buttons, erase))
         if any(p.startswith('/inform{"region"') for p in payloads):
@@ -235,11 +225,31 @@ class TelegramOutput(OutputChannel):
         self.reply_keyboards.add(self.sender)
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        if message.get("buttons"):
-            await self.send_text_with_buttons(recipient_id, message.get("text") or "", message["buttons"])
-        elif message.get("text"):
-            await self.send_text_message(recipient_id, message["text"])
-        # Images, attachments and custom JSON are not used by this assistant.
+        """Rasa hands over each bot message of a turn as it is made; they are kept until the
+        turn ends (``flush``). Images, attachments and custom JSON are not used here."""
+        if message.get("text") or message.get("buttons"):
+            self.pending.append((str(message.get("text") or ""), list(message.get("buttons") or [])))
+
+    async def flush(self) -> None:
+        """Send the turn's messages as few Telegram messages as possible: texts joined by a
+        blank line up to each keyboard, which goes on the last of them (a Telegram message holds
+        one keyboard). Longer than Telegram's limit: ``send`` splits at line ends."""
+        pending, self.pending = self.pending, []
+        texts: List[str] = []
+        for body, buttons in pending:
+            if body.strip():
+                texts.append(body)
+            if buttons:
+                joined = "\n\n".join(texts)
+                if self.sender in self.reply_keyboards and "\n\n" in joined:
+                    # The "share location" keyboard is showing and a message holds only one kind
+                    # of keyboard: the text hides it, its last paragraph carries the buttons.
+                    head, joined = joined.rsplit("\n\n", 1)
+                    await self.send(head)
+                await self.send_text_with_buttons(self.sender, joined, buttons)
+                texts = []
+        if texts:
+            await self.send_text_message(self.sender, "\n\n".join(texts))
 
 
 class TelegramInput(InputChannel):
@@ -402,7 +412,7 @@ class TelegramInput(InputChannel):
             if deep:
                 await self._to_rasa(deep, out, on_new_message)
         elif command == "help":
-            await out.send(text(out.lang, "telegram.help", police=safety_net.POLICE, ambulance=safety_net.AMBULANCE, emergency=safety_net.EMERGENCY))
+            await out.send(text(out.lang, "telegram.help", hotline=hotline.static(out.lang)))
             # Then "About and privacy" (content/guides/about.yml), which ends with the menu.
             await self._to_rasa("/about", out, on_new_message)
         elif command == "language":
@@ -568,8 +578,10 @@ class TelegramInput(InputChannel):
         try:
             await on_new_message(UserMessage(message, out, out.sender, input_channel=self.name()))
         except Exception as error:
+            await out.flush()
             await self._fail(out, error)
             return
+        await out.flush()
         if out.sent == before:
             await out.send(safety_net.unavailable_text(out.lang))
 
@@ -596,13 +608,8 @@ class TelegramInput(InputChannel):
         return time.time() - tracker.events[-1].timestamp > minutes * 60
 
 
-# /start deep-link parameters (t.me/<bot>?start=<param>) and what they start.
-DEEP_LINK: Dict[str, str] = {
-    **{help_type: f"/need_{help_type}" for help_type in HELP_TYPES},
-    **{lang: f'/set_language{{"language":"{lang}"}}' for lang in LANGUAGES},
-    "witness": "/role_witness",
-    "specialist": "/role_specialist",
-}
+# /start deep-link parameters (t.me/<bot>?start=<param>) and what they start (actions/intents.py).
+DEEP_LINK: Dict[str, str] = intents.DEEP_LINKS
 
 
 def _km_text(km: float, lang: str) -> str:

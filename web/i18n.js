@@ -29,7 +29,7 @@ window.DVChatText = {
     safety_2: "Кнопка не может стереть историю браузера: адрес этого сайта останется в истории, в подсказках адресной строки и в списке недавно закрытых вкладок. Удалите его вручную (Ctrl+H на компьютере, «История» в меню браузера на телефоне) или пользуйтесь приватным режимом.",
     safety_3: "Приватный режим не сохраняет историю после закрытия окна: в Chrome и Edge — Ctrl+Shift+N (на телефоне: меню ⋮ → «Новая вкладка инкогнито»), в Firefox — Ctrl+Shift+P, в Safari на iPhone — «Вкладки» → «Частный доступ».",
     safety_4: "Если за телефоном или компьютером могут следить (шпионские программы, общий аккаунт), по возможности используйте другое устройство — телефон подруги, компьютер в библиотеке.",
-    safety_5: "Горячая линия: 8-801-100-8-801 (бесплатно, ежедневно 8:00–20:00). В опасности: 102, скорая 103, единый номер 112."
+    safety_5: "☎️ Горячая линия 8-801-100-8-801: ежедневно 8:00–20:00, звонок бесплатный; кто сейчас отвечает по номеру, не подтверждено. В опасности — 102, 103, 112."
   },
   be: {
     title: "Ананімная дапамога пры хатнім гвалце — чат",
@@ -59,7 +59,7 @@ window.DVChatText = {
     safety_2: "Кнопка не можа сцерці гісторыю браўзера: адрас гэтага сайта застанецца ў гісторыі, у падказках адраснага радка і ў спісе нядаўна закрытых укладак. Выдаліце яго ўручную (Ctrl+H на камп'ютары, «Гісторыя» ў меню браўзера на тэлефоне) або карыстайцеся прыватным рэжымам.",
     safety_3: "Прыватны рэжым не захоўвае гісторыю пасля закрыцця акна: у Chrome і Edge — Ctrl+Shift+N (на тэлефоне: меню ⋮ → «Новая ўкладка інкогніта»), у Firefox — Ctrl+Shift+P, у Safari на iPhone — «Укладкі» → «Прыватны доступ».",
     safety_4: "Калі за тэлефонам ці камп'ютарам могуць сачыць (шпіёнскія праграмы, агульны акаўнт), па магчымасці карыстайцеся іншай прыладай — тэлефонам сяброўкі, камп'ютарам у бібліятэцы.",
-    safety_5: "Гарачая лінія: 8-801-100-8-801 (бясплатна, штодня 8:00–20:00). У небяспецы: 102, хуткая 103, адзіны нумар 112."
+    safety_5: "☎️ Гарачая лінія 8-801-100-8-801: штодня 8:00–20:00, званок бясплатны; хто зараз адказвае па нумары, не пацверджана. У небяспецы — 102, 103, 112."
   },
   en: {
     title: "Anonymous help with domestic violence — chat",
@@ -89,6 +89,6 @@ window.DVChatText = {
     safety_2: "The button cannot erase your browser history: this site's address stays in the history, in the address bar suggestions and in the list of recently closed tabs. Delete it yourself (Ctrl+H on a computer, “History” in the browser menu on a phone) or use private browsing.",
     safety_3: "Private browsing keeps no history once the window is closed: in Chrome and Edge press Ctrl+Shift+N (on a phone: menu ⋮ → “New incognito tab”), in Firefox Ctrl+Shift+P, in Safari on iPhone “Tabs” → “Private”.",
     safety_4: "If your phone or computer may be monitored (spyware, a shared account), use another device if you can — a friend's phone, a library computer.",
-    safety_5: "Hotline: 8-801-100-8-801 (free, daily 8:00–20:00). In danger: 102, ambulance 103, emergency 112."
+    safety_5: "☎️ Hotline 8-801-100-8-801: daily 8:00–20:00 Minsk time, free call; who answers the number now is not confirmed. In danger, call 102, 103, 112."
   }
 };

@@ -9,7 +9,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import safety_net
-from actions.buttons import GUIDE_INTENTS, main_menu
+from actions.buttons import GUIDE_INTENTS, main_menu, more_menu
 from actions.content import content
 from actions.guides import ActionGuide, ActionRiskCheck
 from actions.texts import LANGUAGES, text
@@ -166,5 +166,5 @@ async def test_odd_guide_steps_show_the_first_screen(directory_url, step):
 
 
 def test_the_menu_reaches_every_new_path():
-    menu = {b["payload"] for b in main_menu("ru")}
+    menu = {b["payload"] for b in main_menu("ru") + more_menu("ru")}
     assert {"/risk_check", "/safety_plan", "/witness_guide", "/rights", "/about"} <= menu

@@ -27,6 +27,7 @@ def all_keyboards():
     known = directory()
     for lang in LANGUAGES:
         yield buttons.main_menu(lang)
+        yield buttons.more_menu(lang)
         yield buttons.help_types(lang)
         for help_type in buttons.RELATED_PATHS:
             yield buttons.followups(lang, help_type)

@@ -7,7 +7,10 @@ import uuid
 
 import pytest
 
+from actions import hotline
+from actions.intents import MORE_PAYLOAD
 from actions.texts import text
+from actions.buttons import main_menu
 from tests.e2e.conftest import REPO, payloads, slots, texts
 
 pytestmark = pytest.mark.e2e
@@ -21,17 +24,23 @@ def sender() -> str:
     return uuid.uuid4().hex
 
 
-def test_start_shows_who_we_are_and_the_menu(assistant):
-    replies = assistant.say(sender(), "/start")
+def test_start_shows_who_we_are_the_hotline_once_and_a_short_menu(assistant):
+    me = sender()
+    replies = assistant.say(me, "/start")
     assert text("ru", "welcome") in texts(replies)
+    assert hotline.mentions(texts(replies)) == 1 and "102" in texts(replies)
+    assert len(replies) == 1
     menu = payloads(replies)
-    for intent in ("/need_emergency", "/need_shelter", "/need_legal", "/need_hotline", "/witness_guide", "/role_specialist",
-                   "/risk_check", "/safety_plan", "/rights", "/about"):
+    assert len(menu) <= 8 and menu[-1] == MORE_PAYLOAD
+    for intent in ("/need_emergency", "/need_shelter", "/need_legal", "/need_hotline"):
         assert intent in menu
+    more = payloads(assistant.say(me, MORE_PAYLOAD))  # one tap to the rest
+    for intent in ("/witness_guide", "/role_specialist", "/risk_check", "/safety_plan", "/rights", "/about", "/choose_language"):
+        assert intent in more
 
 
 @pytest.mark.parametrize("lang", ["ru", "be", "en"])
-@pytest.mark.parametrize("index, help_type", list(enumerate(HELP_TYPES)))
+@pytest.mark.parametrize("index, help_type", [(i, h) for i, h in enumerate(HELP_TYPES) if h != "hotline"])
 def test_every_help_type_to_contacts_by_buttons(assistant, lang, index, help_type):
     """Language → help type → region → district (a different one each time) → contacts."""
     district, region = DISTRICTS[(index * 14 + len(lang) * 5) % len(DISTRICTS)]
@@ -49,8 +58,9 @@ def test_every_help_type_to_contacts_by_buttons(assistant, lang, index, help_typ
     answer = assistant.say(me, f'/inform{{"district":"{district}"}}')
     reply = texts(answer)
     assert text(lang, f"help_names.{help_type}") in reply
-    assert "8-801-100-8-801" in reply and "102" in reply
+    assert hotline.mentions(reply) == 1 and "102" in reply
     assert text(lang, "followup_prompt") in reply
+    assert len(answer) <= 3
     state = slots(assistant.tracker(me))
     assert (state["help_type"], state["region"], state["district"], state["language"]) == (help_type, region, district, lang)
 
@@ -140,3 +150,83 @@ def test_ambiguous_place_asks_which_with_buttons(assistant):
     assert slots(assistant.tracker(me))["district"] is None
     answer = assistant.say(me, '/inform{"district":"BY-HO-15"}')
     assert text("ru", "followup_prompt") in texts(answer)
+
+
+# --- issue 16, items 4–6: the hotline at once, short answers, start over -----------------------
+
+
+@pytest.mark.parametrize(
+    "lang, message",
+    [("ru", "/need_hotline"), ("ru", "когда работает горячая линия?"), ("ru", "хочу поговорить с человеком"),
+     ("be", "/need_hotline"), ("be", "хачу пагаварыць з жывым чалавекам"), ("en", "/need_hotline"), ("en", "can i talk to a human")],
+)
+def test_the_hotline_answers_in_one_tap_without_asking_the_region(assistant, lang, message):
+    me = sender()
+    assistant.say(me, f'/set_language{{"language":"{lang}"}}')
+    replies = assistant.say(me, message)
+    reply = texts(replies)
+    assert hotline.status(lang) in reply and hotline.mentions(reply) == 1 and "112" in reply
+    assert len(replies) == 1
+    assert not any(p.startswith("/inform") for p in payloads(replies))
+    assert assistant.tracker(me)["active_loop"] in ({}, None) or not assistant.tracker(me)["active_loop"].get("name")
+
+
+def test_the_hotline_inside_the_search_answers_and_the_search_can_go_on(assistant):
+    me = sender()
+    assistant.say(me, "/need_legal")
+    replies = assistant.say(me, "/need_hotline")
+    assert hotline.mentions(texts(replies)) == 1
+    assert slots(assistant.tracker(me))["help_type"] == "legal"
+    answer = assistant.say(me, '/inform{"district":"BY-HO-05"}')
+    assert text("ru", "help_names.legal") in texts(answer)
+
+
+@pytest.mark.parametrize("lang, thanks", [("ru", "спасибо"), ("be", "дзякуй"), ("en", "thank you")])
+def test_thanks_after_results_is_one_short_line_without_the_menu(assistant, lang, thanks):
+    me = sender()
+    assistant.say(me, f'/set_language{{"language":"{lang}"}}')
+    assistant.say(me, "/need_psychological")
+    assistant.say(me, '/inform{"region":"BY-HM"}')
+    assistant.say(me, "/whole_region")
+    replies = assistant.say(me, thanks)
+    assert len(replies) == 1 and payloads(replies) == []
+    assert texts(replies) == f"{text(lang, 'thank')}\n{hotline.reminder(lang)}"
+
+
+@pytest.mark.parametrize("message", ["?", "ываыва ыва"])
+def test_nonsense_gets_one_reminder_line_not_the_hotline_block(assistant, message):
+    me = sender()
+    assistant.say(me, "/start")
+    replies = assistant.say(me, message)
+    reply = texts(replies)
+    assert hotline.mentions(reply) == 1 and hotline.reminder("ru") in reply
+    assert len(payloads(replies)) <= 8
+
+
+@pytest.mark.parametrize("lang", ["ru", "be", "en"])
+def test_start_over_after_results_is_the_welcome_and_the_menu_once(assistant, lang):
+    me = sender()
+    assistant.say(me, f'/set_language{{"language":"{lang}"}}')
+    assistant.say(me, "/need_legal")
+    assistant.say(me, '/inform{"district":"BY-HO-05"}')
+    replies = assistant.say(me, "/restart")
+    assert len(replies) == 1
+    assert texts(replies).count(text(lang, "welcome")) == 1
+    assert text(lang, "not_understood") not in texts(replies)
+    assert payloads(replies) == [b["payload"] for b in main_menu(lang)]
+    actions = [e["name"] for e in assistant.tracker(me)["events"] if e["event"] == "action"]
+    assert actions[-2:] == ["action_restart", "action_listen"]
+
+
+@pytest.mark.parametrize("lang", ["ru", "be", "en"])
+@pytest.mark.parametrize("help_type, region", [("psychological", "BY-HM"), ("shelter", "BY-MI"), ("legal", "BY-HO"), ("police", "BY-BR")])
+def test_results_are_short_with_one_hotline_mention(assistant, lang, help_type, region):
+    me = sender()
+    assistant.say(me, f'/set_language{{"language":"{lang}"}}')
+    assistant.say(me, f"/need_{help_type}")
+    assistant.say(me, f'/inform{{"region":"{region}"}}')
+    replies = assistant.say(me, "/whole_region")
+    reply = texts(replies)
+    assert len(replies) <= 3 and hotline.mentions(reply) == 1
+    if reply.count("\n📞") <= 3:
+        assert len(reply) <= 1000, reply
