@@ -107,13 +107,16 @@ def haproxy_config(ports: Ports) -> str:
     """The balancer. Public: the channels only (REST, Telegram, socket.io, the chat page); Rasa's
     HTTP API (trackers, model) stays on the instances' own localhost ports.
 
-    - Health checks every second, two failures take an instance out (≈2 s after a crash);
+    - Health checks every 2 s (5 s to answer: a busy server on 2 cores is slow, not dead), three
+      failures take an instance out (≈6 s after a crash; meanwhile connection failures are retried);
       ``retry-on conn-failure empty-response`` + ``redispatch`` resend a turn whose server died
       before answering to the other one (the dead server had not stored it: Rasa saves after the turn).
     - socket.io: the page talks WebSocket only (web/chat.js), one TCP connection to one instance
       for the whole chat, so no stickiness is needed; ``timeout tunnel`` keeps it open. The
       long-polling transport would need stickiness and is not used.
     - No request logging: addresses and URLs of survivors are nobody's business.
+    - ``X-Served-By`` names the instance (rasa1/rasa2, nothing about the person): for the tests
+      and for operators following a problem to one instance.
     """
     def servers(prefix: str, listed: Sequence[int]) -> str:
         return "\n".join(f"    server {prefix}{n} 127.0.0.1:{port} check" for n, port in enumerate(listed, 1))
@@ -132,7 +135,8 @@ defaults
     retries 2
     option redispatch
     retry-on conn-failure empty-response
-    default-server inter 1s fall 2 rise 2
+    timeout check 5s
+    default-server inter 2s fall 3 rise 2
 
 frontend public
     bind 127.0.0.1:{ports.balancer}
@@ -143,6 +147,7 @@ backend rasa
     balance roundrobin
     option httpchk GET /
     http-check expect status 200
+    http-response set-header X-Served-By %[srv_name]
 {servers("rasa", ports.rasa)}
 
 frontend actions
