@@ -134,7 +134,8 @@ defaults
     timeout http-request 10s
     retries 2
     option redispatch
-    retry-on conn-failure empty-response
+    option http-buffer-request
+    retry-on conn-failure empty-response junk-response
     timeout check 5s
     default-server inter 2s fall 3 rise 2
 

@@ -16,9 +16,17 @@ Answers carry on as usual (hotline and 102/103/112 included); what is lost meanw
 cross-server ordering of two messages of the same conversation arriving at the same moment on
 two servers — one person typing rarely does that, and the worst case is one reply computed from
 a tracker without the other's turn (docs/SCALING.md).
+
+One fix to Rasa's waiting loop (``_acquire_lock``): a turn waiting behind the ticket of a server
+that died mid-turn waited forever whenever its own ticket expired in the same second as the dead
+one (found by tests/e2e/test_topology.py: a turn resent by HAProxy 0.5 s after the kill is exactly
+that case) — the queue is then empty and "now serving" never equals its number. Tickets all have
+the same lifetime, so when the waiting turn's own ticket has expired every ticket before it has
+too: nobody holds the conversation, and the turn goes ahead.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
@@ -27,7 +35,7 @@ from urllib.parse import unquote, urlsplit
 
 import redis
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.lock_store import InMemoryLockStore, LockError, LockStore, RedisLockStore
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +81,17 @@ class EnvironmentLockStore(LockStore):
                     logger.error("lock store: Redis failed (%s); in-process locks for now", type(error).__name__)
                 self._down_until = time.monotonic() + RETRY_SECONDS
         return getattr(self.memory, name)(*args)
+
+    async def _acquire_lock(self, conversation_id: Text, ticket: int, wait_time_in_seconds: float) -> TicketLock:
+        while True:
+            lock = self.get_lock(conversation_id)
+            if not lock:
+                break  # Rasa's behaviour: the lock was deleted meanwhile → LockError below
+            if not lock.is_locked(ticket) or lock._ticket_for_ticket_number(ticket) is None:
+                return lock  # its turn, or its own ticket (and so every earlier one) expired
+            await asyncio.sleep(wait_time_in_seconds)
+            self.update_lock(conversation_id)
+        raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
 
     def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
         return self._call("get_lock", conversation_id)
