@@ -41,8 +41,9 @@ the password out of endpoints.yml). There:
 - A DELETE only marks rows dead, and a plain VACUUM only marks their space free: the text stays
   in the table's pages until overwritten (read with ``pageinspect``'s ``get_raw_page``, tested).
   So erase and purge end with ``VACUUM FULL events``, which writes the live rows into new files
-  and drops the old ones. It locks the table for the rewrite (milliseconds for a day of
-  conversations, measured in bench/topology.py); erases arriving meanwhile share the next one.
+  and drops the old ones. It locks the table for the rewrite (0.2–0.5 s for ~10 000 events on
+  a loaded 2-core machine, bench/topology.py; it grows with the table, docs/SCALING.md); erases
+  arriving meanwhile share the next one.
   The write-ahead log keeps the text until PostgreSQL recycles its segments (after a checkpoint)
   and backups keep it for as long as they are kept: docs/SCALING.md says how to bound both.
 - Connections are checked before use (``pool_pre_ping``), so after a restart of PostgreSQL the
