@@ -85,7 +85,7 @@ async def turn(session: aiohttp.ClientSession, url: str, sender: str, message: s
                 stats.errors.append(f"HTTP {response.status}, {len(body or [])} messages")
             elif bad_reply and (why := bad_reply(body)):
                 stats.errors.append(why)
-    except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:  # ValueError: not JSON (a balancer's 503 page)
         stats.errors.append(type(error).__name__)
     stats.latencies.append(time.perf_counter() - started)
     stats.finished.append(time.monotonic())

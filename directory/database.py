@@ -44,8 +44,8 @@ def read_engine(url: str, timeout: float = LOCK_TIMEOUT_SECONDS) -> Engine:
     """Engine for queries: read-only and never creating a missing SQLite file. `timeout` is how
     long a SQLite read waits for a writer (the usage counters, a loader) to finish."""
     path = sqlite_file(url)
-    if path is None:
-        return create_engine(url, future=True)
+    if path is None:  # a server (PostgreSQL): pooled connections are checked, so a restart heals by itself
+        return create_engine(url, future=True, pool_pre_ping=True)
     uri = path.resolve().as_uri() + "?mode=ro"
 
     def connect() -> sqlite3.Connection:
@@ -60,4 +60,4 @@ def write_engine(url: str) -> Engine:
     """Engine for the loader."""
     if sqlite_file(url) is not None:
         return create_engine(url, poolclass=NullPool, future=True)
-    return create_engine(url, future=True)
+    return create_engine(url, future=True, pool_pre_ping=True)

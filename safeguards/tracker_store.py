@@ -33,6 +33,26 @@ SQLite: 31 % of the Rasa server's CPU time in the tracker store), fixed at the c
   against Rasa's own store); stored JSON is read with orjson (same values).
 - Erasing and purging overwrite the deleted rows (``secure_delete``) and truncate the
   write-ahead log, so an erased conversation does not linger in the database files.
+
+PostgreSQL (several Rasa servers sharing one store, docs/SCALING.md): set ``TRACKER_STORE_URL``
+(e.g. ``postgresql://dvhelp:…@127.0.0.1:5432/dvhelp``; it replaces ``dialect``/``db``, and keeps
+the password out of endpoints.yml). There:
+
+- A DELETE only marks rows dead, and a plain VACUUM only marks their space free: the text stays
+  in the table's pages until overwritten (read with ``pageinspect``'s ``get_raw_page``, tested).
+  So erase and purge end with ``VACUUM FULL events``, which writes the live rows into new files
+  and drops the old ones. It locks the table for the rewrite (0.2–0.5 s for ~10 000 events on
+  a loaded 2-core machine, bench/topology.py; it grows with the table, docs/SCALING.md); erases
+  arriving meanwhile share the next one.
+  The write-ahead log keeps the text until PostgreSQL recycles its segments (after a checkpoint)
+  and backups keep it for as long as they are kept: docs/SCALING.md says how to bound both.
+- Connections are checked before use (``pool_pre_ping``), so after a restart of PostgreSQL the
+  next turn reconnects instead of failing on a dead pooled connection; while it is down Rasa's
+  ``FailSafeTrackerStore`` answers from memory. The pool is small (``SQL_POOL_SIZE``, default 5:
+  the store is called synchronously from one event loop, so one connection is busy at a time).
+- The remembered count is safe with several servers: the lock store lets one server at a time
+  handle a conversation, and a save trusts the count only when the conversation's newest event
+  id is still the one this process saw (tested with two stores writing alternately).
 """
 from __future__ import annotations
 
@@ -41,6 +61,7 @@ import contextlib
 import itertools
 import json
 import logging
+import os
 import time
 from collections import OrderedDict
 from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Text, Tuple
@@ -57,6 +78,7 @@ from safeguards.action_client import loads as json_loads
 logger = logging.getLogger(__name__)
 
 SYNCHRONOUS = {"normal": "NORMAL", "full": "FULL"}
+URL_ENV = "TRACKER_STORE_URL"  # a full SQLAlchemy URL; replaces dialect/db of endpoints.yml
 
 
 class _Stored(NamedTuple):
@@ -72,7 +94,11 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, retention_hours: float = 24, purge_every_minutes: float = 60,
                  sqlite_synchronous: str = "normal", **kwargs: Any) -> None:
+        if os.environ.get(URL_ENV):
+            kwargs["host"] = os.environ[URL_ENV]  # Rasa uses a host containing "://" as the URL
         super().__init__(*args, **kwargs)
+        self._scrub_lock = asyncio.Lock()
+        self._deleted, self._scrubbed = 0, 0  # erases/purges so far, and how many a VACUUM FULL covered
         self.retention_seconds = float(retention_hours) * 3600
         self.purge_every_seconds = float(purge_every_minutes) * 60
         self._purging: Optional[asyncio.Task] = None
@@ -90,6 +116,19 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                 action_name=sa.bindparam("action_name"), data=sa.bindparam("data")))
         else:
             self._raw_sql = {}
+        if self.engine.dialect.name == "postgresql":
+            self._use_postgresql_pool()
+
+    def _use_postgresql_pool(self) -> None:
+        from rasa.core.tracker_store import create_engine_kwargs
+
+        url = self.engine.url
+        self.engine.dispose()
+        kwargs = {**create_engine_kwargs(url), "pool_pre_ping": True,
+                  "pool_size": int(os.environ.get("SQL_POOL_SIZE", 5)),
+                  "max_overflow": int(os.environ.get("SQL_MAX_OVERFLOW", 10))}
+        self.engine = sa.create_engine(url, **kwargs)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def _use_sqlite_pool(self, synchronous: str) -> None:
         url = self.engine.url
@@ -156,6 +195,24 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
     def _truncate_log(self, session: Any) -> None:
         if self.engine.dialect.name == "sqlite":
             session.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
+
+    async def _scrub(self) -> None:
+        """PostgreSQL: rewrite the table so deleted rows leave its files (see the module docstring).
+        One rewrite covers every delete before it started, so concurrent erases share one."""
+        if self.engine.dialect.name != "postgresql":
+            return
+        self._deleted += 1
+        wanted = self._deleted
+        async with self._scrub_lock:
+            if self._scrubbed >= wanted:
+                return  # a rewrite that started after this delete already ran
+            covered = self._deleted
+            await asyncio.get_running_loop().run_in_executor(None, self._vacuum_full)
+            self._scrubbed = covered
+
+    def _vacuum_full(self) -> None:
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text(f"VACUUM FULL {self.SQLEvent.__tablename__}"))
 
     # --- what this process knows was stored ------------------------------------------------
 
@@ -259,6 +316,8 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             result = session.execute(delete(self.SQLEvent).where(self.SQLEvent.sender_id == sender_id))
             session.commit()
             self._truncate_log(session)
+        if result.rowcount:
+            await self._scrub()
         # The count only: a conversation id is never logged.
         logger.info("erased one conversation (%d events)", result.rowcount)
         return result.rowcount
@@ -280,6 +339,8 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             session.commit()
             if senders:
                 self._truncate_log(session)
+        if senders:
+            await self._scrub()
         for sender in senders:
             self._stored.pop(sender, None)
         logger.info("purged %d conversations older than %.0f s", len(senders), older_than_seconds)

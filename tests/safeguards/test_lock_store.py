@@ -1,0 +1,82 @@
+"""The lock store chosen by the environment, against a real Redis server."""
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import time
+
+import pytest
+from rasa.core.lock_store import InMemoryLockStore
+
+from bench.servers import free_port
+from safeguards import lock_store
+from safeguards.lock_store import URL_ENV, EnvironmentLockStore
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    if not shutil.which("redis-server"):
+        pytest.fail("redis-server missing: run bin/setup-topology (bin/test does)")
+    port = free_port()
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    for _ in range(100):
+        if subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
+            break
+        time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0", server
+    server.kill()
+    server.wait()
+
+
+def test_in_memory_without_the_variable(monkeypatch):
+    monkeypatch.delenv(URL_ENV, raising=False)
+    store = EnvironmentLockStore()
+    assert store.redis is None and not store.shared
+
+
+async def test_two_servers_share_one_conversations_lock(redis_url, monkeypatch):
+    monkeypatch.setenv(URL_ENV, redis_url[0])
+    first, second = EnvironmentLockStore(), EnvironmentLockStore()
+    order = []
+
+    async def turn(store, name, hold):
+        async with store.lock("c1", wait_time_in_seconds=0.05):
+            order.append(f"{name} in")
+            await asyncio.sleep(hold)
+            order.append(f"{name} out")
+
+    await asyncio.gather(turn(first, "a", 0.3), asyncio.sleep(0.05))
+    await asyncio.gather(turn(first, "a", 0.3), turn(second, "b", 0))
+    assert order[2:] == ["a in", "a out", "b in", "b out"]
+    assert first.get_lock("c1") is None  # cleaned up in Redis
+
+
+async def test_a_turn_behind_a_dead_servers_ticket_goes_ahead_when_it_expires(redis_url, monkeypatch):
+    """Rasa's loop waited forever when both tickets expired in the same second."""
+    monkeypatch.setenv(URL_ENV, redis_url[0])
+    dead, alive = EnvironmentLockStore(), EnvironmentLockStore()
+    dead.issue_ticket("c1", lock_lifetime=1)  # then the server is killed: never cleaned up
+    started = time.monotonic()
+    async with alive.lock("c1", lock_lifetime=1, wait_time_in_seconds=1):
+        waited = time.monotonic() - started
+    assert 0.9 <= waited < 5
+
+
+async def test_redis_down_falls_back_to_local_locks_and_back(redis_url, monkeypatch, caplog):
+    monkeypatch.setenv(URL_ENV, redis_url[0])
+    monkeypatch.setenv("LOCK_STORE_TIMEOUT", "0.5")
+    store = EnvironmentLockStore()
+    url, server = redis_url
+    server.kill()
+    server.wait()
+    async with store.lock("c1", wait_time_in_seconds=0.05):
+        assert not store.shared and isinstance(store.memory, InMemoryLockStore)
+        assert store.memory.get_lock("c1") is not None
+    assert "Redis failed" in caplog.text
+    async with store.lock("c2", wait_time_in_seconds=0.05):  # still down: no new wait on Redis
+        pass
+    monkeypatch.setattr(lock_store, "RETRY_SECONDS", 0.0)
+    store._down_until = time.monotonic()
+    assert store.get_lock("c3") is None  # retries Redis (still down) and falls back again
