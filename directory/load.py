@@ -21,7 +21,7 @@ from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 from .database import DATA_DIR, default_database_url, read_engine, safe_url, sqlite_file
 from .db_writer import CARRY_LOCK_TIMEOUT_SECONDS, write_database
 from .diff import diff
-from .source_csv import Rejection, read_districts, read_organisations, read_regions
+from .source_csv import Rejection, read_districts, read_organisations, read_regions, read_towns
 
 __all__ = ["LoadReport", "Rejection", "load", "main"]
 
@@ -59,6 +59,9 @@ def load(
     regions = read_regions(data_dir / "regions.csv", rejections)
     say(f"Reading {data_dir / 'districts.csv'}")
     districts = read_districts(data_dir / "districts.csv", {r.code for r in regions}, rejections)
+    if (data_dir / "towns.csv").exists():  # only the place gazetteer reads it; checked here too
+        say(f"Reading {data_dir / 'towns.csv'}")
+        read_towns(data_dir / "towns.csv", {d.id: d for d in districts}, rejections)
     say(f"Reading {data_dir / 'organisations.csv'}")
     organisations = read_organisations(
         data_dir / "organisations.csv", {r.code for r in regions},
