@@ -1,5 +1,11 @@
 """The help form: help type → region → district, asked with buttons, validated by one whitelist.
 
+A place means what the person meant: a city that is a unit of its own («г. Гомель») is not the
+raion around it; when it has urban districts (Gomel, Brest, …; Minsk, the region BY-HM, too)
+they are asked with buttons and "I don't know / whole city", which makes the city unit the
+district (its search covers all its urban districts). While that is asked, the ``city`` slot
+holds the city unit.
+
 The same validators run in two places Rasa calls: ``action_validate_slot_mappings`` (every
 turn, every slot) and ``validate_help_form`` (inside the form). Both inherit ``SlotValidators``.
 """
@@ -68,13 +74,16 @@ class SlotValidators:
         if code != slot_rules.region(previous_slot_value(tracker, "region")):
             result.update(whole_region=False, district_page=0)
             if "district" not in tracker.slots_to_validate():
-                result["district"] = None
+                result.update(district=None, city=None)
         return result
 
     def validate_district(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         if value is None:
             return {"district": None}
+        city = slot_rules.district_id(tracker.get_slot("city"))
         if value == slot_rules.WHOLE_REGION:
+            if city:  # "I don't know / whole city": the city unit covers its urban districts
+                return {"district": city, "city": None, "whole_region": False, "district_page": 0}
             return {"district": None, "whole_region": True, "district_page": 0}
         if value == slot_rules.NEXT_PAGE:
             return {"district": None, "whole_region": False}
@@ -88,7 +97,11 @@ class SlotValidators:
             found = known.district(district_id)
         if found is None:
             return self._refuse(dispatcher, tracker, "district", None)
-        return {"district": found.id, "region": found.region_code, "whole_region": False}
+        if found.kind == "city" and known.urban_districts(found.id):
+            # «в Гомеле»: which urban district? (asked by action_ask_district)
+            return {"district": None, "city": found.id, "region": found.region_code,
+                    "whole_region": False, "district_page": 0}
+        return {"district": found.id, "city": None, "region": found.region_code, "whole_region": False}
 
 
 class ValidateSlotMappings(SlotValidators, ValidationAction):
@@ -201,8 +214,17 @@ class ActionAskDistrict(Action):
         if region is None:
             _unavailable(dispatcher, state.language)
             return []
+        city = known.district(state.city) if state.city else None
+        if city is not None and city.region_code == region.code:
+            urban, place = known.urban_districts(city.id), city.name(state.language)
+        else:
+            urban, place = known.urban_districts(region.code), region.name(state.language)  # Minsk
+        if urban:
+            keyboard = buttons.urban_district_keyboard(state.language, urban)
+            dispatcher.utter_message(text=text(state.language, "ask_urban_district", city=place), buttons=keyboard)
+            return []
         keyboard, page, pages = buttons.district_page(
-            state.language, region.code, known.districts(region.code), state.page
+            state.language, region.code, known.district_choices(region.code), state.page
         )
         message = text(state.language, "ask_district", region=region.name(state.language))
         if pages > 1:
@@ -231,6 +253,7 @@ class ActionResetRegion(Action):
         return [
             SlotSet("region", None),
             SlotSet("district", None),
+            SlotSet("city", None),
             SlotSet("whole_region", False),
             SlotSet("district_page", 0),
         ]
