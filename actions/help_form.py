@@ -3,8 +3,9 @@
 A place means what the person meant: a city that is a unit of its own («г. Гомель») is not the
 raion around it; when it has urban districts (Gomel, Brest, …; Minsk, the region BY-HM, too)
 they are asked with buttons and "I don't know / whole city", which makes the city unit the
-district (its search covers all its urban districts). While that is asked, the ``city`` slot
-holds the city unit.
+district (its search covers all its urban districts). The ``city`` slot holds the city unit
+while that is asked (Rasa looks at a value twice, in ``action_validate_slot_mappings`` and again
+in the form: the second look at a typed city must still ask, at the whole-city choice must not).
 
 The same validators run in two places Rasa calls: ``action_validate_slot_mappings`` (every
 turn, every slot) and ``validate_help_form`` (inside the form). Both inherit ``SlotValidators``.
@@ -20,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import buttons, safety_net, slot_rules
 from actions.knowledge import directory
 from actions.language_detection import detect, is_first_typed_message
-from actions.state import State, previous_slot_value
+from actions.state import State, latest_intent, previous_slot_value
 from actions.texts import text
 
 DomainDict = Dict[Text, Any]
@@ -74,7 +75,11 @@ class SlotValidators:
         if code != slot_rules.region(previous_slot_value(tracker, "region")):
             result.update(whole_region=False, district_page=0)
             if "district" not in tracker.slots_to_validate():
-                result.update(district=None, city=None)
+                result["district"] = None
+                # the form re-validates a region typed with a city («в Гомеле»): keep that city
+                city = slot_rules.district_id(tracker.get_slot("city"))
+                if city is None or not city.startswith(code + "-"):
+                    result["city"] = None
         return result
 
     def validate_district(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
@@ -97,8 +102,11 @@ class SlotValidators:
             found = known.district(district_id)
         if found is None:
             return self._refuse(dispatcher, tracker, "district", None)
-        if found.kind == "city" and known.urban_districts(found.id):
-            # «в Гомеле»: which urban district? (asked by action_ask_district)
+        if (found.kind == "city" and known.urban_districts(found.id) and latest_intent(tracker) != "whole_region"
+                and previous_slot_value(tracker, "city") != found.id):
+            # «в Гомеле»: which urban district? (asked by action_ask_district). Not after "whole
+            # city" (Rasa's form looks once more at the value the global validator returned) and
+            # not when the person names the same city again: that is the whole city.
             return {"district": None, "city": found.id, "region": found.region_code,
                     "whole_region": False, "district_page": 0}
         return {"district": found.id, "city": None, "region": found.region_code, "whole_region": False}

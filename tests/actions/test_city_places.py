@@ -64,7 +64,13 @@ async def test_whole_city_shows_every_urban_districts_contacts(directory_url, di
                            slots={"district": "__whole_region__"}, intent="whole_region", text="/whole_region",
                            active_loop="help_form")
     kept = slot_events(await ValidateHelpForm().run(CollectingDispatcher(), tracker, DOMAIN))
-    assert kept["district"] == "BY-HO-26" and kept["city"] is None and kept["whole_region"] is False
+    assert kept["district"] == "BY-HO-26" and kept["whole_region"] is False
+    # Rasa's form validates the value the global validator returned once more: still the city
+    again = make_tracker(before={"help_type": "legal", "region": "BY-HO", "city": "BY-HO-26"},
+                         slots={"district": "BY-HO-26"}, intent="whole_region", text="/whole_region",
+                         active_loop="help_form")
+    kept = slot_events(await ValidateHelpForm().run(CollectingDispatcher(), again, DOMAIN))
+    assert kept["district"] == "BY-HO-26"
     shown = CollectingDispatcher()
     await ActionShowContacts().run(shown, make_tracker(before={"language": "ru"}, slots={
         "help_type": "legal", "region": "BY-HO", "district": "BY-HO-26"}), {})
@@ -132,3 +138,12 @@ def test_whole_city_covers_the_city_unit_and_its_urban_districts(known):
     assert known.place_district_ids("nowhere") == ()
     result = known.search("legal", "BY-HO", "BY-HO-26")
     assert result.level == "district" and any(c.district_id == "BY-HO-22" for c in result.local)
+
+
+async def test_the_forms_second_look_at_the_region_keeps_the_city(directory_url, dispatcher):
+    """When the form starts it validates the prefilled region again (Rasa does); the city typed
+    with it must survive, another region's city must not."""
+    kept = await validate(dispatcher, slots={"region": "BY-HO", "city": "BY-HO-26"})
+    assert "city" not in kept or kept["city"] == "BY-HO-26"
+    kept = await validate(dispatcher, before={"city": "BY-HO-26", "region": "BY-HO"}, slots={"region": "BY-MI"})
+    assert kept["city"] is None and kept["district"] is None
