@@ -153,8 +153,23 @@ class ValidateSlotMappings(SlotValidators, ValidationAction):
             )
         options = next((e.get("value") for e in entities if e.get("entity") == "place_options"), None)
         if options and not names & {"region", "district"}:
-            self._ask_which_place(dispatcher, lang, str(options))
+            chosen = self._in_asked_city(tracker, str(options))
+            if chosen:  # «Железнодорожный» while Gomel's districts are asked: Gomel's
+                events += [SlotSet("district", chosen), SlotSet("city", None)]
+            else:
+                self._ask_which_place(dispatcher, lang, str(options))
         return events
+
+    @staticmethod
+    def _in_asked_city(tracker: Tracker, options: str) -> Optional[str]:
+        """The one option that is an urban district of the city being asked, else None."""
+        city = slot_rules.district_id(tracker.get_slot("city"))
+        known = directory() if city else None
+        if known is None:
+            return None
+        inside = {d.id for d in known.urban_districts(city)}
+        found = [key for key in options.split("|") if key in inside]
+        return found[0] if len(found) == 1 else None
 
     def _ask_which_place(self, dispatcher: CollectingDispatcher, lang: str, options: str) -> None:
         known = directory()

@@ -147,3 +147,18 @@ async def test_the_forms_second_look_at_the_region_keeps_the_city(directory_url,
     assert "city" not in kept or kept["city"] == "BY-HO-26"
     kept = await validate(dispatcher, before={"city": "BY-HO-26", "region": "BY-HO"}, slots={"region": "BY-MI"})
     assert kept["city"] is None and kept["district"] is None
+
+
+@pytest.mark.parametrize("reply, district", [("Железнодорожный", "BY-HO-22"), ("Советский район", "BY-HO-24"),
+                                             ("Цэнтральны", "BY-HO-25")])
+async def test_a_shared_urban_district_name_typed_while_a_city_is_asked_is_that_citys(
+        directory_url, dispatcher, reply, district):
+    kept = await validate(dispatcher, text=reply, before={"help_type": "legal", "region": "BY-HO", "city": "BY-HO-26"},
+                          entities=places(reply))
+    assert kept["district"] == district and kept["city"] is None
+    assert text("ru", "ambiguous_place") not in all_text(dispatcher)
+
+
+async def test_without_a_city_asked_the_shared_name_still_asks(directory_url, dispatcher):
+    await validate(dispatcher, text="Железнодорожный", entities=places("Железнодорожный"))
+    assert text("ru", "ambiguous_place") in all_text(dispatcher)
