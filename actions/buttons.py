@@ -64,6 +64,13 @@ def district_page(
     return result, page, pages
 
 
+def urban_district_keyboard(lang: str, urban: Sequence[District]) -> List[Button]:
+    """A city's urban districts (at most 9, Minsk) on one keyboard, then "I don't know / whole
+    city" (the ``whole_region`` intent: with a city being asked it means the whole city)."""
+    return [button(d.name(lang), "inform", district=d.id) for d in urban] + [
+        button(text(lang, "whole_city"), "whole_region")]
+
+
 # After contacts, the paths that fit what the person asked for (issue: "offered after results").
 RELATED_PATHS = {
     "emergency": ("guide:safety_plan", "risk_check"),

@@ -1,5 +1,12 @@
 """The help form: help type → region → district, asked with buttons, validated by one whitelist.
 
+A place means what the person meant: a city that is a unit of its own («г. Гомель») is not the
+raion around it; when it has urban districts (Gomel, Brest, …; Minsk, the region BY-HM, too)
+they are asked with buttons and "I don't know / whole city", which makes the city unit the
+district (its search covers all its urban districts). The ``city`` slot holds the city unit
+while that is asked (Rasa looks at a value twice, in ``action_validate_slot_mappings`` and again
+in the form: the second look at a typed city must still ask, at the whole-city choice must not).
+
 The same validators run in two places Rasa calls: ``action_validate_slot_mappings`` (every
 turn, every slot) and ``validate_help_form`` (inside the form). Both inherit ``SlotValidators``.
 """
@@ -14,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import buttons, safety_net, slot_rules
 from actions.knowledge import directory
 from actions.language_detection import detect, is_first_typed_message
-from actions.state import State, previous_slot_value
+from actions.state import State, latest_intent, previous_slot_value
 from actions.texts import text
 
 DomainDict = Dict[Text, Any]
@@ -69,12 +76,19 @@ class SlotValidators:
             result.update(whole_region=False, district_page=0)
             if "district" not in tracker.slots_to_validate():
                 result["district"] = None
+                # the form re-validates a region typed with a city («в Гомеле»): keep that city
+                city = slot_rules.district_id(tracker.get_slot("city"))
+                if city is None or not city.startswith(code + "-"):
+                    result["city"] = None
         return result
 
     def validate_district(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         if value is None:
             return {"district": None}
+        city = slot_rules.district_id(tracker.get_slot("city"))
         if value == slot_rules.WHOLE_REGION:
+            if city:  # "I don't know / whole city": the city unit covers its urban districts
+                return {"district": city, "city": None, "whole_region": False, "district_page": 0}
             return {"district": None, "whole_region": True, "district_page": 0}
         if value == slot_rules.NEXT_PAGE:
             return {"district": None, "whole_region": False}
@@ -88,7 +102,14 @@ class SlotValidators:
             found = known.district(district_id)
         if found is None:
             return self._refuse(dispatcher, tracker, "district", None)
-        return {"district": found.id, "region": found.region_code, "whole_region": False}
+        if (found.kind == "city" and known.urban_districts(found.id) and latest_intent(tracker) != "whole_region"
+                and previous_slot_value(tracker, "city") != found.id):
+            # «в Гомеле»: which urban district? (asked by action_ask_district). Not after "whole
+            # city" (Rasa's form looks once more at the value the global validator returned) and
+            # not when the person names the same city again: that is the whole city.
+            return {"district": None, "city": found.id, "region": found.region_code,
+                    "whole_region": False, "district_page": 0}
+        return {"district": found.id, "city": None, "region": found.region_code, "whole_region": False}
 
 
 class ValidateSlotMappings(SlotValidators, ValidationAction):
@@ -132,8 +153,23 @@ class ValidateSlotMappings(SlotValidators, ValidationAction):
             )
         options = next((e.get("value") for e in entities if e.get("entity") == "place_options"), None)
         if options and not names & {"region", "district"}:
-            self._ask_which_place(dispatcher, lang, str(options))
+            chosen = self._in_asked_city(tracker, str(options))
+            if chosen:  # «Железнодорожный» while Gomel's districts are asked: Gomel's
+                events += [SlotSet("district", chosen), SlotSet("city", None)]
+            else:
+                self._ask_which_place(dispatcher, lang, str(options))
         return events
+
+    @staticmethod
+    def _in_asked_city(tracker: Tracker, options: str) -> Optional[str]:
+        """The one option that is an urban district of the city being asked, else None."""
+        city = slot_rules.district_id(tracker.get_slot("city"))
+        known = directory() if city else None
+        if known is None:
+            return None
+        inside = {d.id for d in known.urban_districts(city)}
+        found = [key for key in options.split("|") if key in inside]
+        return found[0] if len(found) == 1 else None
 
     def _ask_which_place(self, dispatcher: CollectingDispatcher, lang: str, options: str) -> None:
         known = directory()
@@ -201,8 +237,17 @@ class ActionAskDistrict(Action):
         if region is None:
             _unavailable(dispatcher, state.language)
             return []
+        city = known.district(state.city) if state.city else None
+        if city is not None and city.region_code == region.code:
+            urban, place = known.urban_districts(city.id), city.name(state.language)
+        else:
+            urban, place = known.urban_districts(region.code), region.name(state.language)  # Minsk
+        if urban:
+            keyboard = buttons.urban_district_keyboard(state.language, urban)
+            dispatcher.utter_message(text=text(state.language, "ask_urban_district", city=place), buttons=keyboard)
+            return []
         keyboard, page, pages = buttons.district_page(
-            state.language, region.code, known.districts(region.code), state.page
+            state.language, region.code, known.district_choices(region.code), state.page
         )
         message = text(state.language, "ask_district", region=region.name(state.language))
         if pages > 1:
@@ -231,6 +276,7 @@ class ActionResetRegion(Action):
         return [
             SlotSet("region", None),
             SlotSet("district", None),
+            SlotSet("city", None),
             SlotSet("whole_region", False),
             SlotSet("district_page", 0),
         ]

@@ -6,10 +6,11 @@ contract in docs/ARCHITECTURE.md is never kept and never used.
 """
 from __future__ import annotations
 
-import re
-from typing import Any, Optional
+from typing import Any, FrozenSet, Optional
 
 from directory import HELP_TYPES, REGION_CODES
+from directory.database import DATA_DIR
+from directory.source_csv import read_districts
 
 from actions.texts import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -20,7 +21,15 @@ DEFAULT_ROLE = "survivor"
 WHOLE_REGION = "__whole_region__"
 NEXT_PAGE = "__page__"
 MAX_PAGE = 10
-DISTRICT_ID = re.compile(r"^BY-(BR|VI|HO|HR|MI|MA|HM)-\d{2}$")
+
+
+def _district_ids() -> FrozenSet[str]:
+    """Every district id of directory/data/districts.csv, read by the directory's validated
+    reader (the same rows the loader accepts): one source for the whitelist and the data."""
+    return frozenset(d.id for d in read_districts(DATA_DIR / "districts.csv", set(REGION_CODES), []))
+
+
+DISTRICT_IDS = _district_ids()
 
 
 def _choice(value: Any, allowed: tuple) -> Optional[str]:
@@ -48,8 +57,9 @@ def region(value: Any) -> Optional[str]:
 
 
 def district_id(value: Any) -> Optional[str]:
-    """A syntactically valid district id (existence is checked against the directory)."""
-    return value if isinstance(value, str) and DISTRICT_ID.match(value) else None
+    """A district id of the data (raion, city unit or urban district); the directory is asked
+    again where the district is used (the database may be older than the files)."""
+    return value if isinstance(value, str) and value in DISTRICT_IDS else None
 
 
 def page(value: Any) -> int:

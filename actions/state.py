@@ -20,6 +20,7 @@ class State:
     help_type: Optional[str]
     region: Optional[str]
     district: Optional[str]
+    city: Optional[str]  # a city unit whose urban district is being asked («г. Гомель»)
     whole_region: bool
     page: int
     requested_slot: Optional[str]
@@ -34,6 +35,7 @@ class State:
             help_type=slot_rules.help_type(slot("help_type")),
             region=slot_rules.region(slot("region")),
             district=slot_rules.district_id(slot("district")),
+            city=slot_rules.district_id(slot("city")),
             whole_region=slot_rules.whole_region(slot("whole_region")),
             page=slot_rules.page(slot("district_page")),
             requested_slot=slot("requested_slot"),

@@ -497,10 +497,12 @@ class TelegramInput(InputChannel):
             await self._to_rasa("/main_menu", out, on_new_message)
             return
         ranked = known.nearest_districts(float(lat), float(lon), limit=24)
-        # The urban districts of the oblast centres and Babruysk carry their city's centre point,
-        # which is also the centre of the raion named after the city: a point there gives that
-        # raion, as the typed city name does (no boundary lookup; Minsk's are asked below).
-        ranked = [(d, km) for d, km in ranked if d.kind != "city_district" or d.region_code == "BY-HM"][:8]
+        # A city unit («г. Гомель») shares its centre point with its urban districts and with the
+        # raion around it: a point nearest to that centre gives the city, as the typed city name
+        # does (no boundary lookup; the urban district is then asked with buttons, as in Minsk).
+        ranked = [(d, km) for d, km in ranked if d.kind != "city_district" or d.region_code == "BY-HM"]
+        ranked = [(d, km) for d, km in ranked if not (d.kind == "raion" and any(
+            c.kind == "city" and abs(c_km - km) <= TIE_KM for c, c_km in ranked))][:8]
         lo_lat, hi_lat, lo_lon, hi_lon = BELARUS_BOX
         if not (lo_lat <= lat <= hi_lat and lo_lon <= lon <= hi_lon) or not ranked or ranked[0][1] > MAX_DISTRICT_KM:
             await out.send(text(out.lang, "telegram.location_outside"), remove)

@@ -7,7 +7,6 @@ config.yml::
       ...
       - name: components.place_extractor.PlaceExtractor
         # optional:
-        # separate_city_district: false   # «Гомель» -> also the Gomel raion id (default: region only)
         # data_dir: null                  # default: <repo>/directory/data
 
 Entities added to each message (``extractor`` = "PlaceExtractor", ``confidence`` = 1.0):
@@ -43,14 +42,11 @@ class PlaceExtractor(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"data_dir": None, "separate_city_district": False}
+        return {"data_dir": None}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._config = {**self.get_default_config(), **(config or {})}
-        self._resolver = PlaceResolver.shared(
-            data_dir=self._config.get("data_dir"),
-            separate_city_district=bool(self._config.get("separate_city_district")),
-        )
+        self._resolver = PlaceResolver.shared(data_dir=self._config.get("data_dir"))
 
     @classmethod
     def create(

@@ -3,17 +3,21 @@
 Sources (all under ``directory/data``; no Belarusian name is typed in this code):
 
 * ``regions.csv``  - ru/be/en/ISO names of the 6 oblasts and Minsk city, their admin centres;
-* ``districts.csv`` - ru/be names of the 118 raions and of the urban districts of Minsk, the oblast
-  centres and Babruysk («Железнодорожный район г. Гомеля»), English name, the centre (ru/be/en,
-  GeoNames id) and ``centre_is_separate_unit``;
+* ``districts.csv`` - ru/be names of the 118 raions, of the city units (``kind=city``: the cities of
+  oblast subordination, «г. Гомель», «г. Новополоцк») and of the urban districts of Minsk and of
+  those cities («Железнодорожный район г. Гомеля»), English name, the centre (ru/be/en, GeoNames
+  id) and ``centre_is_separate_unit``;
+* ``towns.csv`` - towns that are not district centres and the district each lies in (sourced per
+  row: «Микашевичи» -> Лунинецкий район, «Уручье» -> Первомайский район г. Минска);
 * ``sources/geonames_cities500_BY.csv`` - 314 towns with oblast (admin1) and Cyrillic alt names;
 * ``sources/kufar_area_labels.json`` - ru/be labels of towns per oblast.
 
 What the builder makes:
 
 * ``places``: one record per town (GeoNames id, or a Kufar-only town), with its region and - only
-  when the data say so unambiguously - its district: a town is given a district only if it is
-  the centre of exactly one raion that is not administratively separate from it.
+  when the data say so unambiguously - its district: a city unit's city is that unit («Гомель»
+  -> «г. Гомель», never the raion around it); otherwise the centre of exactly one raion that is
+  not administratively separate from it gets that raion; a town of ``towns.csv`` its district.
 * ``phrases``: key tuple -> senses.  Keys are produced by :mod:`components.place_text` from
   every case form (:mod:`components.place_forms`, plus the pymorphy3 lexeme for names pymorphy3
   knows as toponyms), in Cyrillic and in Latin transliteration.
@@ -134,6 +138,7 @@ class District:
     centre_en: str
     separate: bool
     order: int
+    city: Optional[str] = None      # an urban district's city unit
 
 
 @dataclass
@@ -149,17 +154,20 @@ class Place:
     separate_raions: List[str] = field(default_factory=list)
     oblast_of: Optional[str] = None                        # oblast it is the admin centre of
     capital_of: Optional[str] = None                       # BY-HM for Minsk
+    city_unit: Optional[str] = None                        # its own district (kind=city)
+    town_district: Optional[str] = None                    # towns.csv: the district it lies in
     district: Optional[str] = None                         # effective district (see build)
     common: bool = False                                   # canonical name is an ordinary word
     canonical: str = ""
 
     @property
     def is_centre(self) -> bool:
-        return bool(self.raions or self.separate_raions or self.oblast_of or self.capital_of)
+        return bool(self.raions or self.separate_raions or self.oblast_of or self.capital_of
+                    or self.city_unit)
 
     @property
     def big(self) -> bool:
-        return self.is_centre or self.pop >= BIG_TOWN_POPULATION
+        return self.is_centre or self.pop >= BIG_TOWN_POPULATION or self.town_district is not None
 
 
 # A sense is a small tuple (fast, hashable):
@@ -288,20 +296,37 @@ def load_data(data_dir: Path):
             id=r["district_id"], region=r["region_code"], kind=r["kind"], name_ru=r["name_ru"],
             name_be=r["name_be"], name_en=r["name_en_geonames"], centre_gid=r["centre_geonameid"],
             centre_ru=r["centre_ru"], centre_be=r["centre_be"], centre_en=r["centre_en_geonames"],
-            separate=r["centre_is_separate_unit"].strip().lower() == "true", order=i)
+            separate=r["centre_is_separate_unit"].strip().lower() == "true", order=i,
+            city=r.get("city_id") or None)
     cities = _read_csv(data_dir / "sources" / "geonames_cities500_BY.csv")
     kufar_path = data_dir / "sources" / "kufar_area_labels.json"
     kufar = json.loads(kufar_path.read_text(encoding="utf-8")) if kufar_path.exists() else {}
-    return regions, admin1, districts, cities, kufar.get("areas", {})
+    return regions, admin1, districts, cities, kufar.get("areas", {}), _towns(data_dir)
+
+
+def _towns(data_dir: Path) -> list:
+    """towns.csv through the directory's validated reader; a rejected row is logged and left out
+    (``python -m directory.load`` refuses the same rows, naming file and line)."""
+    path = data_dir / "towns.csv"
+    if not path.exists():
+        return []
+    from directory.source_csv import read_districts, read_towns
+
+    rejections: list = []
+    known = {d.id: d for d in read_districts(
+        data_dir / "districts.csv", {r["region_code"] for r in _read_csv(data_dir / "regions.csv")}, [])}
+    towns = read_towns(path, known, rejections)
+    for rejection in rejections:
+        logger.warning("towns.csv row left out: %s", rejection)
+    return towns
 
 
 # ---------------------------------------------------------------- builder
 
 
 class _Builder:
-    def __init__(self, data_dir: Path, separate_city_district: bool, classifier: WordClassifier):
+    def __init__(self, data_dir: Path, classifier: WordClassifier):
         self.data_dir = data_dir
-        self.separate_city_district = separate_city_district
         self.cls = classifier
         self.phr: Dict[Tuple[str, ...], Dict[Sense, None]] = {}
         self.place_weak: Dict[Tuple[Tuple[str, ...], str], int] = {}
@@ -349,7 +374,7 @@ class _Builder:
     # -- main
     def build(self) -> Gazetteer:
         t0 = time.perf_counter()
-        regions, admin1, districts, cities, kufar = load_data(self.data_dir)
+        regions, admin1, districts, cities, kufar, towns = load_data(self.data_dir)
         places: Dict[str, Place] = {}
 
         # 1. GeoNames towns
@@ -403,6 +428,8 @@ class _Builder:
                 p.canonical = d.centre_ru
             if d.kind == "raion":
                 (p.separate_raions if d.separate else p.raions).append(d.id)
+            elif d.kind == "city":
+                p.city_unit = d.id
 
         # 3. admin centres of regions
         for code, r in regions.items():
@@ -444,13 +471,29 @@ class _Builder:
                     continue
                 self._link_kufar_town(places, region, ru, be)
 
+        # 4b. towns that are not district centres (towns.csv): linked by GeoNames id, or new
+        for t in towns:
+            p = places.get(t.geonameid) if t.geonameid else None
+            if p is None:
+                p = places.setdefault("town:" + t.region_code + ":" + t.name_ru,
+                                      Place(pid="town:" + t.region_code + ":" + t.name_ru,
+                                            region=t.region_code, pop=0, order=0))
+            p.names_ru.add(t.name_ru)
+            if t.name_be:
+                p.names_be.add(t.name_be)
+            if t.name_en:
+                p.names_lat.add(t.name_en)
+            p.canonical = p.canonical or t.name_ru
+            p.town_district = t.district_id
+
         # 5. effective district, canonical names, weakness of the place as a whole
         for p in places.values():
-            if len(p.raions) == 1 and not p.separate_raions:
+            if p.city_unit:
+                p.district = p.city_unit        # «Гомель» is the city, not «Гомельский район»
+            elif len(p.raions) == 1 and not p.separate_raions:
                 p.district = p.raions[0]
-            elif (self.separate_city_district and len(p.separate_raions) == 1
-                  and not p.raions and districts[p.separate_raions[0]].region == p.region):
-                p.district = p.separate_raions[0]
+            elif p.town_district and not p.is_centre:
+                p.district = p.town_district
             if not p.canonical:
                 ru_names = sorted(p.names_ru, key=lambda n: (not all(c not in "іў" for c in n), n))
                 p.canonical = ru_names[0] if ru_names else (sorted(p.names_be) or [p.pid])[0]
@@ -704,16 +747,16 @@ class _Builder:
                 self._typo(key, sig)
 
 
-_CACHE: Dict[Tuple[str, bool], Gazetteer] = {}
+_CACHE: Dict[str, Gazetteer] = {}
 
 
-def build_gazetteer(data_dir: Optional[os.PathLike] = None, separate_city_district: bool = False,
+def build_gazetteer(data_dir: Optional[os.PathLike] = None,
                     classifier: Optional[WordClassifier] = None) -> Gazetteer:
     """Build (once per process and option set) the gazetteer from the data directory."""
     path = Path(data_dir) if data_dir else DEFAULT_DATA_DIR
-    ck = (str(path.resolve()), bool(separate_city_district))
+    ck = str(path.resolve())
     g = _CACHE.get(ck)
     if g is None:
-        g = _Builder(path, separate_city_district, classifier or WordClassifier()).build()
+        g = _Builder(path, classifier or WordClassifier()).build()
         _CACHE[ck] = g
     return g

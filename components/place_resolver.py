@@ -2,7 +2,7 @@
 
     >>> from components.place_resolver import PlaceResolver
     >>> [(m.entity, m.value) for m in PlaceResolver.shared().resolve("нужен юрист в Бобруйске")]
-    [('region', 'BY-MA')]
+    [('region', 'BY-MA'), ('district', 'BY-MA-27')]
 
 Output entities (see ``docs/ARCHITECTURE.md``):
 
@@ -14,12 +14,11 @@ Output entities (see ``docs/ARCHITECTURE.md``):
 
 Decisions (documented here because other layers depend on them):
 
-* A city that is administratively separate from the raion it is the centre of
-  (``centre_is_separate_unit``: Brest, Gomel, Grodno, Vitebsk, Mogilev, Babruysk, Baranavichy,
-  Pinsk, Minsk) yields its **region only**: «в Гомеле» -> region BY-HO, no district.
-  ``separate_city_district=True`` makes such a city also yield its raion (Gomel -> BY-HO-04);
-  Minsk never does (the city is region BY-HM, the raion belongs to BY-MI).
-  «Гомельский район» / «Гомель район» always give the raion.
+* A city that is a unit of its own (``kind=city`` in districts.csv: the cities of oblast
+  subordination Brest, Baranavichy, Pinsk, Vitebsk, Navapolatsk, Gomel, Grodno, Zhodzina,
+  Mogilev, Babruysk) yields that unit: «в Гомеле» -> BY-HO-26 «г. Гомель», never the raion
+  around it.  Minsk is the region BY-HM (no district: its urban districts are asked).
+  Only «Гомельский район» / «Гомель район» give the raion (BY-HO-04).
 * Urban districts (``kind=city_district``: Minsk's 9, and those of Brest, Vitebsk, Gomel, Grodno,
   Mogilev, Babruysk, named «Железнодорожный район г. Гомеля» in the data) are matched by their
   name up to the area noun; a name several cities share («Ленинский район», «Железнодорожный
@@ -28,7 +27,8 @@ Decisions (documented here because other layers depend on them):
   cannot tell Mogilev's from Babruysk's).  The city named beside its urban district then yields no
   raion of its own; an urban district of a city other than the one named is dropped
   («Ленинский район Гомеля» -> the city only).
-* A town that is not a raion centre gives its region only (the data hold no town -> raion link).
+* A town that is not a raion centre gives its district when ``towns.csv`` names it (sourced:
+  «Микашевичи» -> BY-BR-11, «Уручье» -> BY-HM-06), else its region only.
 * A name shared by places in different oblasts (in any of its ru/be spellings) gives
   ``place_options``, raion-level candidates first (CSV order), then towns by population:
   «Речица» -> ``BY-HO-17|BY-BR`` (the raion centre, and a village of Brest oblast),
@@ -122,22 +122,20 @@ class Mention:
 class PlaceResolver:
     """Gazetteer matcher.  Build once (``PlaceResolver.shared()``), call ``resolve`` per text."""
 
-    _shared: Dict[Tuple[str, bool], "PlaceResolver"] = {}
+    _shared: Dict[str, "PlaceResolver"] = {}
     _lock = threading.Lock()
 
-    def __init__(self, data_dir: Optional[os.PathLike] = None, separate_city_district: bool = False,
-                 gazetteer: Optional[Gazetteer] = None):
-        self.g = gazetteer or build_gazetteer(data_dir, separate_city_district)
+    def __init__(self, data_dir: Optional[os.PathLike] = None, gazetteer: Optional[Gazetteer] = None):
+        self.g = gazetteer or build_gazetteer(data_dir)
         self._known_cache: Dict[str, bool] = {}
 
     @classmethod
-    def shared(cls, data_dir: Optional[os.PathLike] = None,
-               separate_city_district: bool = False) -> "PlaceResolver":
-        key = (str(data_dir or ""), bool(separate_city_district))
+    def shared(cls, data_dir: Optional[os.PathLike] = None) -> "PlaceResolver":
+        key = str(data_dir or "")
         with cls._lock:
             r = cls._shared.get(key)
             if r is None:
-                r = cls._shared[key] = cls(data_dir, separate_city_district)
+                r = cls._shared[key] = cls(data_dir)
         return r
 
     # ------------------------------------------------------------------ public
@@ -178,8 +176,8 @@ class PlaceResolver:
                 final.append(("", None, None))
                 continue
             final.append((region, district, options))
-        # A city named beside one of its urban districts names no raion of its own:
-        # «Железнодорожный район Гомеля» is BY-HO-22, not also the Gomel raion.
+        # A city named beside one of its urban districts names no district of its own:
+        # «Железнодорожный район Гомеля» is BY-HO-22, not also the whole city.
         centres = {districts[f[1]].centre_gid for f in final
                    if f and f[1] and f[2] is None and districts[f[1]].kind == "city_district"}
 
@@ -201,7 +199,7 @@ class PlaceResolver:
                 emit(OPTIONS, options, m)
             elif region:
                 emit(REGION, region, m)
-                if district and not (districts[district].kind == "raion"
+                if district and not (districts[district].kind in ("raion", "city")
                                      and self._single_place(m) in centres):
                     emit(DISTRICT, district, m)
         return out

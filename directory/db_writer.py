@@ -63,7 +63,7 @@ def _rows(
         DistrictRow(id=d.id, region_code=d.region_code, kind=d.kind, name_ru=d.name_ru,
                     name_be=d.name_be, name_en=d.name_en, centre_ru=d.centre_ru,
                     centre_be=d.centre_be, centre_en=d.centre_en, centre_lat=d.centre_lat,
-                    centre_lon=d.centre_lon)
+                    centre_lon=d.centre_lon, city_id=d.city_id)
         for d in districts
     ]
     organisation_rows: list[object] = []

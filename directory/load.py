@@ -23,7 +23,7 @@ from .db_writer import CARRY_LOCK_TIMEOUT_SECONDS, write_database
 from .diff import diff
 from .area_codes import read_area_codes
 from .operator import OperatorNote, operator_notes
-from .source_csv import Rejection, read_districts, read_organisations, read_regions, read_websites
+from .source_csv import Rejection, read_districts, read_organisations, read_regions, read_towns, read_websites
 
 __all__ = ["LoadReport", "OperatorNote", "Rejection", "load", "main"]
 
@@ -64,6 +64,9 @@ def load(
     regions = read_regions(data_dir / "regions.csv", rejections)
     say(f"Reading {data_dir / 'districts.csv'}")
     districts = read_districts(data_dir / "districts.csv", {r.code for r in regions}, rejections)
+    if (data_dir / "towns.csv").exists():  # only the place gazetteer reads it; checked here too
+        say(f"Reading {data_dir / 'towns.csv'}")
+        read_towns(data_dir / "towns.csv", {d.id: d for d in districts}, rejections)
     say(f"Reading {data_dir / 'organisations.csv'}")
     say(f"Reading {data_dir / 'area_codes.csv'}")
     codes = read_area_codes(data_dir / "area_codes.csv", {d.id for d in districts}, rejections)

@@ -56,6 +56,8 @@ class DistrictRow(Base):
     centre_en = Column(Text, nullable=False, default="")
     centre_lat = Column(Float)
     centre_lon = Column(Float)
+    # An urban district's city unit (kind "city"); empty for raions, cities and Minsk's districts.
+    city_id = Column(String(12))
 
     def __repr__(self) -> str:
         return f"<DistrictRow {self.id}>"

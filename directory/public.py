@@ -47,13 +47,14 @@ class Region:
 class District:
     id: str
     region_code: str
-    kind: str  # raion | city_district
+    kind: str  # raion | city | city_district (see directory.source_csv.DISTRICT_KINDS)
     name_ru: str
     name_be: str
     name_en: str
     centre_ru: str
     centre_be: str
     centre_en: str
+    city_id: str | None = None  # an urban district's city unit; None for Minsk's (the region is the city)
 
     def name(self, lang: str) -> str:
         return _pick(lang, self.name_ru, self.name_be, self.name_en)
@@ -126,6 +127,7 @@ def district_from_row(row: DistrictRow) -> District:
         id=row.id, region_code=row.region_code, kind=row.kind, name_ru=row.name_ru,
         name_be=row.name_be or "", name_en=row.name_en or "", centre_ru=row.centre_ru or "",
         centre_be=row.centre_be or "", centre_en=row.centre_en or "",
+        city_id=row.city_id or None,
     )
 
 

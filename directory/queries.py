@@ -25,7 +25,7 @@ from .constants import ALWAYS_SHOWN, HELP_TYPES, HOTLINE_ID, MVD_SESSION_ID, REG
 from .database import default_database_url, read_engine, safe_url, sqlite_file
 from .errors import DirectoryUnavailable
 from .hours import MINSK, HotlineStatus, Schedule
-from .models import REQUIRED_TABLES, OrganisationPhoneRow, OrganisationRow
+from .models import REQUIRED_TABLES, DistrictRow, OrganisationPhoneRow, OrganisationRow
 from .public import Contact, District, Nearby, Region, SearchResult
 from .snapshot import Snapshot, km, load_snapshot, russian_sort_key
 
@@ -112,12 +112,14 @@ class Directory:
             ) from None
         try:
             phone_columns = {c["name"] for c in inspect(self._engine).get_columns(OrganisationPhoneRow.__tablename__)}
+            district_columns = {c["name"] for c in inspect(self._engine).get_columns(DistrictRow.__tablename__)}
         except SQLAlchemyError as exc:
             raise DirectoryUnavailable(
                 f"directory database {safe_url(self._url)} could not be opened ({type(exc).__name__})"
             ) from None
         outdated = (set(OrganisationRow.__table__.columns.keys()) - columns) | (
-            set(OrganisationPhoneRow.__table__.columns.keys()) - phone_columns)
+            set(OrganisationPhoneRow.__table__.columns.keys()) - phone_columns) | (
+            set(DistrictRow.__table__.columns.keys()) - district_columns)
         if outdated:
             raise DirectoryUnavailable(
                 f"directory database {safe_url(self._url)} was built by an older loader (no column(s) "
@@ -167,6 +169,28 @@ class Directory:
         if not isinstance(district_id, str) or not district_id:
             return None
         return self._current().districts.get(district_id)
+
+    def district_choices(self, region_code: str) -> list[District]:
+        """What a region's keyboard offers: its city units, then its raions, by name (a city's
+        urban districts come with `urban_districts`); for Minsk (BY-HM), its urban districts."""
+        if not isinstance(region_code, str) or region_code not in REGION_CODES:
+            return []
+        return list(self._current().choices.get(region_code, ()))
+
+    def urban_districts(self, place: str) -> list[District]:
+        """The urban districts of a city unit id, or of Minsk ("BY-HM"), by name; [] otherwise."""
+        if not isinstance(place, str):
+            return []
+        return list(self._current().urban.get(place, ()))
+
+    def place_district_ids(self, district_id: str) -> tuple[str, ...]:
+        """The district ids a place covers: a city unit is itself and all its urban districts
+        ("the whole city"); any other district is itself. () for an unknown id. `search` already
+        answers a city unit with the contacts of all of them."""
+        snapshot = self._current()
+        if not isinstance(district_id, str) or district_id not in snapshot.districts:
+            return ()
+        return snapshot.place_ids(district_id)
 
     # ---- contacts ----
 

@@ -64,6 +64,15 @@ class Snapshot:
     points: Dict[str, Tuple[float, float]] = field(default_factory=dict)
     district_centres: Dict[str, Tuple[float, float]] = field(default_factory=dict)
     notes: List[OperatorNote] = field(default_factory=list)  # for the operator (directory.operator)
+    # a city unit (or "BY-HM", Minsk) → its urban districts, by name
+    urban: Dict[str, List[District]] = field(default_factory=dict)
+    # region → what its keyboard offers: city units first, then raions (urban districts are
+    # offered once their city is chosen); Minsk: its urban districts
+    choices: Dict[str, List[District]] = field(default_factory=dict)
+
+    def place_ids(self, district_id: str) -> Tuple[str, ...]:
+        """The district ids a place covers: a city unit is itself and all its urban districts."""
+        return (district_id, *(d.id for d in self.urban.get(district_id, ())))
 
     def district_key(self, contact: Contact) -> Tuple[bool, str, int]:
         """Whole-region order: region-wide first, then by district name, then file order."""
@@ -103,12 +112,20 @@ def load_snapshot(session: Session) -> Snapshot:
         by_region[district.region_code].append(district)
     for members in by_region.values():
         members.sort(key=lambda d: russian_sort_key(d.name_ru))
+    urban: Dict[str, List[District]] = defaultdict(list)
+    for members in by_region.values():
+        for d in members:
+            if d.kind == "city_district":
+                urban[d.city_id or d.region_code].append(d)
+    choices = {code: ([d for d in members if d.kind == "city"] + [d for d in members if d.kind == "raion"]
+                      if code != "BY-HM" else list(urban.get(code, ())))
+               for code, members in by_region.items()}
     rows = list(session.scalars(select(OrganisationRow).where(OrganisationRow.active.is_(True))
                                 .order_by(OrganisationRow.position)))
     snapshot = Snapshot(
         regions={code: regions[code] for code in REGION_CODES if code in regions},
         districts=districts, districts_by_region=dict(by_region),
-        position={row.id: row.position for row in rows},
+        position={row.id: row.position for row in rows}, urban=dict(urban), choices=choices,
     )
     snapshot.centres = [(r.centre_lat, r.centre_lon, districts[r.id]) for r in district_rows
                         if r.centre_lat is not None and r.centre_lon is not None]
@@ -138,6 +155,10 @@ def load_snapshot(session: Session) -> Snapshot:
                 snapshot.national[service].append(contact)
             elif contact.district_id is not None:
                 snapshot.in_district[(service, contact.district_id)].append(contact)
+                # a contact of an urban district serves the whole city too («весь город»)
+                city = districts[contact.district_id].city_id
+                if city:
+                    snapshot.in_district[(service, city)].append(contact)
                 snapshot.in_region[(service, contact.region_code)].append(contact)
             else:
                 snapshot.region_wide[(service, contact.region_code)].append(contact)

@@ -29,7 +29,11 @@ DISTRICT_COLUMNS = (
     "district_id", "region_code", "kind", "name_ru", "name_be", "name_en_geonames",
     "centre_ru", "centre_be", "centre_en_geonames", "centre_lat", "centre_lon",
 )
-DISTRICT_KINDS = ("raion", "city_district")
+# raion: a rural district; city: a city that is a unit of its own (a city of oblast
+# subordination: Gomel, Baranavichy, Navapolatsk, …; Minsk is the region BY-HM itself);
+# city_district: an urban district, of Minsk (no city_id) or of a city unit (city_id).
+DISTRICT_KINDS = ("raion", "city", "city_district")
+TOWN_COLUMNS = ("name_ru", "name_be", "name_en", "geonameid", "region_code", "district_id", "source_url")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _DISTRICT_ID = re.compile(r"BY-[A-Z]{2}-\d{2}")
 
@@ -67,6 +71,20 @@ class DistrictRecord:
     centre_en: str
     centre_lat: float | None
     centre_lon: float | None
+    city_id: str | None = None  # an urban district's city unit (None for Minsk's: the region is the city)
+    centre_gid: str = ""  # GeoNames id of the centre (the gazetteer links towns by it)
+
+
+@dataclass(frozen=True)
+class TownRecord:
+    """A town that is not the centre of its district, and the district it lies in."""
+    name_ru: str
+    name_be: str
+    name_en: str
+    geonameid: str
+    region_code: str
+    district_id: str
+    source_url: str
 
 
 @dataclass(frozen=True)
@@ -176,6 +194,7 @@ def read_regions(path: Path, rejections: list[Rejection]) -> list[RegionRecord]:
 def read_districts(path: Path, region_codes: set[str], rejections: list[Rejection]) -> list[DistrictRecord]:
     rows = _Rows(path, rejections)
     records: dict[str, DistrictRecord] = {}
+    lines: dict[str, int] = {}
     for line, row in rows.read(DISTRICT_COLUMNS, exact=False):
         did, region = row["district_id"], row["region_code"]
         problems = []
@@ -194,15 +213,49 @@ def read_districts(path: Path, region_codes: set[str], rejections: list[Rejectio
         lat, lon = _float(row["centre_lat"]), _float(row["centre_lon"])
         if (row["centre_lat"] or row["centre_lon"]) and (lat is None or lon is None or not in_belarus(lat, lon)):
             problems.append("lat/lon outside Belarus or not a number")
+        city_id = row.get("city_id") or None
+        if city_id is not None and row["kind"] != "city_district":
+            problems.append("only a city_district has a city_id")
         for problem in problems:
             rows.reject(line, problem)
         if problems:
             continue
         records[did] = DistrictRecord(
             did, region, row["kind"], row["name_ru"], row["name_be"], row["name_en_geonames"],
-            row["centre_ru"], row["centre_be"], row["centre_en_geonames"], lat, lon,
+            row["centre_ru"], row["centre_be"], row["centre_en_geonames"], lat, lon, city_id,
+            row.get("centre_geonameid", ""),
         )
+        lines[did] = line
+    for record in records.values():
+        city = records.get(record.city_id or "")
+        if record.city_id and (city is None or city.kind != "city" or city.region_code != record.region_code):
+            rows.reject(lines[record.id], f"city_id {record.city_id!r} is not a city of region {record.region_code!r}")
     return list(records.values())
+
+
+def read_towns(path: Path, districts: dict[str, DistrictRecord], rejections: list[Rejection]) -> list[TownRecord]:
+    """Validate towns.csv: towns that are not district centres, with the district they lie in."""
+    rows = _Rows(path, rejections)
+    records: list[TownRecord] = []
+    for line, row in rows.read(TOWN_COLUMNS, exact=False):
+        district = districts.get(row["district_id"])
+        problems = []
+        if not row["name_ru"]:
+            problems.append("missing name_ru")
+        if district is None:
+            problems.append(f"unknown district {row['district_id']!r}")
+        elif district.region_code != row["region_code"]:
+            problems.append(f"district {row['district_id']!r} is not in region {row['region_code']!r}")
+        if row["geonameid"] and not row["geonameid"].isdigit():
+            problems.append("geonameid must be a number or empty")
+        if not re.match(r"https?://\S+$", row["source_url"]):
+            problems.append("source_url must be a single http(s) URL")
+        for problem in problems:
+            rows.reject(line, problem)
+        if not problems:
+            records.append(TownRecord(row["name_ru"], row["name_be"], row["name_en"], row["geonameid"],
+                                      row["region_code"], row["district_id"], row["source_url"]))
+    return records
 
 
 def _bool(text: str) -> bool | None:

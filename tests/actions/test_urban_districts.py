@@ -32,16 +32,20 @@ async def test_a_shared_urban_district_name_asks_with_buttons_that_tell_the_citi
     ("BY-HR", {"BY-HR-18", "BY-HR-19"}),
     ("BY-MA", {"BY-MA-22", "BY-MA-23", "BY-MA-24", "BY-MA-25"}),
 ])
-def test_the_region_keyboard_lists_its_urban_districts_alphabetically(known, region, urban):
-    districts = known.districts(region)
-    assert urban <= {d.id for d in districts}
-    assert [russian_sort_key(d.name_ru) for d in districts] == sorted(russian_sort_key(d.name_ru) for d in districts)
+def test_the_region_keyboard_pages_its_cities_then_raions_and_leaves_urban_districts_to_the_city(known, region, urban):
+    choices = known.district_choices(region)
+    assert urban <= {d.id for d in known.districts(region)} and not urban & {d.id for d in choices}
+    cities = [d for d in choices if d.kind == "city"]
+    assert choices[:len(cities)] == cities and all(d.kind == "raion" for d in choices[len(cities):])
+    raions = [russian_sort_key(d.name_ru) for d in choices[len(cities):]]
+    assert raions == sorted(raions)
+    assert urban == {d.id for c in cities for d in known.urban_districts(c.id)}
     shown = []
     page, pages = 0, 1
     while page < pages:
-        keyboard, page, pages = buttons.district_page("ru", region, districts, page)
+        keyboard, page, pages = buttons.district_page("ru", region, choices, page)
         shown += [b["payload"] for b in keyboard if b["payload"].startswith('/inform{"district"')]
         assert len(keyboard) <= buttons.DISTRICTS_PER_PAGE + 3  # + whole region, more, back
         page += 1
-    assert shown == [f'/inform{{"district":"{d.id}"}}' for d in districts]
+    assert shown == [f'/inform{{"district":"{d.id}"}}' for d in choices]
     assert all(len(p.encode()) <= 64 for p in shown)  # Telegram callback_data limit

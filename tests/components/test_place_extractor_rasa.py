@@ -48,14 +48,14 @@ def test_create_and_process(tmp_path):
     ]
     out = component.process(msgs)
     assert out is msgs
-    assert _pairs(msgs[0].get(ENTITIES)) == [("region", "BY-HO")]
+    assert _pairs(msgs[0].get(ENTITIES)) == [("district", "BY-HO-26"), ("region", "BY-HO")]  # the city
     assert _pairs(msgs[1].get(ENTITIES)) == [("district", "BY-MI-16"), ("region", "BY-MI")]
     assert _pairs(msgs[2].get(ENTITIES)) == [
         ("place_options", "BY-HO-15|BY-HM-04|BY-VI-23|BY-HR-19|BY-MA-23")]
     assert _pairs(msgs[3].get(ENTITIES)) == [("foreign_place", "Варшаву")]
     assert msgs[4].get(ENTITIES, []) == []
     assert msgs[5].get(ENTITIES)[0] == existing  # other extractors' entities are kept
-    assert _pairs(msgs[5].get(ENTITIES)[1:]) == [("region", "BY-BR")]
+    assert _pairs(msgs[5].get(ENTITIES)[1:]) == [("district", "BY-BR-19"), ("region", "BY-BR")]
     ent = msgs[0].get(ENTITIES)[0]
     assert ent["extractor"] == "PlaceExtractor" and ent["confidence"] == 1.0
     assert "нужен юрист в Гомеле"[ent["start"]:ent["end"]] == "Гомеле"

@@ -26,7 +26,7 @@ RAIONS = [d for d in DISTRICTS if d["kind"] == "raion"]
 def _bare(name):
     """A district name up to its area noun: «Ленинский район г. Бреста» -> «Ленинский район»."""
     words = name.split()
-    i = next(i for i, w in enumerate(words) if w in ("район", "раён"))
+    i = next((i for i, w in enumerate(words) if w in ("район", "раён")), len(words) - 1)
     return " ".join(words[:i + 1])
 
 
@@ -104,7 +104,9 @@ def _expected_for_centre(d):
     if d["centre_ru"] == "Минск":
         return [("region", "BY-HM")]
     if d["centre_is_separate_unit"] == "true":
-        return [("region", d["region_code"])]
+        # the city is its own unit (kind=city), never the raion around it
+        city = next(c for c in DISTRICTS if c["kind"] == "city" and c["centre_geonameid"] == d["centre_geonameid"])
+        return sorted([("region", d["region_code"]), ("district", city["district_id"])])
     return sorted([("region", d["region_code"]), ("district", d["district_id"])])
 
 
@@ -157,7 +159,7 @@ def _expected_for_district(d, column):
     return sorted([("region", d["region_code"]), ("district", d["district_id"])])
 
 
-@pytest.mark.parametrize("d", DISTRICTS, ids=lambda d: d["district_id"])
+@pytest.mark.parametrize("d", [d for d in DISTRICTS if d["kind"] != "city"], ids=lambda d: d["district_id"])
 def test_district_names_ru_be(resolve, d):
     ru, be = d["name_ru"], d["name_be"]
     ru_loc = ru.replace("ский район", "ском районе").replace("цкий район", "цком районе") \
@@ -204,33 +206,33 @@ def test_every_region_ru_be_en(resolve, r):
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("в Бобруйске", [("region", "BY-MA")]),
-    ("из Гомеля", [("region", "BY-HO")]),
+    ("в Бобруйске", [("district", "BY-MA-27"), ("region", "BY-MA")]),
+    ("из Гомеля", [("district", "BY-HO-26"), ("region", "BY-HO")]),
     ("Брестской области", [("region", "BY-BR")]),
     ("Минская обл.", [("region", "BY-MI")]),
     ("в Минском районе", [("district", "BY-MI-11"), ("region", "BY-MI")]),
     ("в Марьиной Горке", [("district", "BY-MI-15"), ("region", "BY-MI")]),
     ("в Большой Берестовице", [("district", "BY-HR-01"), ("region", "BY-HR")]),
-    ("в Барановичах", [("region", "BY-BR")]),
-    ("у Гомелі", [("region", "BY-HO")]),
+    ("в Барановичах", [("district", "BY-BR-20"), ("region", "BY-BR")]),
+    ("у Гомелі", [("district", "BY-HO-26"), ("region", "BY-HO")]),
     ("Магілёўская вобласць", [("region", "BY-MA")]),
-    ("у Брэсце", [("region", "BY-BR")]),
+    ("у Брэсце", [("district", "BY-BR-19"), ("region", "BY-BR")]),
     ("Віцебскай вобласці", [("region", "BY-VI")]),
-    ("Homel", [("region", "BY-HO")]),
-    ("Gomel", [("region", "BY-HO")]),
-    ("Hrodna", [("region", "BY-HR")]),
-    ("Grodno", [("region", "BY-HR")]),
-    ("Mahilyow", [("region", "BY-MA")]),
-    ("Mogilev", [("region", "BY-MA")]),
-    ("Mahiliou", [("region", "BY-MA")]),
+    ("Homel", [("district", "BY-HO-26"), ("region", "BY-HO")]),
+    ("Gomel", [("district", "BY-HO-26"), ("region", "BY-HO")]),
+    ("Hrodna", [("district", "BY-HR-20"), ("region", "BY-HR")]),
+    ("Grodno", [("district", "BY-HR-20"), ("region", "BY-HR")]),
+    ("Mahilyow", [("district", "BY-MA-26"), ("region", "BY-MA")]),
+    ("Mogilev", [("district", "BY-MA-26"), ("region", "BY-MA")]),
+    ("Mahiliou", [("district", "BY-MA-26"), ("region", "BY-MA")]),
     ("Brest region", [("region", "BY-BR")]),
     ("I live in Minsk", [("region", "BY-HM")]),
     ("Minsk region", [("region", "BY-MI")]),
-    ("v breste", [("region", "BY-BR")]),
-    ("ya zhivu v gomele", [("region", "BY-HO")]),
+    ("v breste", [("district", "BY-BR-19"), ("region", "BY-BR")]),
+    ("ya zhivu v gomele", [("district", "BY-HO-26"), ("region", "BY-HO")]),
     ("minskaya oblast", [("region", "BY-MI")]),
-    ("Vitebsk", [("region", "BY-VI")]),
-    ("Babruysk", [("region", "BY-MA")]),
+    ("Vitebsk", [("district", "BY-VI-25"), ("region", "BY-VI")]),
+    ("Babruysk", [("district", "BY-MA-27"), ("region", "BY-MA")]),
     ("Slutsk", [("district", "BY-MI-16"), ("region", "BY-MI")]),
     ("v slutske", [("district", "BY-MI-16"), ("region", "BY-MI")]),
     ("Minsk", [("region", "BY-HM")]),
@@ -245,10 +247,10 @@ def test_every_region_ru_be_en(resolve, r):
     ("Слуцкий", [("district", "BY-MI-16"), ("region", "BY-MI")]),  # a reply that is just this
     ("Брестская", [("region", "BY-BR")]),
     ("Гомельский район", [("district", "BY-HO-04"), ("region", "BY-HO")]),
-    ("нужен юрист в Гомеле", [("region", "BY-HO")]),
-    ("Жодино", [("region", "BY-MI")]),            # city of oblast subordination, no raion
-    ("в Новополоцке", [("region", "BY-VI")]),
-    ("Микашевичи", [("region", "BY-BR")]),        # a town that is not a raion centre
+    ("нужен юрист в Гомеле", [("district", "BY-HO-26"), ("region", "BY-HO")]),  # the city, not «Гомельский район»
+    ("Жодино", [("district", "BY-MI-23"), ("region", "BY-MI")]),  # city of oblast subordination, its own unit
+    ("в Новополоцке", [("district", "BY-VI-26"), ("region", "BY-VI")]),
+    ("Микашевичи", [("district", "BY-BR-11"), ("region", "BY-BR")]),  # not a raion centre: towns.csv
     ("Фрунзенский район", [("district", "BY-HM-08"), ("region", "BY-HM")]),
     ("Заводской р-н Минска", [("district", "BY-HM-01"), ("region", "BY-HM")]),
     ("Давид-Городок", [("region", "BY-BR")]),
@@ -276,16 +278,16 @@ def test_colloquial_region_nouns(resolve, text, code):
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("Витепске", [("region", "BY-VI")]),                      # б -> п
-    ("в Магилеве", [("region", "BY-MA")]),                    # о -> а
-    ("Барановичач", [("region", "BY-BR")]),                   # х -> ч
-    ("в Бобриуйске", [("region", "BY-MA")]),                  # inserted letter
+    ("Витепске", [("district", "BY-VI-25"), ("region", "BY-VI")]),                      # б -> п
+    ("в Магилеве", [("district", "BY-MA-26"), ("region", "BY-MA")]),                    # о -> а
+    ("Барановичач", [("district", "BY-BR-20"), ("region", "BY-BR")]),                   # х -> ч
+    ("в Бобриуйске", [("district", "BY-MA-27"), ("region", "BY-MA")]),                  # inserted letter
     ("Молодечо", [("district", "BY-MI-12"), ("region", "BY-MI")]),  # dropped letter
     ("Гомельской облости", [("region", "BY-HO")]),
     ("Солигорск", [("district", "BY-MI-18"), ("region", "BY-MI")]),
     ("Салигорск", [("district", "BY-MI-18"), ("region", "BY-MI")]),
     ("Светлогорк", [("district", "BY-HO-19"), ("region", "BY-HO")]),
-    ("Mogilyov", [("region", "BY-MA")]),
+    ("Mogilyov", [("district", "BY-MA-26"), ("region", "BY-MA")]),
 ])
 def test_typos(resolve, text, expected):
     assert resolve(text) == expected
@@ -316,7 +318,7 @@ def test_foreign(resolve, text):
 def test_foreign_value_is_text_and_never_a_region(resolver):
     ms = resolver.resolve("Я уехала из Гомеля в Москву, муж остался в Смоленске")
     assert [(m.entity, m.value) for m in ms] == [
-        ("region", "BY-HO"), ("foreign_place", "Москву"), ("foreign_place", "Смоленске")]
+        ("region", "BY-HO"), ("district", "BY-HO-26"), ("foreign_place", "Москву"), ("foreign_place", "Смоленске")]
     assert all(m.entity == "foreign_place" for m in resolver.resolve("Московская область"))
     assert resolver.resolve("Московская область")
 
@@ -355,8 +357,8 @@ def test_a_raion_centre_beats_a_hamlet_of_the_same_name(resolve):
 def test_other_citys_urban_district_is_not_minsks(resolve):
     assert resolve("Ленинский район Бреста") == [("district", "BY-BR-17"), ("region", "BY-BR")]
     # a city and an urban district it does not have: the city only, no guess
-    assert resolve("Ленинский район Гомеля") == [("region", "BY-HO")]
-    assert resolve("Новобелицкий район Бреста") == [("region", "BY-BR")]
+    assert resolve("Ленинский район Гомеля") == [("district", "BY-HO-26"), ("region", "BY-HO")]
+    assert resolve("Новобелицкий район Бреста") == [("district", "BY-BR-19"), ("region", "BY-BR")]
 
 
 NEGATIVES = [
@@ -396,7 +398,7 @@ def test_entity_offsets_and_fields(resolver):
 
 def test_gazetteer_generated_from_data(resolver):
     g = resolver.g
-    assert len(g.districts) == len(DISTRICTS) == 142  # 118 raions, 9 + 15 urban districts
+    assert len(g.districts) == len(DISTRICTS) == 152  # 118 raions, 10 city units, 9 + 15 urban districts
     assert len(g.places) >= 300  # 314 GeoNames rows, "Horad X" city units folded into X
     # no key is both a foreign place and a Belarusian town
     bad = [k for k, v in g.phrases.items()
@@ -404,14 +406,12 @@ def test_gazetteer_generated_from_data(resolver):
     assert bad == []
 
 
-def test_separate_city_district_option():
-    from components.place_resolver import PlaceResolver
-
-    r = PlaceResolver(separate_city_district=True)
-    got = sorted((m.entity, m.value) for m in r.resolve("в Гомеле"))
-    assert got == [("district", "BY-HO-04"), ("region", "BY-HO")]
-    got = sorted((m.entity, m.value) for m in r.resolve("в Минске"))
-    assert got == [("region", "BY-HM")]
+@pytest.mark.parametrize("d", [d for d in DISTRICTS if d["kind"] == "city"], ids=lambda d: d["district_id"])
+def test_a_city_unit_is_named_by_its_city_never_its_raion(resolve, d):
+    """«г. Гомель» (a city of oblast subordination) is what «Гомель» means, in ru and be."""
+    expected = [("district", d["district_id"]), ("region", d["region_code"])]
+    for name in (d["centre_ru"], d["centre_be"], d["name_ru"], "город " + d["centre_ru"]):
+        assert resolve(name) == expected, name
 
 
 def test_speed(resolver):

@@ -1,7 +1,8 @@
-"""Urban districts of the oblast centres and Babruysk (directory/data/districts.csv, BY-xx-17…25).
+"""Urban districts of the oblast centres and Babruysk (directory/data/districts.csv, BY-xx-17…25)
+and their city units (kind=city, BY-BR-19, BY-HO-26, …).
 
-Expected ids are written by hand. The same rules hold for both settings of
-``separate_city_district`` (config.yml uses ``true``: a bare «Гомель» also names the Gomel raion).
+Expected ids are written by hand. A bare «Гомель» is the city unit «г. Гомель» (BY-HO-26), whose
+urban district the form then asks; never the raion around the city (BY-HO-04).
 """
 
 import pytest
@@ -9,21 +10,15 @@ import pytest
 ZD_GOMEL = [("district", "BY-HO-22"), ("region", "BY-HO")]
 
 
-@pytest.fixture(scope="module", params=[False, True], ids=["region_only", "separate_city_district"])
-def resolve_any(request):
-    from components.place_resolver import PlaceResolver
-
-    resolver = PlaceResolver.shared(separate_city_district=request.param)
-    return lambda text, **kw: sorted((m.entity, m.value) for m in resolver.resolve(text, **kw))
-
-
 @pytest.fixture(scope="module")
-def resolve_config():
-    """As config.yml runs the component."""
+def resolve_any():
     from components.place_resolver import PlaceResolver
 
-    resolver = PlaceResolver.shared(separate_city_district=True)
+    resolver = PlaceResolver.shared()
     return lambda text, **kw: sorted((m.entity, m.value) for m in resolver.resolve(text, **kw))
+
+
+resolve_config = resolve_any
 
 
 @pytest.mark.parametrize("text,district", [
@@ -92,28 +87,53 @@ def test_minsk_urban_districts_unchanged(resolve_any, text, district):
     assert resolve_any(text) == [("district", district), ("region", "BY-HM")]
 
 
-@pytest.mark.parametrize("text,default,with_city_district", [
-    ("в Гомеле", [("region", "BY-HO")], [("district", "BY-HO-04"), ("region", "BY-HO")]),
-    ("Бобруйск", [("region", "BY-MA")], [("district", "BY-MA-02"), ("region", "BY-MA")]),
-    ("в Могилёве", [("region", "BY-MA")], [("district", "BY-MA-14"), ("region", "BY-MA")]),
-    ("Брест", [("region", "BY-BR")], [("district", "BY-BR-03"), ("region", "BY-BR")]),
-    ("в Гродно", [("region", "BY-HR")], [("district", "BY-HR-04"), ("region", "BY-HR")]),
-    ("у Віцебску", [("region", "BY-VI")], [("district", "BY-VI-04"), ("region", "BY-VI")]),
-    ("Minsk", [("region", "BY-HM")], [("region", "BY-HM")]),
+@pytest.mark.parametrize("text,city", [
+    ("в Гомеле", "BY-HO-26"), ("у Гомелі", "BY-HO-26"), ("in Gomel", "BY-HO-26"), ("из Гомеля", "BY-HO-26"),
+    ("Бобруйск", "BY-MA-27"), ("у Бабруйску", "BY-MA-27"), ("в Могилёве", "BY-MA-26"), ("в Могилеве", "BY-MA-26"),
+    ("Брест", "BY-BR-19"), ("в Бресте", "BY-BR-19"), ("в Гродно", "BY-HR-20"), ("у Гродне", "BY-HR-20"),
+    ("у Віцебску", "BY-VI-25"), ("Vitebsk", "BY-VI-25"),
+    ("в Барановичах", "BY-BR-20"), ("Барановичи", "BY-BR-20"), ("у Баранавічах", "BY-BR-20"),
+    ("in Baranovichi", "BY-BR-20"), ("Baranavichy", "BY-BR-20"), ("из Барановичей", "BY-BR-20"),
+    ("в Пинске", "BY-BR-21"), ("Новополоцк", "BY-VI-26"), ("у Наваполацку", "BY-VI-26"), ("Novopolotsk", "BY-VI-26"),
+    ("Жодино", "BY-MI-23"), ("в Жодино", "BY-MI-23"), ("Жодзіна", "BY-MI-23"), ("Zhodino", "BY-MI-23"),
 ])
-def test_a_bare_city_name_resolves_as_before(resolve, resolve_config, text, default, with_city_district):
-    assert resolve(text) == default
-    assert resolve_config(text) == with_city_district
+def test_a_bare_city_name_is_the_city_not_the_raion_around_it(resolve, text, city):
+    assert resolve(text) == [("district", city), ("region", city[:5])]
 
 
-def test_a_city_named_with_its_urban_district_adds_no_raion(resolve_config):
-    """With ``separate_city_district`` «Гомеля» alone is the Gomel raion (BY-HO-04); next to
-    «Железнодорожный район» it only says which city's district is meant."""
+@pytest.mark.parametrize("text,raion", [
+    ("Гомельский район", "BY-HO-04"), ("в Гомельском районе", "BY-HO-04"), ("Гомельскі раён", "BY-HO-04"),
+    ("Гомель район", "BY-HO-04"), ("Барановичский район", "BY-BR-01"), ("Baranovichskiy rayon", "BY-BR-01"),
+    ("Полоцкий район", "BY-VI-13"), ("Смолевичский р-н", "BY-MI-17"),
+])
+def test_the_raion_around_a_city_only_when_named(resolve, text, raion):
+    assert resolve(text) == [("district", raion), ("region", raion[:5])]
+
+
+@pytest.mark.parametrize("text,district", [
+    ("Микашевичи", "BY-BR-11"), ("в Микашевичах", "BY-BR-11"), ("у Мікашэвічах", "BY-BR-11"), ("Mikashevichy", "BY-BR-11"),
+    ("Заславль", "BY-MI-11"), ("живу в Заславле", "BY-MI-11"), ("Заслаўе", "BY-MI-11"), ("Zaslawye", "BY-MI-11"),
+    ("Уручье", "BY-HM-06"), ("я в Уручье", "BY-HM-06"), ("Уручча", "BY-HM-06"), ("Uruchye", "BY-HM-06"),
+])
+def test_a_town_that_is_not_a_district_centre_gives_its_district(resolve, text, district):
+    """towns.csv: sourced per row (Mikashevichy: Luninets raion; Zaslawye: Minsk raion; Uruchye:
+    a microdistrict of Minsk's Pervomaisky district)."""
+    assert resolve(text) == [("district", district), ("region", district[:5])]
+
+
+def test_minsk_is_the_region_its_urban_district_is_asked(resolve):
+    for text in ("Minsk", "в Минске", "у Мінску", "Минск"):
+        assert resolve(text) == [("region", "BY-HM")]
+
+
+def test_a_city_named_with_its_urban_district_adds_no_city_unit(resolve_config):
+    """«Гомеля» alone is the city unit BY-HO-26; next to «Железнодорожный район» it only says
+    which city's district is meant."""
     assert resolve_config("Железнодорожный район Гомеля") == ZD_GOMEL
     assert resolve_config("я в Гомеле, Железнодорожный район") == ZD_GOMEL
     assert resolve_config("Ленинский район Бобруйска") == [("district", "BY-MA-24"), ("region", "BY-MA")]
-    # a district the city does not have: the city as before, no other city's district
-    assert resolve_config("Ленинский район Гомеля") == [("district", "BY-HO-04"), ("region", "BY-HO")]
+    # a district the city does not have: the city, no other city's district
+    assert resolve_config("Ленинский район Гомеля") == [("district", "BY-HO-26"), ("region", "BY-HO")]
 
 
 def test_the_city_not_the_region_tells_mogilev_from_babruysk(resolve_any):
@@ -133,9 +153,10 @@ def test_urban_districts_leave_the_city_places_alone(resolver):
     """An urban district is not a raion: its city stays the centre of its own raion only."""
     g = resolver.g
     gomel = next(p for p in g.places.values() if p.oblast_of == "BY-HO")
-    assert gomel.raions == [] and gomel.separate_raions == ["BY-HO-04"]
+    assert gomel.raions == [] and gomel.separate_raions == ["BY-HO-04"] and gomel.city_unit == "BY-HO-26"
     bobruysk = g.places[g.districts["BY-MA-24"].centre_gid]
     assert bobruysk.separate_raions == ["BY-MA-02"] and bobruysk.oblast_of is None
+    assert bobruysk.district == "BY-MA-27"
     urban = [d for d in g.districts.values() if d.kind == "city_district"]
     assert len(urban) == 24
     assert {d.region for d in urban} == {"BY-HM", "BY-BR", "BY-VI", "BY-HO", "BY-HR", "BY-MA"}

@@ -99,7 +99,7 @@ def test_no_confidential_location_leaves_the_package(leaky_url, caplog):
             assert secret not in text, (result.help_type, result.region_code, result.district_id)
         checked += 1
 
-    assert checked == len(HELP_TYPES) * (1 + len(REGION_CODES) + 142)  # 118 raions + 24 urban districts
+    assert checked == len(HELP_TYPES) * (1 + len(REGION_CODES) + 152)  # 118 raions + 10 city units + 24 urban districts
     assert {oid for oid, *_ in INJECTED} <= seen_confidential  # every leaky row was exercised
     assert any(not oid.startswith("leak-") for oid in seen_confidential)  # real crisis rooms too
 

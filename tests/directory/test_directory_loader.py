@@ -111,7 +111,7 @@ def test_all_files_are_validated_before_anything_is_written(loaded):
     report = load(data_dir, url)
 
     paths = {(Path(r.path).name, r.line) for r in report.rejections}
-    district_line = 1 + 142 + 1  # header, 142 districts, the bad row
+    district_line = 1 + 152 + 1  # header, 152 districts, the bad row
     assert ("districts.csv", district_line) in paths
     assert ("organisations.csv", len(MINI_ROWS) + 2) in paths
     assert ("organisations.csv", len(MINI_ROWS) + 3) in paths
@@ -175,7 +175,7 @@ def test_real_data_loads_without_rejections(tmp_path):
 
     report = load(DATA_DIR, f"sqlite:///{tmp_path / 'real.sqlite'}")
     assert report.rejections == ()
-    assert report.regions == 7 and report.districts == 142  # 118 raions + 24 urban districts
+    assert report.regions == 7 and report.districts == 152  # 118 raions + 10 city units + 24 urban districts
     assert report.organisations > 0 and report.written
 
 

@@ -51,7 +51,7 @@ def test_rejected_load_changes_nothing_on_postgres(pg_url, tmp_path):
 def test_reload_and_coverage_on_postgres(pg_url):
     assert load(DATA, pg_url).ok  # replacing the data in one transaction
     coverage = measure(open_directory(pg_url), max_age_days=365)
-    assert len({c.district.id for c in coverage.cells}) == 142
+    assert len({c.district.id for c in coverage.cells}) == 152
 
 
 def test_database_of_an_older_version_is_rebuilt_and_keeps_the_counters(pg_url):

@@ -66,20 +66,46 @@ def test_every_help_type_to_contacts_by_buttons(assistant, lang, index, help_typ
 
 
 @pytest.mark.parametrize(
-    "message, region",
-    [("нужен юрист в Гомеле", "BY-HO"), ("патрэбны юрыст у Гомелі", "BY-HO"), ("I need a lawyer in Homel", "BY-HO"),
-     ("нужна кризисная комната в Бресте", "BY-BR")],
+    "message, lang, city, urban",
+    [("нужен юрист в Гомеле", "ru", "BY-HO-26", 4), ("патрэбны юрыст у Гомелі", "be", "BY-HO-26", 4),
+     ("I need a lawyer in Homel", "en", "BY-HO-26", 4), ("нужна кризисная комната в Бресте", "ru", "BY-BR-19", 2)],
 )
-def test_typed_need_and_place_fill_both(assistant, message, region):
+def test_a_typed_city_is_the_city_and_asks_its_urban_district(assistant, message, lang, city, urban):
+    """«в Гомеле» is the city, not «Гомельский район»: its urban districts are asked with buttons
+    and "I don't know / whole city"."""
     me = sender()
     replies = assistant.say(me, message)
     state = slots(assistant.tracker(me))
-    assert state["region"] == region
+    assert (state["region"], state["city"], state["district"]) == (city[:5], city, None)
     assert state["help_type"] in ("legal", "shelter")
-    # A district centre names its district too, so the answer comes at once.
-    assert state["district"].startswith(region)
-    assert text("ru", "followup_prompt") in texts(replies) or text("en", "followup_prompt") in texts(replies) \
-        or text("be", "followup_prompt") in texts(replies)
+    asked = payloads(replies)
+    assert len([p for p in asked if p.startswith('/inform{"district":"' + city[:5])]) == urban
+    assert "/whole_region" in asked and f'/inform{{"district":"{city[:5]}-04"}}' not in asked
+    assert text(lang, "whole_city") in [b["title"] for m in replies for b in m.get("buttons") or []]
+
+
+def test_gomel_whole_city_shows_the_city_legal_adviser(assistant):
+    me = sender()
+    assistant.say(me, "нужен юрист в Гомеле")
+    answer = assistant.say(me, "/whole_region")
+    reply = texts(answer)
+    assert "г. Гомель, Гомельская область" in reply
+    assert "Юрисконсульт ТЦСОН Железнодорожного района г. Гомеля" in reply
+    assert text("ru", "results_national_fallback") not in reply  # not "nothing here"
+    assert slots(assistant.tracker(me))["district"] == "BY-HO-26"
+
+
+@pytest.mark.parametrize("message, district", [
+    ("нужен юрист в Барановичах", "BY-BR-20"), ("нужен юрист в Новополоцке", "BY-VI-26"),
+    ("нужен юрист в Жодино", "BY-MI-23"), ("нужен юрист в Микашевичах", "BY-BR-11"),
+    ("нужен юрист в Заславле", "BY-MI-11"), ("нужен юрист, я живу в Уручье", "BY-HM-06"),
+])
+def test_a_city_of_its_own_or_a_town_answers_at_once(assistant, message, district):
+    me = sender()
+    replies = assistant.say(me, message)
+    assert slots(assistant.tracker(me))["district"] == district
+    assert text("ru", "followup_prompt") in texts(replies)
+    assert '/district_page{"page":"1"}' not in payloads(replies)  # never a paged list
 
 
 def test_district_keyboard_pages_and_whole_region(assistant):

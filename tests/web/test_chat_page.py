@@ -116,7 +116,8 @@ def test_typed_free_text(web_assistant, browser, shot):
     me = open_chat(browser, web_assistant)
     box = browser.find_element(By.ID, "dv-input")
     box.send_keys("нужен юрист в Гомеле", Keys.ENTER)
-    wait_for_text(browser, text("ru", "followup_prompt"))
+    # the city, not «Гомельский район»: its urban districts are asked, with "whole city"
+    wait_for_text(browser, text("ru", "whole_city"))
     shot(browser, "typed")
     assert browser.find_elements(By.XPATH, "//div[contains(@class,'dv-user')][contains(., 'нужен юрист в Гомеле')]")
     slots = web_assistant.tracker(me)["slots"]
