@@ -42,11 +42,12 @@ class _Said:
 
 
 def _words(value: str) -> Set[str]:
-    """Significant lower-case words, with the centre's abbreviation spelt out."""
+    """Significant words as rough stems (first 5 letters, so "учреждение" and "учреждения",
+    "Слуцкий" and "Слуцкого" match), with the centre's abbreviation spelt out."""
     value = value.lower()
     for short, full in _ABBREVIATIONS.items():
         value = value.replace(short, full)
-    return {w for w in _WORD.findall(value) if len(w) > 3}
+    return {w[:5] for w in _WORD.findall(value) if len(w) > 3}
 
 
 def _responsible_is_news(contact: Contact, lang: str) -> bool:
