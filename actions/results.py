@@ -131,4 +131,6 @@ class ActionShowContacts(Action):
         except (SQLAlchemyError, ValueError):
             return None
         place = render.place_label(state.language, region, district)
-        return render.result_blocks(without_hotline(result), state.language, state.role, place)
+        # Room left for the contacts once the shortest hotline line and the prompt are counted.
+        room = ANSWER_BUDGET - len(hotline.reminder(state.language)) - len(text(state.language, "followup_prompt")) - 4
+        return render.result_blocks(without_hotline(result), state.language, state.role, place, budget=room)

@@ -267,3 +267,59 @@ async def test_locked_database_still_gives_the_numbers_quickly(tmp_path, monkeyp
         assert number in reply
     assert text("ru", "unavailable") in reply
     assert elapsed < 5
+
+
+def _gomel_raion_shelter(known):
+    from actions.results import without_hotline
+    return without_hotline(known.search("shelter", "BY-HO", "BY-HO-04")), known.region("BY-HO"), known.district("BY-HO-04")
+
+
+def test_one_checked_date_per_answer_the_oldest_shown(known):
+    from actions import render
+    import dataclasses
+    result, region, district = _gomel_raion_shelter(known)
+    older = dataclasses.replace(result.nearby[-1].contact, verified_on=date(2026, 1, 2))
+    result = dataclasses.replace(result, nearby=result.nearby[:-1] + (dataclasses.replace(result.nearby[-1], contact=older),))
+    reply = "\n\n".join(render.result_blocks(result, "ru", "survivor", render.place_label("ru", region, district)))
+    assert reply.count("Сведения сверены") == 1 and "Сведения сверены 02.01.2026." in reply
+    specialist = "\n\n".join(render.result_blocks(result, "ru", "specialist", render.place_label("ru", region, district)))
+    assert "Сведения сверены" not in specialist
+    assert specialist.count("(сверено ") == len(result.nearby)  # source and date with each contact
+    assert "(сверено 02.01.2026)" in specialist
+
+
+def test_a_shared_caveat_is_said_once_then_pointed_to_and_who_answers_only_when_new(known):
+    from actions import render
+    result, region, district = _gomel_raion_shelter(known)
+    notes = [n.contact.status_note for n in result.nearby if n.contact.status_note]
+    assert len(notes) >= 2 and len(set(notes)) == 1  # Kalinkovichi and Mazyr share one caveat
+    reply = "\n\n".join(render.result_blocks(result, "ru", "survivor", render.place_label("ru", region, district)))
+    assert reply.count(notes[0]) == 1
+    assert reply.count(text("ru", "contact_status_again")) == len(notes) - 1
+    # Each room's name or phone labels already name the unit that answers.
+    assert "Кто отвечает" not in reply
+    nesvizh = known.search("shelter", "BY-MI", "BY-MI-14")
+    room = next(c for c in nesvizh.local if c.id == "mi-nesvizh-crisis-room")
+    assert text("ru", "contact_responsible", contact=room.public_contact) in render.contact_block(room, "ru", "survivor")
+
+
+@pytest.mark.parametrize("lang", ["ru", "be", "en"])
+async def test_nearest_rooms_are_shortened_then_fewer_never_cut(known, dispatcher, lang):
+    from actions.results import ANSWER_BUDGET
+    result, _, _ = _gomel_raion_shelter(known)
+    await show(dispatcher, help_type="shelter", region="BY-HO", district="BY-HO-04", language=lang)
+    reply = "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    assert len(reply) <= ANSWER_BUDGET and len(dispatcher.messages) <= 3
+    shown = [n for n in result.nearby if f"{n.contact.name(lang)}\n" in reply]
+    assert 1 <= len(shown) == reply.count("📌 ")
+    assert result.nearby[0] in shown  # the nearest is the one kept
+    for item in shown:  # every number of a shown room, whole, once, with its label
+        for phone in item.contact.phones:
+            assert reply.count(phone.readable) == 1 and render_phone(phone) in reply
+    assert reply.count(text(lang, "contact_confidential")) == 1
+    assert text(lang, "results_shelter_any_registration") in reply
+
+
+def render_phone(phone):
+    from actions import render
+    return render.phone_text(phone)

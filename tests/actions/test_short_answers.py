@@ -85,7 +85,7 @@ async def test_every_results_answer_is_short_and_names_the_hotline_once(known, m
         for district in [None] + [d.id for d in known.districts(region)]:
             for help_type in HELP_TYPES:
                 listed = without_hotline(known.search(help_type, region, district))
-                contacts = len(listed.local) + len(listed.national)
+                contacts = len(listed.local) + len(listed.national) + len(listed.nearby)
                 for lang in LANGUAGES:
                     dispatcher = CollectingDispatcher()
                     slots = {"help_type": help_type, "region": region, "district": district, "whole_region": district is None}
