@@ -1,0 +1,198 @@
+"""Signals the classifier alone gets wrong, read from the words themselves (issue 17).
+
+Runs after ``DangerPriority``; each rule is small, deterministic and tested
+(tests/components/test_moments.py):
+
+* **language not wanted**: "I don't speak Russian" names a language the person does *not*
+  want. The ``language`` entity becomes the language the message is written in (or is dropped),
+  and a ``set_language`` guess gives way to the next intent ("ok and a lawyer?" → legal).
+* **abroad**: "я сейчас в Вильнюсе", "I'm in Warsaw" — the person says *they are* in a place
+  outside Belarus (``foreign_place`` from the gazetteer, no Belarusian place) → ``abroad``.
+  A foreign place alone ("he took the kids to Poland") is not enough; the classifier's
+  ``abroad`` without any foreign place is not believed either.
+* **a child**: the person gives an age under 18 or says they are a pupil / teenager → the
+  intent becomes ``child_help`` (102 and the children's line, in words for a child) for every
+  message about harm or help.
+* **the need under the danger**: when danger wins, a clear need in the same message (a place to
+  stay, addiction treatment, a lawyer …) is kept as entity ``need`` (value: a help type), so the
+  search continues with it after the emergency numbers.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (
+    ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from components.danger_priority import DANGER
+
+CHILD, ABROAD, SET_LANGUAGE = "child_help", "abroad", "set_language"
+NEED = "need"
+# Needs worth keeping under the emergency numbers (102 already is the police; emergency,
+# hotline: the numbers themselves).
+KEPT_NEEDS = ("shelter", "psychological", "legal", "social", "medical", "addiction")
+# Messages that are not about harm or help: an age in them changes nothing.
+NOT_ABOUT_HARM = frozenset(
+    "start greet inform whole_region district_page change_help change_region main_menu "
+    "set_language choose_language thank goodbye bot_challenge affirm deny about abroad".split()
+)
+
+_NUMBER_WORDS = (
+    "пять шесть семь восемь девять десять одиннадцать двенадцать тринадцать четырнадцать "
+    "пятнадцать шестнадцать семнадцать пяць шэсць сем восем дзевяць дзесяць адзінаццаць "
+    "дванаццаць трынаццаць чатырнаццаць пятнаццаць шаснаццаць сямнаццаць "
+    "five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen"
+).split()
+# "мне 14", "мне 14 лет", "i'm 13", "i am 15 years old"; not "мне 14 дней" or "i'm 15 minutes away".
+_AGE = re.compile(
+    r"(?:\bмне|\bi'?m|\bi am|\bim)\s+(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?!\d|[.,:]\d)"
+    r"(?!\s*(?:дн|дзён|недел|тыдн|месяц|месяц|час|мин|хв|km|км|min|hour|day|week|month|minute|%|руб|р\b|\$))",
+    re.IGNORECASE,
+)
+_YOUNG_WORDS = re.compile(
+    r"\b(?:я|i'?m|i am|im)\s+(?:a\s+|ещё\s+|еще\s+|яшчэ\s+)?(?:"
+    r"школьни\w*|ученик\w*|ученица|подрост\w*|ребёнок|ребенок|несовершеннолетн\w*|маленьк\w*|"
+    r"школьні\w*|вучань|вучаніца|падлет\w*|дзіця|непаўналетн\w*|"
+    r"kid|child|teen|teenager|minor|schoolgirl|schoolboy|pupil|under\s*18)\b"
+    r"|\b(?:в|ў|у)\s+\d{1,2}\s*(?:-?м\s+)?класс?е\b|\b(?:in\s+)?(?:\d{1,2}(?:st|nd|rd|th)\s+grade|year\s+\d{1,2}\b|grade\s+\d{1,2}\b)",
+    re.IGNORECASE,
+)
+_NEGATION_BEFORE = re.compile(
+    r"(?:\bне\b|\bdon'?t\b|\bdont\b|\bdo not\b|\bcan'?t\b|\bcant\b|\bcannot\b|\bnot\b)[\w\s'’-]{0,24}$",
+    re.IGNORECASE,
+)
+# "я (сейчас) в", "мы уже в", "живу в", "I'm (now) in", "we live in" — right before the place.
+_PRESENCE_BEFORE = re.compile(
+    r"(?:\b(?:я|мы|живу|живём|живем|нахожусь|находимся|сейчас|уже|жыву|жывём|знаходжуся|зараз|"
+    r"i'?m|i am|im|we'?re|we are|live|living|staying|stay|currently|now)\b)"
+    r"[\w\s,]{0,20}?\b(?:в|во|у|ў|in|at)\s*$",
+    re.IGNORECASE,
+)
+
+
+def speaker_is_young(text: str) -> bool:
+    """An age under 18 for the person writing, or "I'm a pupil / teenager / in 8th grade"."""
+    for match in _AGE.finditer(text):
+        value = match.group(1).lower()
+        age = int(value) if value.isdigit() else 5 + _NUMBER_WORDS.index(value) % 13
+        if 6 <= age < 18:
+            return True
+    return bool(_YOUNG_WORDS.search(text))
+
+
+def says_they_are_abroad(text: str, entities: List[Dict[str, Any]]) -> bool:
+    names = {e.get("entity") for e in entities}
+    if names & {"region", "district"}:
+        return False
+    return any(
+        e.get("entity") == "foreign_place" and isinstance(e.get("start"), int)
+        and _PRESENCE_BEFORE.search(text[max(0, e["start"] - 40): e["start"]])
+        for e in entities
+    )
+
+
+def _ranked(message: Message) -> List[Dict[str, Any]]:
+    return list(message.get(INTENT_RANKING_KEY) or [])
+
+
+def _set_intent(message: Message, name: str, skip: tuple = ()) -> None:
+    """Make ``name`` the intent (keeping its confidence when ranked), ranked first."""
+    ranking = [r for r in _ranked(message) if r.get(INTENT_NAME_KEY) not in skip]
+    found = next((r for r in ranking if r.get(INTENT_NAME_KEY) == name), None)
+    chosen = found or {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
+    message.set(INTENT, dict(chosen), add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [chosen] + [r for r in ranking if r is not found], add_to_output=True)
+
+
+def _next_intent(message: Message, skip: tuple) -> Optional[str]:
+    return next((r[INTENT_NAME_KEY] for r in _ranked(message) if r.get(INTENT_NAME_KEY) not in skip), None)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class MomentSignals(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # A need ranked at least this high under a danger message is kept (held-out set).
+        return {"need_threshold": 0.1}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.need_threshold = float(config["need_threshold"])
+
+    @classmethod
+    def create(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+    ) -> "MomentSignals":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if not text or text.startswith("/"):
+                continue
+            self.unwanted_language(message, text)
+            self.abroad(message, text)
+            self.child(message, text)
+            self.need_under_danger(message)
+        return messages
+
+    @staticmethod
+    def intent(message: Message) -> Optional[str]:
+        return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+
+    def unwanted_language(self, message: Message, text: str) -> None:
+        from actions.language_detection import detect
+
+        entities = list(message.get(ENTITIES) or [])
+        negated = [
+            e for e in entities
+            if e.get("entity") == "language" and isinstance(e.get("start"), int)
+            and _NEGATION_BEFORE.search(text[: e["start"]])
+        ]
+        if not negated:
+            return
+        written_in = detect(text)
+        kept = [e for e in entities if e not in negated]
+        if written_in and all(e.get("value") != written_in for e in negated):
+            kept.append({"entity": "language", "value": written_in, "extractor": type(self).__name__})
+        message.set(ENTITIES, kept, add_to_output=True)
+        if self.intent(message) in (SET_LANGUAGE, "choose_language"):
+            following = _next_intent(message, (SET_LANGUAGE, "choose_language"))
+            if following:
+                _set_intent(message, following, skip=(SET_LANGUAGE, "choose_language"))
+
+    def abroad(self, message: Message, text: str) -> None:
+        entities = message.get(ENTITIES) or []
+        if says_they_are_abroad(text, entities):
+            _set_intent(message, ABROAD)
+        elif self.intent(message) == ABROAD and not any(e.get("entity") == "foreign_place" for e in entities):
+            following = _next_intent(message, (ABROAD,))
+            if following:
+                _set_intent(message, following, skip=(ABROAD,))
+
+    def child(self, message: Message, text: str) -> None:
+        if self.intent(message) not in NOT_ABOUT_HARM and self.intent(message) != CHILD and speaker_is_young(text):
+            _set_intent(message, CHILD)
+
+    def need_under_danger(self, message: Message) -> None:
+        if self.intent(message) != DANGER:
+            return
+        entities = message.get(ENTITIES) or []
+        if any(e.get("entity") == NEED for e in entities):
+            return
+        needs = [
+            r for r in _ranked(message)
+            if r.get(INTENT_NAME_KEY, "").startswith("need_") and r[INTENT_NAME_KEY][5:] in KEPT_NEEDS
+        ]
+        if needs and needs[0].get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self.need_threshold:
+            need = needs[0][INTENT_NAME_KEY][5:]
+            message.set(
+                ENTITIES, list(entities) + [{"entity": NEED, "value": need, "extractor": type(self).__name__}],
+                add_to_output=True,
+            )
