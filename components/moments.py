@@ -61,7 +61,8 @@ _YOUNG_WORDS = re.compile(
     r"школьни\w*|ученик\w*|ученица|подрост\w*|ребёнок|ребенок|несовершеннолетн\w*|маленьк\w*|"
     r"школьні\w*|вучань|вучаніца|падлет\w*|дзіця|непаўналетн\w*|"
     r"kid|child|teen|teenager|minor|schoolgirl|schoolboy|pupil|under\s*18)\b"
-    r"|\b(?:в|ў|у)\s+\d{1,2}\s*(?:-?м\s+)?класс?е\b|\b(?:in\s+)?(?:\d{1,2}(?:st|nd|rd|th)\s+grade|year\s+\d{1,2}\b|grade\s+\d{1,2}\b)",
+    r"|\b(?:я|i'?m|i am|im)\s+(?:учусь\s+|вучуся\s+)?(?:в|ў|у|in)\s+"
+    r"(?:\d{1,2}\s*(?:-?м\s+)?класс?е\b|\d{1,2}(?:st|nd|rd|th)\s+grade|year\s+\d{1,2}\b|grade\s+\d{1,2}\b)",
     re.IGNORECASE,
 )
 _NEGATION_BEFORE = re.compile(
