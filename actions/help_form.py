@@ -126,7 +126,9 @@ class ValidateSlotMappings(SlotValidators, ValidationAction):
                 events.append(SlotSet("language", detected))
                 tracker.slots["language"] = detected
         lang = _lang(tracker)
-        if "foreign_place" in names and not names & {"region", "district"}:
+        # "I'm in Warsaw" (intent abroad) gets the country's own answer (actions/moments.py).
+        abroad = ((tracker.latest_message or {}).get("intent") or {}).get("name") == "abroad"
+        if "foreign_place" in names and not names & {"region", "district"} and not abroad:
             dispatcher.utter_message(
                 text=text(lang, "foreign_place", emergency=safety_net.EMERGENCY, hotline=safety_net.HOTLINE)
             )
