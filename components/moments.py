@@ -65,6 +65,19 @@ _YOUNG_WORDS = re.compile(
     r"(?:\d{1,2}\s*(?:-?м\s+)?класс?е\b|\d{1,2}(?:st|nd|rd|th)\s+grade|year\s+\d{1,2}\b|grade\s+\d{1,2}\b)",
     re.IGNORECASE,
 )
+# The writer is an adult: a husband or partner of their own, children of their own, a profession.
+# A child_help guess of the classifier gives way when these are there and no age under 18 is.
+_ADULT = re.compile(
+    r"\b(?:муж|мужа|мужу|мужем|муже|сожител\w*|сужыцел\w*|my husband|husband|my wife|my partner|"
+    r"у меня (?:дочь|дочка|сын|ребён\w*|ребен\w*|дети|двое|трое)|у мяне (?:дачка|сын|дзіця|дзеці)|"
+    r"my (?:daughter|son|kids|children|baby)|i have (?:a |two |three )?(?:\d+ year old )?(?:daughter|son|kids|children))\b",
+    re.IGNORECASE,
+)
+_PROFESSION = re.compile(
+    r"\b(?:я (?:воспитатель|учитель|учительница|педагог|психолог|врач|медсестра|соцработник|выхавальнік|настаўні\w*)|"
+    r"i'?m a (?:school nurse|nurse|teacher|social worker|psychologist|doctor))\b",
+    re.IGNORECASE,
+)
 _NEGATION_BEFORE = re.compile(
     r"(?:\bне\b|\bdon'?t\b|\bdont\b|\bdo not\b|\bcan'?t\b|\bcant\b|\bcannot\b|\bnot\b)[\w\s'’-]{0,24}$",
     re.IGNORECASE,
@@ -178,8 +191,22 @@ class MomentSignals(GraphComponent):
                 _set_intent(message, following, skip=(ABROAD,))
 
     def child(self, message: Message, text: str) -> None:
-        if self.intent(message) not in NOT_ABOUT_HARM and self.intent(message) != CHILD and speaker_is_young(text):
-            _set_intent(message, CHILD)
+        intent = self.intent(message)
+        if intent in NOT_ABOUT_HARM:
+            return
+        if speaker_is_young(text):
+            if intent != CHILD:
+                _set_intent(message, CHILD)
+        elif intent == CHILD and _PROFESSION.search(text):
+            # A teacher or a nurse writing about a child: the classifier's next guess.
+            following = _next_intent(message, (CHILD,))
+            if following:
+                _set_intent(message, following, skip=(CHILD,))
+        elif intent == CHILD and _ADULT.search(text):
+            # Someone with a husband, own children or a profession: danger stays danger.
+            ranked = [r[INTENT_NAME_KEY] for r in _ranked(message)]
+            following = next((i for i in ranked if i in ("danger", "witness_danger")), "danger")
+            _set_intent(message, following, skip=(CHILD,))
 
     def need_under_danger(self, message: Message) -> None:
         if self.intent(message) != DANGER:

@@ -106,3 +106,19 @@ def test_a_language_asked_for_stays():
     msg = message(text, [("set_language", 0.9)], [{"entity": "language", "value": "ru", "start": start, "end": start + 7}])
     assert run(msg) == "set_language"
     assert [e["value"] for e in msg.get("entities")] == ["ru"]
+
+
+@pytest.mark.parametrize("text", [
+    "муж пьёт и бьёт меня, мама говорит терпи", "у меня дочь 5 лет, он бьёт меня", "my husband hits me and mum says endure",
+])
+def test_an_adult_guessed_as_a_child_stays_in_danger(text):
+    assert run(message(text, [("child_help", 0.5), ("role_witness", 0.3), ("danger", 0.1)])) == "danger"
+
+
+def test_an_age_under_18_beats_the_adult_words():
+    assert run(message("мне 15, мамин муж бьёт меня", [("danger", 0.5), ("child_help", 0.3)])) == "child_help"
+
+
+def test_a_professional_guessed_as_a_child_gets_the_next_guess():
+    text = "i'm a school nurse, a boy told me his dad beats his mum"
+    assert run(message(text, [("child_help", 0.5), ("role_specialist", 0.3), ("danger", 0.05)])) == "role_specialist"

@@ -36,7 +36,8 @@ def predicted_slots(parse: Dict[str, Any]) -> Dict[str, Optional[str]]:
 
     return {
         "intent": intent,
-        "help_type": HELP_FROM_INTENT.get(intent),
+        # the need kept under danger fills the slot first (domain.yml help_type mappings)
+        "help_type": first("need") or HELP_FROM_INTENT.get(intent),
         "role": ROLE_FROM_INTENT.get(intent),
         "region": first("region"),
         "district": first("district"),
