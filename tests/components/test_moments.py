@@ -15,7 +15,7 @@ def message(text, ranking, entities=()):
 
 def run(msg):
     DangerPriority({"threshold": 0.1}).process([msg])
-    MomentSignals({"need_threshold": 0.1}).process([msg])
+    MomentSignals({"need_threshold": 0.3}).process([msg])
     return msg.get("intent")["name"]
 
 
@@ -113,6 +113,12 @@ def test_a_language_asked_for_stays():
 ])
 def test_an_adult_guessed_as_a_child_stays_in_danger(text):
     assert run(message(text, [("child_help", 0.5), ("role_witness", 0.3), ("danger", 0.1)])) == "danger"
+
+
+def test_an_adult_story_taken_for_a_child_keeps_its_need_and_is_no_witness():
+    text = "муж пьёт и бьёт меня уже несколько лет, мама говорит терпи, мне нужно спрятаться"
+    ranking = [("child_help", 0.6), ("need_shelter", 0.3), ("witness_danger", 0.05), ("danger", 0.01)]
+    assert run(message(text, ranking)) == "need_shelter"
 
 
 def test_an_age_under_18_beats_the_adult_words():
