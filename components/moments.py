@@ -69,6 +69,7 @@ _YOUNG_WORDS = re.compile(
 # A child_help guess of the classifier gives way when these are there and no age under 18 is.
 _ADULT = re.compile(
     r"\b(?:муж|мужа|мужу|мужем|муже|сожител\w*|сужыцел\w*|my husband|husband|my wife|my partner|"
+    r"я (?:уже )?(?:старая|старый|пенсионерка|пенсионер)|я (?:ужо )?старая|i'?m old|i am old|"
     r"у меня (?:дочь|дочка|сын|ребён\w*|ребен\w*|дети|двое|трое)|у мяне (?:дачка|сын|дзіця|дзеці)|"
     r"my (?:daughter|son|kids|children|baby)|i have (?:a |two |three )?(?:\d+ year old )?(?:daughter|son|kids|children))\b",
     re.IGNORECASE,
@@ -212,7 +213,8 @@ class MomentSignals(GraphComponent):
         elif intent == CHILD and _ADULT.search(text):
             # Someone with a husband or children of their own tells their own story: the next
             # guess, but not "a witness" when the violence is against the writer.
-            skip = (CHILD, "witness_danger") if _FIRST_PERSON.search(text) else (CHILD,)
+            # (abroad was ruled out above: the words do not say so)
+            skip = (CHILD, ABROAD) + (("witness_danger",) if _FIRST_PERSON.search(text) else ())
             ranked = [r for r in _ranked(message) if r.get(INTENT_NAME_KEY) not in skip]
             urgent = [r for r in ranked if r[INTENT_NAME_KEY] in ("danger", "witness_danger")]
             if sum(r.get(PREDICTED_CONFIDENCE_KEY, 0.0) for r in urgent) >= self.urgent_threshold or not ranked:

@@ -110,6 +110,7 @@ def test_a_language_asked_for_stays():
 
 @pytest.mark.parametrize("text", [
     "муж пьёт и бьёт меня, мама говорит терпи", "у меня дочь 5 лет, он бьёт меня", "my husband hits me and mum says endure",
+    "сын напился и бьёт меня, я старая", "my son is drunk and hitting me, i'm old",
 ])
 def test_an_adult_guessed_as_a_child_stays_in_danger(text):
     assert run(message(text, [("child_help", 0.5), ("role_witness", 0.3), ("danger", 0.1)])) == "danger"
