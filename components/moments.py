@@ -13,9 +13,10 @@ Runs after ``DangerPriority``; each rule is small, deterministic and tested
 * **a child**: the person gives an age under 18 or says they are a pupil / teenager → the
   intent becomes ``child_help`` (102 and the children's line, in words for a child) for every
   message about harm or help.
-* **the need under the danger**: when danger wins, a clear need in the same message (a place to
-  stay, addiction treatment, a lawyer …) is kept as entity ``need`` (value: a help type), so the
-  search continues with it after the emergency numbers.
+* **the need under the danger**: when danger wins, a clear need in the same message is kept as
+  entity ``need`` (value: a help type), so the search continues with it after the emergency
+  numbers: words that name it beyond doubt ("закодировать", "переночевать", "юрист"), else a
+  need the classifier ranks at least ``need_threshold``.
 """
 from __future__ import annotations
 
@@ -79,6 +80,13 @@ _PROFESSION = re.compile(
     r"i'?m a (?:school nurse|nurse|teacher|social worker|psychologist|doctor))\b",
     re.IGNORECASE,
 )
+# Words that name a need beyond doubt (checked under a danger message, after the ranking).
+_NEED_WORDS = {
+    "addiction": re.compile(r"закодир|кодиров|закадзір|нарколог|от алкогол|ад алкагол|rehab|treated for (?:alcohol|drinking)|treat(?:ment)? for (?:his )?drinking", re.IGNORECASE),
+    "shelter": re.compile(r"переночевать|ночевать негде|негде жить|пожить|начаваць|пераначаваць|пажыць|place to stay|where (?:can|do) (?:i|we) (?:stay|sleep)|кризисн\w* комнат|крызісн\w* пакой|crisis room|shelter", re.IGNORECASE),
+    "legal": re.compile(r"юрист|адвокат|юрыст|lawyer|legal advice", re.IGNORECASE),
+}
+
 # Violence against the writer: "бьёт меня", "мяне б'е", "hits me".
 _FIRST_PERSON = re.compile(
     r"\b(?:меня|мяне|мне|me)\b|\b(?:hits|hitting|beats|beating|hurts)\s+me\b", re.IGNORECASE,
@@ -233,8 +241,11 @@ class MomentSignals(GraphComponent):
             r for r in _ranked(message)
             if r.get(INTENT_NAME_KEY, "").startswith("need_") and r[INTENT_NAME_KEY][5:] in KEPT_NEEDS
         ]
-        if needs and needs[0].get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self.need_threshold:
+        text = message.get(TEXT) or ""
+        need = next((name for name, words in _NEED_WORDS.items() if words.search(text)), None)
+        if need is None and needs and needs[0].get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self.need_threshold:
             need = needs[0][INTENT_NAME_KEY][5:]
+        if need:
             message.set(
                 ENTITIES, list(entities) + [{"entity": NEED, "value": need, "extractor": type(self).__name__}],
                 add_to_output=True,

@@ -129,3 +129,9 @@ def test_an_age_under_18_beats_the_adult_words():
 def test_a_professional_guessed_as_a_child_gets_the_next_guess():
     text = "i'm a school nurse, a boy told me his dad beats his mum"
     assert run(message(text, [("child_help", 0.5), ("role_specialist", 0.3), ("danger", 0.05)])) == "role_specialist"
+
+
+def test_a_need_named_in_words_is_kept_even_when_the_danger_is_strong():
+    msg = message("он пьёт и бьёт меня, куда обратиться чтоб его закодировали", [("danger", 0.6), ("child_help", 0.2), ("need_addiction", 0.1)])
+    assert run(msg) == "danger"
+    assert [e["value"] for e in msg.get("entities") if e["entity"] == "need"] == ["addiction"]
