@@ -158,6 +158,16 @@ class ValidateHelpForm(SlotValidators, FormValidationAction):
     def name(self) -> Text:
         return "validate_help_form"
 
+    def validate_help_type(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        """The 🆘 button (or danger) answering "which help?" shows the numbers once, here, and
+        the form goes on to the region (domain.yml maps it only while help_type is asked)."""
+        result = super().validate_help_type(value, dispatcher, tracker, domain)
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if result.get("help_type") == "emergency" and intent in ("danger", "need_emergency"):
+            lang = _lang(tracker)
+            dispatcher.utter_message(text=f"{safety_net.emergency_text(lang)}\n\n{safety_net.footer(lang)}")
+        return result
+
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:

@@ -87,6 +87,12 @@ _NEED_WORDS = {
     "legal": re.compile(r"юрист|адвокат|юрыст|lawyer|legal advice", re.IGNORECASE),
 }
 
+# The writer's own partner: "мой муж", "муж меня", "my husband".
+_OWN_PARTNER = re.compile(
+    r"\b(?:мой муж|мой бывший|муж меня|меня муж|муж мяне|мяне муж|мой сожитель|my husband|my ex|my boyfriend|my partner)\b",
+    re.IGNORECASE,
+)
+
 # Violence against the writer: "бьёт меня", "мяне б'е", "hits me".
 _FIRST_PERSON = re.compile(
     r"\b(?:меня|мяне|мне|me)\b|\b(?:hits|hitting|beats|beating|hurts)\s+me\b", re.IGNORECASE,
@@ -221,15 +227,20 @@ class MomentSignals(GraphComponent):
         elif intent == CHILD and _ADULT.search(text):
             # Someone with a husband or children of their own tells their own story: the next
             # guess, but not "a witness" when the violence is against the writer.
-            # (abroad was ruled out above: the words do not say so)
-            skip = (CHILD, ABROAD) + (("witness_danger",) if _FIRST_PERSON.search(text) else ())
-            ranked = [r for r in _ranked(message) if r.get(INTENT_NAME_KEY) not in skip]
-            urgent = [r for r in ranked if r[INTENT_NAME_KEY] in ("danger", "witness_danger")]
-            if sum(r.get(PREDICTED_CONFIDENCE_KEY, 0.0) for r in urgent) >= self.urgent_threshold or not ranked:
-                following = urgent[0][INTENT_NAME_KEY] if urgent else DANGER
-            else:
-                following = ranked[0][INTENT_NAME_KEY]
-            _set_intent(message, following, skip=skip)
+            self.own_story(message, (CHILD, ABROAD) + (("witness_danger",) if _FIRST_PERSON.search(text) else ()))
+        elif intent == "witness_danger" and _OWN_PARTNER.search(text):
+            # "муж меня …", "my husband …": the writer's own story, not a witness's.
+            self.own_story(message, (CHILD, ABROAD, "witness_danger"))
+
+    def own_story(self, message: Message, skip: tuple) -> None:
+        """The next guess without ``skip``; danger when the urgent ones left reach the threshold."""
+        ranked = [r for r in _ranked(message) if r.get(INTENT_NAME_KEY) not in skip]
+        urgent = [r for r in ranked if r[INTENT_NAME_KEY] in ("danger", "witness_danger")]
+        if sum(r.get(PREDICTED_CONFIDENCE_KEY, 0.0) for r in urgent) >= self.urgent_threshold or not ranked:
+            following = urgent[0][INTENT_NAME_KEY] if urgent else DANGER
+        else:
+            following = ranked[0][INTENT_NAME_KEY]
+        _set_intent(message, following, skip=skip)
 
     def need_under_danger(self, message: Message) -> None:
         if self.intent(message) != DANGER:

@@ -135,3 +135,10 @@ def test_a_need_named_in_words_is_kept_even_when_the_danger_is_strong():
     msg = message("он пьёт и бьёт меня, куда обратиться чтоб его закодировали", [("danger", 0.6), ("child_help", 0.2), ("need_addiction", 0.1)])
     assert run(msg) == "danger"
     assert [e["value"] for e in msg.get("entities") if e["entity"] == "need"] == ["addiction"]
+
+
+def test_a_witness_guess_for_the_writers_own_husband_is_her_own_story():
+    text = "прабачце што доўга пішу. муж мяне даўно прыніжае, часам б'е. дзе нам можна пажыць?"
+    ranking = [("witness_danger", 0.5), ("need_shelter", 0.4), ("danger", 0.02)]
+    assert run(message(text, ranking)) == "need_shelter"
+    assert run(message("сосед бьёт жену, что мне делать", [("witness_danger", 0.9), ("danger", 0.05)])) == "witness_danger"
