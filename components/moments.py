@@ -131,6 +131,10 @@ def says_they_are_abroad(text: str, entities: List[Dict[str, Any]]) -> bool:
     )
 
 
+def _named_need(text: str) -> Optional[str]:
+    return next((name for name, words in _NEED_WORDS.items() if words.search(text)), None)
+
+
 def _ranked(message: Message) -> List[Dict[str, Any]]:
     return list(message.get(INTENT_RANKING_KEY) or [])
 
@@ -236,8 +240,11 @@ class MomentSignals(GraphComponent):
         """The next guess without ``skip``; danger when the urgent ones left reach the threshold."""
         ranked = [r for r in _ranked(message) if r.get(INTENT_NAME_KEY) not in skip]
         urgent = [r for r in ranked if r[INTENT_NAME_KEY] in ("danger", "witness_danger")]
+        named = _named_need(message.get(TEXT) or "")
         if sum(r.get(PREDICTED_CONFIDENCE_KEY, 0.0) for r in urgent) >= self.urgent_threshold or not ranked:
             following = urgent[0][INTENT_NAME_KEY] if urgent else DANGER
+        elif named:
+            following = f"need_{named}"  # the need the story names ("дзе нам можна пажыць?")
         else:
             following = ranked[0][INTENT_NAME_KEY]
         _set_intent(message, following, skip=skip)
@@ -252,8 +259,7 @@ class MomentSignals(GraphComponent):
             r for r in _ranked(message)
             if r.get(INTENT_NAME_KEY, "").startswith("need_") and r[INTENT_NAME_KEY][5:] in KEPT_NEEDS
         ]
-        text = message.get(TEXT) or ""
-        need = next((name for name, words in _NEED_WORDS.items() if words.search(text)), None)
+        need = _named_need(message.get(TEXT) or "")
         if need is None and needs and needs[0].get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self.need_threshold:
             need = needs[0][INTENT_NAME_KEY][5:]
         if need:

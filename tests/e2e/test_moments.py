@@ -140,7 +140,7 @@ def test_short_english_is_answered_in_english(assistant, message, help_type):
     replies = assistant.say(me, message)
     state = slots(assistant.tracker(me))
     assert (state["language"], state["help_type"]) == ("en", help_type)
-    assert replies[0]["text"] == text("en", "ask_district", region=replies[0]["text"].split(":")[0])
+    assert text("en", f"help_names.{help_type}") in replies[0]["text"]  # the answer, in English
 
 
 def test_sos_is_english(assistant):
