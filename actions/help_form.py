@@ -18,6 +18,8 @@ from actions.state import State, previous_slot_value
 from actions.texts import text
 
 DomainDict = Dict[Text, Any]
+# Slots validated on every turn even though a mapping of theirs is conditioned on the form.
+ALWAYS_GLOBAL = ("help_type",)
 
 
 def _unavailable(dispatcher: CollectingDispatcher, lang: str) -> None:
@@ -112,6 +114,10 @@ class ValidateSlotMappings(SlotValidators, ValidationAction):
         known, names = self._global_slots
         if known is not slots:
             names = super().global_slots(domain)
+            # The SDK drops every slot with a form condition; help_type has two (the 🆘 button
+            # answering the form's "which help?"), yet it is filled outside the form too, so the
+            # whitelist must run on it everywhere.
+            names += [slot for slot in ALWAYS_GLOBAL if slot in slots and slot not in names]
             self._global_slots = (slots, names)
         return list(names)
 
