@@ -74,7 +74,7 @@ def abroad_text(lang: str, place: Optional[str]) -> str:
             text(lang, f"moments.abroad_number_{what}", number=number) for number, what in country.numbers
         )
         first = text(lang, "moments.abroad_country", country=country.name[lang], numbers=numbers)
-    return "\n\n".join([first, text(lang, "moments.abroad_free_numbers")])
+    return "\n\n".join([first, text(lang, "moments.abroad_free_numbers", hotline=safety_net.HOTLINE)])
 
 
 class ActionWitnessEmergency(Action):

@@ -80,7 +80,7 @@ def test_abroad_gets_that_countrys_number_and_no_region_question(lang, place, nu
     run(moments.ActionAbroad(), tracker, dispatcher)
     shown = all_text(dispatcher)
     assert number in shown and "112" in shown
-    assert text(lang, "moments.abroad_free_numbers") in shown
+    assert text(lang, "moments.abroad_free_numbers", hotline="8-801-100-8-801") in shown
     assert text(lang, "ask_region") not in shown and text(lang, "ask_region_emergency") not in shown
     assert '/inform{"region"' not in shown
     assert shown.index("112") < shown.index("8-801")

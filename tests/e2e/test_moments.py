@@ -72,7 +72,7 @@ def test_abroad_gets_the_countrys_number_and_no_region_question(assistant, lang,
     replies = assistant.say(me, message)
     shown = texts(replies)
     assert "112" in replies[0]["text"], (message, shown)
-    assert text(lang, "moments.abroad_free_numbers") in shown
+    assert text(lang, "moments.abroad_free_numbers", hotline="8-801-100-8-801") in shown
     assert not [p for p in payloads(replies) if p.startswith('/inform{"region"')]
     assert text(lang, "ask_region") not in shown and text(lang, "ask_region_emergency") not in shown
 
