@@ -169,7 +169,8 @@ class ValidateHelpForm(SlotValidators, FormValidationAction):
         the form goes on to the region (domain.yml maps it only while help_type is asked)."""
         result = super().validate_help_type(value, dispatcher, tracker, domain)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        if result.get("help_type") == "emergency" and intent in ("danger", "need_emergency"):
+        asked = tracker.get_slot("requested_slot") == "help_type"  # not when the form starts
+        if asked and result.get("help_type") == "emergency" and intent in ("danger", "need_emergency"):
             lang = _lang(tracker)
             dispatcher.utter_message(text=f"{safety_net.emergency_text(lang)}\n\n{safety_net.footer(lang)}")
         return result

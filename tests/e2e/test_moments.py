@@ -147,6 +147,7 @@ def test_sos_is_english(assistant):
     me = sender()
     replies = assistant.say(me, "SOS")
     assert replies[0]["text"].startswith(victim_wording("en"))
+    assert texts(replies).count(victim_wording("en")) == 1  # the numbers once
 
 
 def test_not_speaking_russian_never_switches_to_russian(assistant):
