@@ -16,7 +16,8 @@ Runs after ``DangerPriority``; each rule is small, deterministic and tested
 * **the need under the danger**: when danger wins, a clear need in the same message is kept as
   entity ``need`` (value: a help type), so the search continues with it after the emergency
   numbers: words that name it beyond doubt ("закодировать", "переночевать", "юрист"), else a
-  need the classifier ranks at least ``need_threshold``.
+  need the classifier ranks at least ``need_threshold``. A need message that says outright
+  "бьёт меня" / "hits me" is danger first in the same way, its need kept.
 """
 from __future__ import annotations
 
@@ -90,6 +91,14 @@ _NEED_WORDS = {
 # The writer's own partner: "мой муж", "муж меня", "my husband".
 _OWN_PARTNER = re.compile(
     r"\b(?:мой муж|мой бывший|муж меня|меня муж|муж мяне|мяне муж|мой сожитель|my husband|my ex|my boyfriend|my partner)\b",
+    re.IGNORECASE,
+)
+
+# Being hit, said outright: a need message with it is danger first (the need is kept).
+_HIT_ME = re.compile(
+    r"\b(?:бь[её]т|избивает|б'е|збівае|лупцуе)\s+меня\b|\bменя\s+(?:бь[её]т|избивает)\b|"
+    r"\b(?:б'е|збівае)\s+мяне\b|\bмяне\s+(?:б'е|збівае)\b|"
+    r"\b(?:hits|is hitting|beats|is beating|hurts)\s+me\b",
     re.IGNORECASE,
 )
 
@@ -250,7 +259,14 @@ class MomentSignals(GraphComponent):
         _set_intent(message, following, skip=skip)
 
     def need_under_danger(self, message: Message) -> None:
-        if self.intent(message) != DANGER:
+        intent = self.intent(message) or ""
+        if intent.startswith("need_") and intent[5:] in KEPT_NEEDS and _HIT_ME.search(message.get(TEXT) or ""):
+            # "he drinks and hits me, where can he be treated": the numbers first, then the need
+            message.set(ENTITIES, list(message.get(ENTITIES) or []) + [
+                {"entity": NEED, "value": intent[5:], "extractor": type(self).__name__}], add_to_output=True)
+            _set_intent(message, DANGER)
+            return
+        if intent != DANGER:
             return
         entities = message.get(ENTITIES) or []
         if any(e.get("entity") == NEED for e in entities):

@@ -119,7 +119,11 @@ def test_an_adult_guessed_as_a_child_stays_in_danger(text):
 def test_an_adult_story_taken_for_a_child_keeps_its_need_and_is_no_witness():
     text = "муж пьёт и бьёт меня уже несколько лет, мама говорит терпи, мне нужно спрятаться"
     ranking = [("child_help", 0.6), ("need_shelter", 0.3), ("witness_danger", 0.05), ("danger", 0.01)]
-    assert run(message(text, ranking)) == "need_shelter"
+    msg = message(text, ranking)
+    assert run(msg) == "danger"  # "бьёт меня": the numbers first …
+    assert [e["value"] for e in msg.get("entities") if e["entity"] == "need"] == ["shelter"]  # … then shelter
+    story = "муж меня давно унижает, я ушла к подруге, где нам можно пожить?"
+    assert run(message(story, [("child_help", 0.9), ("role_witness", 0.05), ("need_shelter", 0.01)])) == "need_shelter"
 
 
 def test_an_age_under_18_beats_the_adult_words():
@@ -142,3 +146,10 @@ def test_a_witness_guess_for_the_writers_own_husband_is_her_own_story():
     ranking = [("witness_danger", 0.5), ("need_shelter", 0.4), ("danger", 0.02)]
     assert run(message(text, ranking)) == "need_shelter"
     assert run(message("сосед бьёт жену, что мне делать", [("witness_danger", 0.9), ("danger", 0.05)])) == "witness_danger"
+
+
+def test_a_need_that_says_he_hits_me_is_danger_first_and_keeps_the_need():
+    msg = message("my husband drinks and hits me, where can he get treated", [("need_addiction", 0.8), ("danger", 0.02)])
+    assert run(msg) == "danger"
+    assert [e["value"] for e in msg.get("entities") if e["entity"] == "need"] == ["addiction"]
+    assert run(message("муж пьёт, куда обратиться в минске", [("need_addiction", 0.8), ("danger", 0.02)])) == "need_addiction"
