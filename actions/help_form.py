@@ -25,6 +25,8 @@ from actions.state import State, latest_intent, previous_slot_value
 from actions.texts import text
 
 DomainDict = Dict[Text, Any]
+# Slots validated on every turn even though a mapping of theirs is conditioned on the form.
+ALWAYS_GLOBAL = ("help_type",)
 
 
 def _unavailable(dispatcher: CollectingDispatcher, lang: str) -> None:
@@ -133,6 +135,10 @@ class ValidateSlotMappings(SlotValidators, ValidationAction):
         known, names = self._global_slots
         if known is not slots:
             names = super().global_slots(domain)
+            # The SDK drops every slot with a form condition; help_type has two (the 🆘 button
+            # answering the form's "which help?"), yet it is filled outside the form too, so the
+            # whitelist must run on it everywhere.
+            names += [slot for slot in ALWAYS_GLOBAL if slot in slots and slot not in names]
             self._global_slots = (slots, names)
         return list(names)
 
@@ -147,7 +153,9 @@ class ValidateSlotMappings(SlotValidators, ValidationAction):
                 events.append(SlotSet("language", detected))
                 tracker.slots["language"] = detected
         lang = _lang(tracker)
-        if "foreign_place" in names and not names & {"region", "district"}:
+        # "I'm in Warsaw" (intent abroad) gets the country's own answer (actions/moments.py).
+        abroad = ((tracker.latest_message or {}).get("intent") or {}).get("name") == "abroad"
+        if "foreign_place" in names and not names & {"region", "district"} and not abroad:
             dispatcher.utter_message(
                 text=text(lang, "foreign_place", emergency=safety_net.EMERGENCY, hotline=safety_net.HOTLINE)
             )
@@ -191,6 +199,17 @@ class ValidateSlotMappings(SlotValidators, ValidationAction):
 class ValidateHelpForm(SlotValidators, FormValidationAction):
     def name(self) -> Text:
         return "validate_help_form"
+
+    def validate_help_type(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        """The 🆘 button (or danger) answering "which help?" shows the numbers once, here, and
+        the form goes on to the region (domain.yml maps it only while help_type is asked)."""
+        result = super().validate_help_type(value, dispatcher, tracker, domain)
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        asked = tracker.get_slot("requested_slot") == "help_type"  # not when the form starts
+        if asked and result.get("help_type") == "emergency" and intent in ("danger", "need_emergency"):
+            lang = _lang(tracker)
+            dispatcher.utter_message(text=f"{safety_net.emergency_text(lang)}\n\n{safety_net.footer(lang)}")
+        return result
 
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

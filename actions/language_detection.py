@@ -20,7 +20,17 @@ LATIN_WORD = re.compile(r"[a-zA-Z']+")
 ENGLISH_WORDS = frozenset(
     "i i'm im me my he she his her him they we you is am are was the a an to of in at for and or not "
     "need help please where how what who can hello hi hey thanks thank lawyer police doctor shelter "
-    "danger hurt hurts hitting beats kill husband wife partner boyfriend friend sister mother home".split()
+    "danger hurt hurts hitting beats kill husband wife partner boyfriend friend sister mother home "
+    # short requests name only the help and a place ("crisis room Brest", "psychologist Gomel", "SOS")
+    "sos crisis room psychologist psychological counsellor therapist safe place stay night tonight "
+    "emergency urgent abuse abused violence support social worker legal rights divorce medical "
+    "injuries addiction alcohol drinks drinking hotline ok okay dont don't speak english".split()
+)
+
+# Russian typed in Latin letters: when these outnumber the English words, it is not English.
+TRANSLIT_WORDS = frozenset(
+    "pomogite pomogi pomosch pomoshch nuzhen nuzhna nuzhno muzh menya mne bet b'et yurist psiholog "
+    "gde kak chto ya ona pozhaluysta pozhalujsta srochno spasite ubivaet".split()
 )
 
 
@@ -34,7 +44,8 @@ def detect(text: str) -> Optional[str]:
     latin_words = [w.lower() for w in LATIN_WORD.findall(text)]
     if cyrillic and cyrillic >= sum(len(w) for w in latin_words):
         return "ru"
-    if latin_words and sum(w in ENGLISH_WORDS for w in latin_words) >= max(1, len(latin_words) // 4):
+    english = sum(w in ENGLISH_WORDS for w in latin_words)
+    if latin_words and english >= max(1, len(latin_words) // 4) and english > sum(w in TRANSLIT_WORDS for w in latin_words):
         return "en"
     return None
 

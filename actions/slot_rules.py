@@ -14,7 +14,7 @@ from directory.source_csv import read_districts
 
 from actions.texts import DEFAULT_LANGUAGE, LANGUAGES
 
-ROLES = ("survivor", "witness", "specialist")
+ROLES = ("survivor", "witness", "specialist", "child")
 DEFAULT_ROLE = "survivor"
 # Control values the district keyboard puts into the `district` slot (domain.yml mappings);
 # they are turned into "no district" here and never kept.

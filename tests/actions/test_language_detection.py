@@ -19,6 +19,11 @@ from tests.actions.test_validation import DOMAIN, slot_events
         ("I need a lawyer in Homel", "en"),
         ("he is hitting me", "en"),
         ("mne nuzhen yurist", None),  # Russian in Latin letters: keep the default
+        ("crisis room Brest", "en"),  # short English: the help and a place
+        ("psychologist Gomel", "en"),
+        ("SOS", "en"),
+        ("ok and a lawyer? I dont speak russian well", "en"),
+        ("pomogite sos", None),
         ("😀😀", None),
         ("/need_legal", None),
         ("", None),

@@ -8,7 +8,7 @@ import yaml
 
 from actions import slot_rules
 from actions.conversation import ActionNotUnderstood
-from actions.help_form import ValidateHelpForm, ValidateSlotMappings
+from actions.help_form import ALWAYS_GLOBAL, ValidateHelpForm, ValidateSlotMappings
 from actions.texts import text
 from tests.actions.conftest import all_text, make_tracker
 
@@ -126,7 +126,9 @@ def test_global_slots_are_the_sdks_and_worked_out_once_per_domain(monkeypatch, d
     domain = _rasa_domain()
     action = ValidateSlotMappings()
     expected = ValidationAction.global_slots(action, domain)
+    expected += [s for s in ALWAYS_GLOBAL if s not in expected]  # help_type: validated everywhere
     assert expected and action.global_slots(domain) == expected
+    assert "help_type" in action.global_slots(domain)
 
     scans = []
     original = ValidationAction._is_mapped_to_form

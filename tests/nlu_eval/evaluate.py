@@ -22,8 +22,9 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 HELP_FROM_INTENT = {f"need_{h}": h for h in
                     ("emergency", "shelter", "psychological", "legal", "social", "police", "medical", "addiction", "hotline")}
-HELP_FROM_INTENT["danger"] = "emergency"
-ROLE_FROM_INTENT = {"role_witness": "witness", "role_specialist": "specialist"}
+URGENT = ("danger", "witness_danger", "child_help")  # 102 first (components/danger_priority.py)
+HELP_FROM_INTENT.update({intent: "emergency" for intent in URGENT})
+ROLE_FROM_INTENT = {"role_witness": "witness", "role_specialist": "specialist", "witness_danger": "witness", "child_help": "child"}
 
 
 def predicted_slots(parse: Dict[str, Any]) -> Dict[str, Optional[str]]:
@@ -35,11 +36,14 @@ def predicted_slots(parse: Dict[str, Any]) -> Dict[str, Optional[str]]:
 
     return {
         "intent": intent,
-        "help_type": HELP_FROM_INTENT.get(intent),
+        # the need kept under danger fills the slot first (domain.yml help_type mappings)
+        "help_type": first("need") or HELP_FROM_INTENT.get(intent),
         "role": ROLE_FROM_INTENT.get(intent),
         "region": first("region"),
         "district": first("district"),
-        "danger": intent == "danger",
+        "danger": intent in URGENT,
+        # the need kept under danger (entity `need`), else the need the intent names
+        "need": first("need") or (HELP_FROM_INTENT.get(intent) if intent and intent.startswith("need_") else None),
     }
 
 
@@ -66,6 +70,8 @@ class Report:
     danger_found: int
     false_alarms: int
     seconds: float
+    # issue 17: who is writing (child / witness now / abroad) and the need kept under danger
+    moments: Dict[str, collections.Counter] = None
 
     def accuracy(self, slot: str) -> float:
         return self.correct[slot] / self.total
@@ -94,6 +100,7 @@ def evaluate(model: Path, heldout: Path) -> Report:
         correct=collections.Counter(), by_lang=collections.defaultdict(collections.Counter),
         confusions={slot: collections.Counter() for slot in SLOTS}, wrong=[],
         danger_total=0, danger_found=0, false_alarms=0, seconds=time.perf_counter() - started,
+        moments=collections.defaultdict(collections.Counter),
     )
     for item, parse in zip(items, parses):
         got = predicted_slots(parse)
@@ -106,6 +113,13 @@ def evaluate(model: Path, heldout: Path) -> Report:
                 report.confusions[slot][(expected, got[slot])] += 1
                 if slot in ("help_type", "region", "district"):
                     report.wrong.append(f"  [{item['lang']}] {slot}: expected {expected}, got {got[slot]}  «{item['text']}»")
+        for moment in ("child_help", "witness_danger", "abroad"):
+            if item["intent"] == moment:
+                report.moments[moment][item["lang"] + "_total"] += 1
+                report.moments[moment][item["lang"]] += got["intent"] == moment
+        if item.get("need"):
+            report.moments["need kept under danger"][item["lang"] + "_total"] += 1
+            report.moments["need kept under danger"][item["lang"]] += got["danger"] and got["need"] == item["need"]
         if item.get("danger"):
             report.danger_total += 1
             report.danger_found += got["danger"]
@@ -124,6 +138,10 @@ def print_report(report: Report, show: int) -> None:
         print(f"{slot:<10} {report.accuracy(slot):7.1%}  {row}")
     print(f"\ndanger recall: {report.danger_found}/{report.danger_total} = {report.danger_recall:.1%}; "
           f"false alarms: {report.false_alarms}/{report.total - report.danger_total}")
+    print()
+    for moment, counts in sorted(report.moments.items()):
+        cells = "  ".join(f"{l} {counts[l]}/{counts[l + '_total']}" for l in langs if counts[l + "_total"])
+        print(f"{moment:<24} {cells}")
     for slot in SLOTS:
         if report.confusions[slot]:
             top = ", ".join(f"{e}→{g} ×{n}" for (e, g), n in report.confusions[slot].most_common(8))

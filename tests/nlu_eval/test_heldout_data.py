@@ -32,7 +32,11 @@ INTENTS = {
     "district_page", "change_help", "change_region", "main_menu", "set_language",
     "choose_language", "thank", "goodbye", "bot_challenge", "out_of_scope",
     "risk_check", "safety_plan", "witness_guide", "rights", "about", "affirm", "deny",
+    "witness_danger", "child_help", "abroad",
 }
+URGENT = {"danger", "witness_danger", "child_help"}
+ROLE_OF = {"role_witness": "witness", "role_specialist": "specialist", "witness_danger": "witness", "child_help": "child"}
+NEEDS = {"shelter", "psychological", "legal", "social", "medical", "addiction"}
 REGIONS = {"BY-BR", "BY-VI", "BY-HO", "BY-HR", "BY-MI", "BY-MA", "BY-HM"}
 LANGS = ("ru", "be", "en")
 FIELDS = {"text", "lang", "intent", "help_type", "role", "region", "district", "danger"}
@@ -64,7 +68,7 @@ def district_regions() -> dict[str, str]:
 
 
 def expected_help_type(intent: str):
-    if intent in ("danger", "need_emergency"):
+    if intent in URGENT or intent == "need_emergency":
         return "emergency"
     return intent[len("need_"):] if intent.startswith("need_") else None
 
@@ -88,13 +92,13 @@ def test_no_sentence_in_two_intents():
 def test_heldout_schema_and_ids():
     districts = district_regions()
     for item in heldout():
-        assert FIELDS <= set(item), item
+        assert FIELDS <= set(item) <= FIELDS | {"language", "need"}, item
         assert item["lang"] in LANGS, item
         assert item["intent"] in INTENTS, item
-        assert item["help_type"] == expected_help_type(item["intent"]), item
-        role = {"role_witness": "witness", "role_specialist": "specialist"}.get(item["intent"])
-        assert item["role"] == role, item
-        assert item["danger"] is (item["intent"] == "danger"), item
+        assert item["help_type"] == (item.get("need") or expected_help_type(item["intent"])), item
+        assert item["role"] == ROLE_OF.get(item["intent"]), item
+        assert item["danger"] is (item["intent"] in URGENT), item
+        assert item.get("need") is None or (item["intent"] == "danger" and item["need"] in NEEDS), item
         assert item["region"] is None or item["region"] in REGIONS, item
         if item["district"] is not None:
             assert districts.get(item["district"]) == item["region"], item
@@ -108,6 +112,11 @@ def test_heldout_coverage():
     per_lang = Counter(i["lang"] for i in items)
     assert all(per_lang[lang] >= 100 for lang in LANGS), per_lang
     assert {i["intent"] for i in items} == INTENTS
+    # issue 17: at least 15 children's phrasings per language, witnesses now, people abroad
+    children = Counter(i["lang"] for i in items if i["intent"] == "child_help")
+    assert all(children[lang] >= 15 for lang in LANGS), children
+    assert all(sum(i["lang"] == lang and i["intent"] == intent for i in items) >= 3
+               for lang in LANGS for intent in ("witness_danger", "abroad")), "witnesses / abroad"
     assert sum(i["danger"] for i in items) >= 60
     regions = Counter(i["region"] for i in items if i["region"])
     assert all(regions[r] >= 10 for r in REGIONS), regions

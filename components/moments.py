@@ -1,0 +1,285 @@
+"""Signals the classifier alone gets wrong, read from the words themselves (issue 17).
+
+Runs after ``DangerPriority``; each rule is small, deterministic and tested
+(tests/components/test_moments.py):
+
+* **language not wanted**: "I don't speak Russian" names a language the person does *not*
+  want. The ``language`` entity becomes the language the message is written in (or is dropped),
+  and a ``set_language`` guess gives way to the next intent ("ok and a lawyer?" → legal).
+* **abroad**: "я сейчас в Вильнюсе", "I'm in Warsaw" — the person says *they are* in a place
+  outside Belarus (``foreign_place`` from the gazetteer, no Belarusian place) → ``abroad``.
+  A foreign place alone ("he took the kids to Poland") is not enough; the classifier's
+  ``abroad`` without any foreign place is not believed either.
+* **a child**: the person gives an age under 18 or says they are a pupil / teenager → the
+  intent becomes ``child_help`` (102 and the children's line, in words for a child) for every
+  message about harm or help.
+* **the need under the danger**: when danger wins, a clear need in the same message is kept as
+  entity ``need`` (value: a help type), so the search continues with it after the emergency
+  numbers: words that name it beyond doubt ("закодировать", "переночевать", "юрист"), else a
+  need the classifier ranks at least ``need_threshold``. A need message that says outright
+  "бьёт меня" / "hits me" is danger first in the same way, its need kept.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (
+    ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from components.danger_priority import DANGER
+
+CHILD, ABROAD, SET_LANGUAGE = "child_help", "abroad", "set_language"
+NEED = "need"
+# Needs worth keeping under the emergency numbers (102 already is the police; emergency,
+# hotline: the numbers themselves).
+KEPT_NEEDS = ("shelter", "psychological", "legal", "social", "medical", "addiction")
+# Messages that are not about harm or help: an age in them changes nothing.
+NOT_ABOUT_HARM = frozenset(
+    "start greet inform whole_region district_page change_help change_region main_menu "
+    "set_language choose_language thank goodbye bot_challenge affirm deny about abroad".split()
+)
+
+_NUMBER_WORDS = (
+    "пять шесть семь восемь девять десять одиннадцать двенадцать тринадцать четырнадцать "
+    "пятнадцать шестнадцать семнадцать пяць шэсць сем восем дзевяць дзесяць адзінаццаць "
+    "дванаццаць трынаццаць чатырнаццаць пятнаццаць шаснаццаць сямнаццаць "
+    "five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen"
+).split()
+# "мне 14", "мне 14 лет", "i'm 13", "i am 15 years old"; not "мне 14 дней" or "i'm 15 minutes away".
+_AGE = re.compile(
+    r"(?:\bмне|\bi'?m|\bi am|\bim)\s+(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?!\d|[.,:]\d)"
+    r"(?!\s*(?:дн|дзён|недел|тыдн|месяц|месяц|час|мин|хв|km|км|min|hour|day|week|month|minute|%|руб|р\b|\$))",
+    re.IGNORECASE,
+)
+_YOUNG_WORDS = re.compile(
+    r"\b(?:я|i'?m|i am|im)\s+(?:a\s+|ещё\s+|еще\s+|яшчэ\s+)?(?:"
+    r"школьни\w*|ученик\w*|ученица|подрост\w*|ребёнок|ребенок|несовершеннолетн\w*|маленьк\w*|"
+    r"школьні\w*|вучань|вучаніца|падлет\w*|дзіця|непаўналетн\w*|"
+    r"kid|child|teen|teenager|minor|schoolgirl|schoolboy|pupil|under\s*18)\b"
+    r"|\b(?:я|i'?m|i am|im)\s+(?:учусь\s+|вучуся\s+)?(?:в|ў|у|in)\s+"
+    r"(?:\d{1,2}\s*(?:-?м\s+)?класс?е\b|\d{1,2}(?:st|nd|rd|th)\s+grade|year\s+\d{1,2}\b|grade\s+\d{1,2}\b)",
+    re.IGNORECASE,
+)
+# The writer is an adult: a husband or partner of their own, children of their own, a profession.
+# A child_help guess of the classifier gives way when these are there and no age under 18 is.
+_ADULT = re.compile(
+    r"\b(?:муж|мужа|мужу|мужем|муже|сожител\w*|сужыцел\w*|my husband|husband|my wife|my partner|"
+    r"я (?:уже )?(?:старая|старый|пенсионерка|пенсионер)|я (?:ужо )?старая|i'?m old|i am old|"
+    r"у меня (?:дочь|дочка|сын|ребён\w*|ребен\w*|дети|двое|трое)|у мяне (?:дачка|сын|дзіця|дзеці)|"
+    r"my (?:daughter|son|kids|children|baby)|i have (?:a |two |three )?(?:\d+ year old )?(?:daughter|son|kids|children))\b",
+    re.IGNORECASE,
+)
+_PROFESSION = re.compile(
+    r"\b(?:я (?:воспитатель|учитель|учительница|педагог|психолог|врач|медсестра|соцработник|выхавальнік|настаўні\w*)|"
+    r"i'?m a (?:school nurse|nurse|teacher|social worker|psychologist|doctor))\b",
+    re.IGNORECASE,
+)
+# Words that name a need beyond doubt (checked under a danger message, after the ranking).
+_NEED_WORDS = {
+    "addiction": re.compile(r"закодир|кодиров|закадзір|нарколог|от алкогол|ад алкагол|rehab|treated for (?:alcohol|drinking)|treat(?:ment)? for (?:his )?drinking", re.IGNORECASE),
+    "shelter": re.compile(r"переночевать|ночевать негде|негде жить|пожить|начаваць|пераначаваць|пажыць|place to stay|where (?:can|do) (?:i|we) (?:stay|sleep)|кризисн\w* комнат|крызісн\w* пакой|crisis room|shelter", re.IGNORECASE),
+    "legal": re.compile(r"юрист|адвокат|юрыст|lawyer|legal advice", re.IGNORECASE),
+}
+
+# The writer's own partner: "мой муж", "муж меня", "my husband".
+_OWN_PARTNER = re.compile(
+    r"\b(?:мой муж|мой бывший|муж меня|меня муж|муж мяне|мяне муж|мой сожитель|my husband|my ex|my boyfriend|my partner)\b",
+    re.IGNORECASE,
+)
+
+# Being hit, said outright: a need message with it is danger first (the need is kept).
+_HIT_ME = re.compile(
+    r"\b(?:бь[её]т|избивает|б'е|збівае|лупцуе)\s+меня\b|\bменя\s+(?:бь[её]т|избивает)\b|"
+    r"\b(?:б'е|збівае)\s+мяне\b|\bмяне\s+(?:б'е|збівае)\b|"
+    r"\b(?:hits|is hitting|beats|is beating|hurts)\s+me\b",
+    re.IGNORECASE,
+)
+
+# Violence against the writer: "бьёт меня", "мяне б'е", "hits me".
+_FIRST_PERSON = re.compile(
+    r"\b(?:меня|мяне|мне|me)\b|\b(?:hits|hitting|beats|beating|hurts)\s+me\b", re.IGNORECASE,
+)
+_NEGATION_BEFORE = re.compile(
+    r"(?:\bне\b|\bdon'?t\b|\bdont\b|\bdo not\b|\bcan'?t\b|\bcant\b|\bcannot\b|\bnot\b)[\w\s'’-]{0,24}$",
+    re.IGNORECASE,
+)
+# "я (сейчас) в", "мы уже в", "живу в", "I'm (now) in", "we live in" — right before the place.
+_PRESENCE_BEFORE = re.compile(
+    r"(?:\b(?:я|мы|живу|живём|живем|нахожусь|находимся|сейчас|уже|жыву|жывём|знаходжуся|зараз|"
+    r"i'?m|i am|im|we'?re|we are|live|living|staying|stay|currently|now)\b)"
+    r"[\w\s,]{0,20}?\b(?:в|во|у|ў|in|at)\s*$",
+    re.IGNORECASE,
+)
+
+
+def speaker_is_young(text: str) -> bool:
+    """An age under 18 for the person writing, or "I'm a pupil / teenager / in 8th grade"."""
+    for match in _AGE.finditer(text):
+        value = match.group(1).lower()
+        age = int(value) if value.isdigit() else 5 + _NUMBER_WORDS.index(value) % 13
+        if 6 <= age < 18:
+            return True
+    return bool(_YOUNG_WORDS.search(text))
+
+
+def says_they_are_abroad(text: str, entities: List[Dict[str, Any]]) -> bool:
+    names = {e.get("entity") for e in entities}
+    if names & {"region", "district"}:
+        return False
+    return any(
+        e.get("entity") == "foreign_place" and isinstance(e.get("start"), int)
+        and _PRESENCE_BEFORE.search(text[max(0, e["start"] - 40): e["start"]])
+        for e in entities
+    )
+
+
+def _named_need(text: str) -> Optional[str]:
+    return next((name for name, words in _NEED_WORDS.items() if words.search(text)), None)
+
+
+def _ranked(message: Message) -> List[Dict[str, Any]]:
+    return list(message.get(INTENT_RANKING_KEY) or [])
+
+
+def _set_intent(message: Message, name: str, skip: tuple = ()) -> None:
+    """Make ``name`` the intent (keeping its confidence when ranked), ranked first."""
+    ranking = [r for r in _ranked(message) if r.get(INTENT_NAME_KEY) not in skip]
+    found = next((r for r in ranking if r.get(INTENT_NAME_KEY) == name), None)
+    chosen = found or {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
+    message.set(INTENT, dict(chosen), add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [chosen] + [r for r in ranking if r is not found], add_to_output=True)
+
+
+def _next_intent(message: Message, skip: tuple) -> Optional[str]:
+    return next((r[INTENT_NAME_KEY] for r in _ranked(message) if r.get(INTENT_NAME_KEY) not in skip), None)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class MomentSignals(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # A need ranked at least this high under a danger message is kept: on the held-out set
+        # 0.1 also kept "a lawyer" under "he put a knife to my neck" (0.2–0.28); real needs
+        # ranked 0.44–0.9. urgent_threshold: DangerPriority's, for an adult taken for a child.
+        return {"need_threshold": 0.3, "urgent_threshold": 0.1}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.need_threshold = float(config["need_threshold"])
+        self.urgent_threshold = float(config.get("urgent_threshold", 0.1))
+
+    @classmethod
+    def create(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+    ) -> "MomentSignals":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if not text or text.startswith("/"):
+                continue
+            self.unwanted_language(message, text)
+            self.abroad(message, text)
+            self.child(message, text)
+            self.need_under_danger(message)
+        return messages
+
+    @staticmethod
+    def intent(message: Message) -> Optional[str]:
+        return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+
+    def unwanted_language(self, message: Message, text: str) -> None:
+        from actions.language_detection import detect
+
+        entities = list(message.get(ENTITIES) or [])
+        negated = [
+            e for e in entities
+            if e.get("entity") == "language" and isinstance(e.get("start"), int)
+            and _NEGATION_BEFORE.search(text[: e["start"]])
+        ]
+        if not negated:
+            return
+        written_in = detect(text)
+        kept = [e for e in entities if e not in negated]
+        if written_in and all(e.get("value") != written_in for e in negated):
+            kept.append({"entity": "language", "value": written_in, "extractor": type(self).__name__})
+        message.set(ENTITIES, kept, add_to_output=True)
+        if self.intent(message) in (SET_LANGUAGE, "choose_language"):
+            following = _next_intent(message, (SET_LANGUAGE, "choose_language"))
+            if following:
+                _set_intent(message, following, skip=(SET_LANGUAGE, "choose_language"))
+
+    def abroad(self, message: Message, text: str) -> None:
+        entities = message.get(ENTITIES) or []
+        if says_they_are_abroad(text, entities):
+            _set_intent(message, ABROAD)
+        elif self.intent(message) == ABROAD and not any(e.get("entity") == "foreign_place" for e in entities):
+            following = _next_intent(message, (ABROAD,))
+            if following:
+                _set_intent(message, following, skip=(ABROAD,))
+
+    def child(self, message: Message, text: str) -> None:
+        intent = self.intent(message)
+        if intent in NOT_ABOUT_HARM:
+            return
+        if speaker_is_young(text):
+            if intent != CHILD:
+                _set_intent(message, CHILD)
+        elif intent == CHILD and _PROFESSION.search(text):
+            # A teacher or a nurse writing about a child: the classifier's next guess.
+            following = _next_intent(message, (CHILD,))
+            if following:
+                _set_intent(message, following, skip=(CHILD,))
+        elif intent == CHILD and _ADULT.search(text):
+            # Someone with a husband or children of their own tells their own story: the next
+            # guess, but not "a witness" when the violence is against the writer.
+            self.own_story(message, (CHILD, ABROAD) + (("witness_danger",) if _FIRST_PERSON.search(text) else ()))
+        elif intent == "witness_danger" and _OWN_PARTNER.search(text):
+            # "муж меня …", "my husband …": the writer's own story, not a witness's.
+            self.own_story(message, (CHILD, ABROAD, "witness_danger"))
+
+    def own_story(self, message: Message, skip: tuple) -> None:
+        """The next guess without ``skip``; danger when the urgent ones left reach the threshold."""
+        ranked = [r for r in _ranked(message) if r.get(INTENT_NAME_KEY) not in skip]
+        urgent = [r for r in ranked if r[INTENT_NAME_KEY] in ("danger", "witness_danger")]
+        named = _named_need(message.get(TEXT) or "")
+        if sum(r.get(PREDICTED_CONFIDENCE_KEY, 0.0) for r in urgent) >= self.urgent_threshold or not ranked:
+            following = urgent[0][INTENT_NAME_KEY] if urgent else DANGER
+        elif named:
+            following = f"need_{named}"  # the need the story names ("дзе нам можна пажыць?")
+        else:
+            following = ranked[0][INTENT_NAME_KEY]
+        _set_intent(message, following, skip=skip)
+
+    def need_under_danger(self, message: Message) -> None:
+        intent = self.intent(message) or ""
+        if intent.startswith("need_") and intent[5:] in KEPT_NEEDS and _HIT_ME.search(message.get(TEXT) or ""):
+            # "he drinks and hits me, where can he be treated": the numbers first, then the need
+            message.set(ENTITIES, list(message.get(ENTITIES) or []) + [
+                {"entity": NEED, "value": intent[5:], "extractor": type(self).__name__}], add_to_output=True)
+            _set_intent(message, DANGER)
+            return
+        if intent != DANGER:
+            return
+        entities = message.get(ENTITIES) or []
+        if any(e.get("entity") == NEED for e in entities):
+            return
+        needs = [
+            r for r in _ranked(message)
+            if r.get(INTENT_NAME_KEY, "").startswith("need_") and r[INTENT_NAME_KEY][5:] in KEPT_NEEDS
+        ]
+        need = _named_need(message.get(TEXT) or "")
+        if need is None and needs and needs[0].get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self.need_threshold:
+            need = needs[0][INTENT_NAME_KEY][5:]
+        if need:
+            message.set(
+                ENTITIES, list(entities) + [{"entity": NEED, "value": need, "extractor": type(self).__name__}],
+                add_to_output=True,
+            )
