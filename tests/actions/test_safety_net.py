@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from actions import safety_net
-from actions.texts import text
+from actions.texts import LANGUAGES, text
 from directory import MINSK
 
 
@@ -23,19 +23,29 @@ def test_constants_match_the_directory(known):
         assert number in emergency
 
 
+def status_lines(lang: str, opens: str) -> dict:
+    """Both ways the status line can read at one moment: open until 20:00, or closed until ``opens``."""
+    return {
+        "open": text(lang, "hotline_open", time="20:00"),
+        "closed": text(lang, "hotline_closed", when=text(lang, opens, time="8:00")),
+    }
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize(
-    "now, expected",
+    "now, expected, opens",
     [
-        (minsk(2026, 11, 27, 7, 59), "hotline_closed"),
-        (minsk(2026, 11, 27, 8, 0), "hotline_open"),
-        (minsk(2026, 11, 27, 19, 59), "hotline_open"),
-        (minsk(2026, 11, 27, 20, 0), "hotline_closed"),
+        (minsk(2026, 11, 27, 7, 59), "closed", "when_today"),
+        (minsk(2026, 11, 27, 8, 0), "open", "when_today"),
+        (minsk(2026, 11, 27, 19, 59), "open", "when_tomorrow"),
+        (minsk(2026, 11, 27, 20, 0), "closed", "when_tomorrow"),
     ],
 )
-def test_open_or_closed_at_the_boundaries(now, expected):
-    lines = safety_net.hotline_lines("ru", now)
-    key_start = text("ru", expected, time="", when="")[:12]
-    assert lines[1].startswith(key_start)
+def test_open_or_closed_at_the_boundaries(lang, now, expected, opens):
+    status = status_lines(lang, opens)
+    # The whole line, not a prefix: the Russian open and closed texts share their first words.
+    assert status["open"] != status["closed"]
+    assert safety_net.hotline_lines(lang, now)[1] == status[expected]
 
 
 def test_closed_in_the_evening_opens_tomorrow_at_eight():
