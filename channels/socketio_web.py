@@ -50,6 +50,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from safeguards.erase import erase_conversation
+
 logger = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -103,25 +105,6 @@ class SessionIds:
             return False
         token, signature = session_id.split(".")
         return hmac.compare_digest(signature, self._sign(token))
-
-
-async def erase_conversation(app: Sanic, session_id: str) -> None:
-    """Delete one conversation from the tracker store (and the lock store's memory of it)."""
-    agent = app.ctx.agent
-    inner = agent.tracker_store
-    while not hasattr(inner, "delete") and hasattr(inner, "_tracker_store"):
-        inner = inner._tracker_store  # Rasa wraps the configured store (AwaitableTrackerStore)
-    if not hasattr(inner, "delete"):
-        logger.warning("the tracker store cannot erase conversations; configure PrivateSQLTrackerStore")
-        return
-    # The conversation's lock: a message still being handled saves its events only after its
-    # replies went out, so erase after it finished, or those events would outlive the erase.
-    lock_store = getattr(agent, "lock_store", None)
-    if lock_store is not None:
-        async with lock_store.lock(session_id, wait_time_in_seconds=0.1):
-            await inner.delete(session_id)
-    else:
-        await inner.delete(session_id)
 
 
 class SafeBlueprint(SocketBlueprint):
@@ -240,7 +223,7 @@ class SafeSocketIOInput(SocketIOInput):
             session_id = (request.body or b"")[:200].decode("utf-8", "replace").strip()
             if not ids.valid(session_id):
                 return response.json({"error": "session"}, status=400)
-            await erase_conversation(request.app, session_id)
+            await erase_conversation(request.app.ctx.agent, session_id)
             await sio.close_room(session_id)
             return response.json({"erased": True})
 
