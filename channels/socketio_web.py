@@ -17,7 +17,9 @@ Differences from ``rasa.core.channels.socketio.SocketIOInput``:
 * The chat page in ``web/`` is served at ``/chat/`` (``static_dir``), with the quick-exit
   address from ``exit_url``, a strict Content-Security-Policy, ``no-store`` and
   ``no-referrer`` (the neutral site never learns where the visitor came from).
-* Client-supplied metadata is dropped; messages are capped in length.
+* Client-supplied metadata is dropped; a message over 2,000 characters (the page's own limit)
+  is answered with the calm "please write briefly" reply without reaching Rasa
+  (``safeguards/message_bounds.py``); a socket.io packet is at most 64 KiB.
 
 credentials.yml:
 
@@ -51,12 +53,12 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from safeguards.erase import erase_conversation
+from safeguards.message_bounds import over_long, reply_language, too_long_reply
 
 logger = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_EXIT_URL = "https://www.google.com/"
-MAX_MESSAGE_CHARS = 2000
 SESSION_RE = re.compile(r"^[0-9a-f]{32}\.[0-9a-f]{32}$")
 STATIC_FILES = re.compile(r"^[a-z0-9_-]+\.(html|js|css|svg|ico)$")
 CSP = (
@@ -113,6 +115,7 @@ class SafeBlueprint(SocketBlueprint):
         self.ctx.static_routes = static_routes
 
     def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
+        self.ctx.app = app  # the agent, for the language of a reply given without Rasa
         if self.ctx.static_routes:
             self.ctx.static_routes(app)
         super().register(app, options)
@@ -250,9 +253,14 @@ class SafeSocketIOInput(SocketIOInput):
             text = data.get("message")
             if not isinstance(text, str) or not text.strip():
                 return
+            output = SocketIOOutput(sio, self.bot_message_evt)
+            if over_long(text):  # answered here: the text never reaches Rasa
+                lang = await reply_language(blueprint.ctx.app.ctx.agent, session_id, text)
+                await output.send_text_message(session_id, too_long_reply(lang))
+                return
             message = UserMessage(
-                text[:MAX_MESSAGE_CHARS],
-                SocketIOOutput(sio, self.bot_message_evt),
+                text,
+                output,
                 session_id,
                 input_channel=self.name(),
                 metadata={},

@@ -43,6 +43,7 @@ from channels.telegram_api import DEFAULT_API_BASE, BotAPI, TelegramAPIError
 from channels.telegram_memory import MessageLog
 from directory import HELP_TYPES
 from safeguards.erase import erase_conversation
+from safeguards.message_bounds import over_long, too_long_reply
 
 logger = logging.getLogger(__name__)
 
@@ -381,6 +382,10 @@ class TelegramInput(InputChannel):
     # ---- typed text and commands ----
 
     async def _text(self, typed: str, out: TelegramOutput, on_new_message: Callable, agent: Any, user: Dict[str, Any]) -> None:
+        if over_long(typed):  # answered here: the text never reaches Rasa (safeguards/message_bounds.py)
+            logger.info("Telegram: an over-long message was answered without NLU")
+            await out.send(too_long_reply(out.lang))
+            return
         stripped = typed.strip()
         command, argument = None, ""
         match = re.match(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s+(.*))?$", stripped, re.S)

@@ -115,6 +115,7 @@ def running_assistant(work: Path, with_action_server: bool = True) -> Iterator[A
         wait_for(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
         assistant = Assistant(f"http://127.0.0.1:{rasa_port}", token)
         assistant.action_port, assistant.env, assistant.work = action_port, env, work
+        assistant.pid = rasa.pid  # the Rasa server itself (its memory: /proc/<pid>/status)
         yield assistant
     finally:
         for process in processes:
