@@ -38,7 +38,7 @@ NEIGHBOUR_TURNS = ("/start", "нужен юрист", "в Гомеле", "/main_
 
 def memory_kb(pid: int) -> Dict[str, int]:
     """VmRSS and VmHWM (peak) of a process, in kB, from /proc."""
-    values = {}
+    values: Dict[str, int] = {}
     with open(f"/proc/{pid}/status") as status:
         for line in status:
             key, _, rest = line.partition(":")
@@ -70,7 +70,7 @@ def declared_huge_post(base: str, declared: int, sent: int = 1 << 20) -> int:
     """A body that declares ``declared`` bytes and sends ``sent`` of them: the status line's
     code (the server may answer before the body is in, and close)."""
     url = urllib.parse.urlparse(base)
-    with socket.create_connection((url.hostname, url.port), timeout=30) as sock:
+    with socket.create_connection((url.hostname, url.port or 80), timeout=30) as sock:
         sock.sendall(
             f"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: {url.hostname}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {declared}\r\n\r\n".encode()
@@ -121,7 +121,8 @@ class Neighbour:
     """A conversation that keeps taking turns in a thread; records each turn's (start, seconds)."""
 
     def __init__(self, base: str) -> None:
-        self.base, self.turns = base, []
+        self.base = base
+        self.turns: List[Tuple[float, float]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -147,7 +148,7 @@ class Neighbour:
         return [seconds for begun, seconds in self.turns if begun <= end and begun + seconds >= start]
 
 
-def neighbour_delay(base: str, hostile: Callable[[], None], baseline_seconds: float = 4.0) -> Dict[str, float]:
+def neighbour_delay(base: str, hostile: Callable[[], object], baseline_seconds: float = 4.0) -> Dict[str, float]:
     """Neighbour turn times (ms) alone and while ``hostile`` runs."""
     with Neighbour(base) as neighbour:
         time.sleep(baseline_seconds)

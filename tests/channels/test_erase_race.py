@@ -10,7 +10,6 @@ import http.client
 import http.server
 import sqlite3
 import threading
-import time
 from typing import Any, Iterator, List
 
 import pytest

@@ -47,6 +47,7 @@ class Assistant:
     def __init__(self, base: str, token: str) -> None:
         self.base = base
         self.token = token
+        self.pid = 0  # the Rasa server's process id, set by running_assistant
 
     def say(self, sender: str, message: str) -> List[Dict[str, Any]]:
         body = json.dumps({"sender": sender, "message": message}).encode()

@@ -12,7 +12,14 @@ import pytest
 
 from actions.texts import text
 from bench.hostile_input import (
-    HARD_MESSAGES, ONE_MILLION_LETTERS, declared_huge_post, malformed_requests, memory_kb, neighbour_delay, post, say,
+    HARD_MESSAGES,
+    ONE_MILLION_LETTERS,
+    declared_huge_post,
+    malformed_requests,
+    memory_kb,
+    neighbour_delay,
+    post,
+    say,
 )
 from safeguards.message_bounds import MAX_MESSAGE_CHARS
 
@@ -94,3 +101,31 @@ def test_client_metadata_and_channel_name_are_not_stored(assistant):
             "select data from events where sender_id = ? and type_name = 'user'", (me,))]
     assert rows and all(r.get("input_channel") == "rest" for r in rows)
     assert "375291112233" not in json.dumps(rows)
+
+
+async def test_the_website_answers_an_over_long_message_without_rasa(assistant):
+    """The socket.io channel, as the chat page talks to it."""
+    import asyncio
+
+    import socketio
+
+    client = socketio.AsyncClient(reconnection=False)
+    replies: "asyncio.Queue" = asyncio.Queue()
+    confirmed: "asyncio.Queue" = asyncio.Queue()
+    client.on("session_confirm", lambda session_id: confirmed.put_nowait(session_id))
+    client.on("bot_uttered", lambda message: replies.put_nowait(message))
+    await client.connect(assistant.base, socketio_path="/socket.io", transports=["websocket"])
+    try:
+        await client.emit("session_request", {})
+        session_id = await asyncio.wait_for(confirmed.get(), 10)
+        await client.emit("user_uttered", {"message": "ж" * 5000})
+        reply = await asyncio.wait_for(replies.get(), 10)
+        assert reply["text"].startswith(text("ru", "too_long"))
+        for number in NUMBERS:
+            assert number in reply["text"]
+        assert stored_texts(assistant, session_id) == []  # it never reached Rasa
+        await client.emit("user_uttered", {"message": "/start"})
+        reply = await asyncio.wait_for(replies.get(), 30)
+        assert reply.get("text")
+    finally:
+        await client.disconnect()
