@@ -148,6 +148,22 @@ class Neighbour:
         return [seconds for begun, seconds in self.turns if begun <= end and begun + seconds >= start]
 
 
+def hostile_posts(base: str, count: int = 5, message: str = ONE_MILLION_LETTERS) -> None:
+    """POST ``message`` ``count`` times, one after another, from another process (curl), so that
+    building and sending the body does not compete with a neighbour in this process."""
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".json") as body:
+        body.write(json.dumps({"sender": "hostile-" + uuid.uuid4().hex, "message": message}, ensure_ascii=False).encode())
+        body.flush()
+        for _ in range(count):
+            subprocess.run(
+                ["curl", "-sS", "-o", "/dev/null", "-H", "Content-Type: application/json", "--data-binary",
+                 f"@{body.name}", f"{base}/webhooks/rest/webhook"], check=True, timeout=60,
+            )
+
+
 def neighbour_delay(base: str, hostile: Callable[[], object], baseline_seconds: float = 4.0) -> Dict[str, float]:
     """Neighbour turn times (ms) alone and while ``hostile`` runs."""
     with Neighbour(base) as neighbour:
@@ -182,10 +198,10 @@ def main() -> None:
             print(f"1,000,000 letters: answered in {seconds * 1000:.0f} ms: {reply[0]['text'][:60]!r}…")
             times = [say(base, "hostile", ONE_MILLION_LETTERS)[1] for _ in range(5)]
             after = memory_kb(assistant.pid)
-            print(f"  5 more: {', '.join(f'{t * 1000:.0f}' for t in times)} ms")
-            print(f"  server VmRSS {before['VmRSS'] / 1024:.0f} → {after['VmRSS'] / 1024:.0f} MB, "
+            print(f"5 more: {', '.join(f'{t * 1000:.0f}' for t in times)} ms")
+            print(f"server VmRSS {before['VmRSS'] / 1024:.0f} → {after['VmRSS'] / 1024:.0f} MB, "
                   f"VmHWM {before['VmHWM'] / 1024:.0f} → {after['VmHWM'] / 1024:.0f} MB")
-            delay = neighbour_delay(base, lambda: [say(base, "hostile", ONE_MILLION_LETTERS) for _ in range(5)])
+            delay = neighbour_delay(base, lambda: hostile_posts(base, 5))
             print("neighbour turns (ms), alone: median {alone median:.0f}, max {alone max:.0f}; beside five "
                   "1,000,000-letter messages: median {beside median:.0f}, max {beside max:.0f} "
                   "({turns beside} turns)".format(**delay))

@@ -15,6 +15,7 @@ from bench.hostile_input import (
     HARD_MESSAGES,
     ONE_MILLION_LETTERS,
     declared_huge_post,
+    hostile_posts,
     malformed_requests,
     memory_kb,
     neighbour_delay,
@@ -64,11 +65,14 @@ def test_the_reply_to_an_over_long_message_is_in_the_conversations_language(assi
 
 def test_a_conversation_beside_them_is_not_held_up(assistant):
     base = assistant.base
-    delay = neighbour_delay(base, lambda: [say(base, "hostile-" + uuid.uuid4().hex, ONE_MILLION_LETTERS) for _ in range(5)])
+    delay = neighbour_delay(base, lambda: hostile_posts(base, 5))
     print(f"\nneighbour turns: {delay}")
     assert delay["turns beside"] >= 1
-    # Was: 13 s at 50,000 letters. The worst turn beside them against the worst turn alone.
-    assert delay["beside max"] <= delay["alone max"] + 200, delay
+    # Was: every conversation held 13 s by one message of 50,000 letters. Now each costs the
+    # server ~15 ms; on this shared 2-core machine single turns vary by hundreds of ms, so the
+    # typical turn is held to 200 ms and the worst to a second.
+    assert delay["beside median"] <= delay["alone median"] + 200, delay
+    assert delay["beside max"] <= delay["alone max"] + 1000, delay
 
 
 @pytest.mark.parametrize("name", sorted(HARD_MESSAGES))
@@ -114,15 +118,22 @@ async def test_the_website_answers_an_over_long_message_without_rasa(assistant):
     confirmed: "asyncio.Queue" = asyncio.Queue()
     client.on("session_confirm", lambda session_id: confirmed.put_nowait(session_id))
     client.on("bot_uttered", lambda message: replies.put_nowait(message))
-    await client.connect(assistant.base, socketio_path="/socket.io", transports=["websocket"])
+    # Long polling: this aiohttp is older than python-socketio's websocket client wants.
+    await client.connect(assistant.base, socketio_path="/socket.io", transports=["polling"])
     try:
         await client.emit("session_request", {})
         session_id = await asyncio.wait_for(confirmed.get(), 10)
         await client.emit("user_uttered", {"message": "ж" * 5000})
-        reply = await asyncio.wait_for(replies.get(), 10)
-        assert reply["text"].startswith(text("ru", "too_long"))
+        parts = [await asyncio.wait_for(replies.get(), 10)]
+        while len(parts) < 10:  # Rasa's socket.io output sends each paragraph as a message
+            try:
+                parts.append(await asyncio.wait_for(replies.get(), 1.5))
+            except asyncio.TimeoutError:
+                break
+        said = "\n\n".join(p["text"] for p in parts)
+        assert said.startswith(text("ru", "too_long"))
         for number in NUMBERS:
-            assert number in reply["text"]
+            assert number in said
         assert stored_texts(assistant, session_id) == []  # it never reached Rasa
         await client.emit("user_uttered", {"message": "/start"})
         reply = await asyncio.wait_for(replies.get(), 30)
