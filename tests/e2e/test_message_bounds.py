@@ -140,3 +140,21 @@ async def test_the_website_answers_an_over_long_message_without_rasa(assistant):
         assert reply.get("text")
     finally:
         await client.disconnect()
+
+
+@pytest.mark.parametrize("message", ["ж" * 100_000, "!" * 100_000, "😀 " * 50_000], ids=["letters", "exclamation marks", "emoji"])
+def test_the_nlu_pipeline_itself_is_bounded(assistant, message):
+    """The HTTP API's parse endpoint reaches NLU without any channel: the pipeline's own bound
+    (components/message_bounds.py) answers at once (was: over 60 s and 19 GB for 100,000 letters)."""
+    import time
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{assistant.base}/model/parse?token={assistant.token}", data=json.dumps({"text": message}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        parsed = json.loads(response.read())
+    assert time.perf_counter() - started < 1.0
+    assert parsed["intent"]["name"] and len(parsed["text"]) <= MAX_MESSAGE_CHARS
