@@ -17,7 +17,9 @@ Differences from ``rasa.core.channels.socketio.SocketIOInput``:
 * The chat page in ``web/`` is served at ``/chat/`` (``static_dir``), with the quick-exit
   address from ``exit_url``, a strict Content-Security-Policy, ``no-store`` and
   ``no-referrer`` (the neutral site never learns where the visitor came from).
-* Client-supplied metadata is dropped; messages are capped in length.
+* Client-supplied metadata is dropped; a message over 2,000 characters (the page's own limit)
+  is answered with the calm "please write briefly" reply without reaching Rasa
+  (``safeguards/message_bounds.py``); a socket.io packet is at most 64 KiB.
 
 credentials.yml:
 
@@ -50,11 +52,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from safeguards.erase import erase_conversation
+from safeguards.message_bounds import over_long, reply_language, too_long_reply
+
 logger = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_EXIT_URL = "https://www.google.com/"
-MAX_MESSAGE_CHARS = 2000
 SESSION_RE = re.compile(r"^[0-9a-f]{32}\.[0-9a-f]{32}$")
 STATIC_FILES = re.compile(r"^[a-z0-9_-]+\.(html|js|css|svg|ico)$")
 CSP = (
@@ -105,31 +109,13 @@ class SessionIds:
         return hmac.compare_digest(signature, self._sign(token))
 
 
-async def erase_conversation(app: Sanic, session_id: str) -> None:
-    """Delete one conversation from the tracker store (and the lock store's memory of it)."""
-    agent = app.ctx.agent
-    inner = agent.tracker_store
-    while not hasattr(inner, "delete") and hasattr(inner, "_tracker_store"):
-        inner = inner._tracker_store  # Rasa wraps the configured store (AwaitableTrackerStore)
-    if not hasattr(inner, "delete"):
-        logger.warning("the tracker store cannot erase conversations; configure PrivateSQLTrackerStore")
-        return
-    # The conversation's lock: a message still being handled saves its events only after its
-    # replies went out, so erase after it finished, or those events would outlive the erase.
-    lock_store = getattr(agent, "lock_store", None)
-    if lock_store is not None:
-        async with lock_store.lock(session_id, wait_time_in_seconds=0.1):
-            await inner.delete(session_id)
-    else:
-        await inner.delete(session_id)
-
-
 class SafeBlueprint(SocketBlueprint):
     def __init__(self, *args: Any, static_routes: Optional[Callable[[Sanic], None]] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.ctx.static_routes = static_routes
 
     def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
+        self.ctx.app = app  # the agent, for the language of a reply given without Rasa
         if self.ctx.static_routes:
             self.ctx.static_routes(app)
         super().register(app, options)
@@ -252,7 +238,7 @@ class SafeSocketIOInput(SocketIOInput):
             session_id = (request.body or b"")[:200].decode("utf-8", "replace").strip()
             if not ids.valid(session_id):
                 return response.json({"error": "session"}, status=400)
-            await erase_conversation(request.app, session_id)
+            await erase_conversation(request.app.ctx.agent, session_id)
             await sio.close_room(session_id)
             return response.json({"erased": True})
 
@@ -279,9 +265,14 @@ class SafeSocketIOInput(SocketIOInput):
             text = data.get("message")
             if not isinstance(text, str) or not text.strip():
                 return
+            output = SocketIOOutput(sio, self.bot_message_evt)
+            if over_long(text):  # answered here: the text never reaches Rasa
+                lang = await reply_language(blueprint.ctx.app.ctx.agent, session_id, text)
+                await output.send_text_message(session_id, too_long_reply(lang))
+                return
             message = UserMessage(
-                text[:MAX_MESSAGE_CHARS],
-                SocketIOOutput(sio, self.bot_message_evt),
+                text,
+                output,
                 session_id,
                 input_channel=self.name(),
                 metadata={},

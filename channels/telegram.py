@@ -42,6 +42,8 @@ from actions.texts import LANGUAGES, text
 from channels.telegram_api import DEFAULT_API_BASE, BotAPI, TelegramAPIError
 from channels.telegram_memory import MessageLog
 from directory import HELP_TYPES
+from safeguards.erase import erase_conversation
+from safeguards.message_bounds import over_long, too_long_reply
 
 logger = logging.getLogger(__name__)
 
@@ -390,6 +392,10 @@ class TelegramInput(InputChannel):
     # ---- typed text and commands ----
 
     async def _text(self, typed: str, out: TelegramOutput, on_new_message: Callable, agent: Any, user: Dict[str, Any]) -> None:
+        if over_long(typed):  # answered here: the text never reaches Rasa (safeguards/message_bounds.py)
+            logger.info("Telegram: an over-long message was answered without NLU")
+            await out.send(too_long_reply(out.lang))
+            return
         stripped = typed.strip()
         command, argument = None, ""
         match = re.match(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s+(.*))?$", stripped, re.S)
@@ -533,25 +539,25 @@ class TelegramInput(InputChannel):
     # ---- erase ----
 
     async def erase(self, sender: str, agent: Any, out: Optional[TelegramOutput] = None) -> None:
-        """Delete this conversation's messages in Telegram (those within 48 h that this process
-        saw) and the stored conversation."""
-        chat_id, message_ids = self.log.pop(sender)
-        self._reply_keyboards.discard(sender)
-        if chat_id is None and out is not None:
-            chat_id = out.chat_id
+        """Delete the stored conversation and this conversation's messages in Telegram (those
+        within 48 h that this process saw), after a message of it still being handled."""
         deleted = 0
-        for start in range(0, len(message_ids), 100):
-            chunk = message_ids[start : start + 100]
-            try:
-                await self.api.call("deleteMessages", {"chat_id": chat_id, "message_ids": chunk})
-                deleted += len(chunk)
-            except TelegramAPIError as error:
-                logger.warning("Telegram deleteMessages failed (HTTP %s: %s)", error.status, error.description)
-        store = _inner_store(agent.tracker_store) if agent is not None else None
-        if store is not None and hasattr(store, "delete"):
-            await store.delete(sender)
-        else:
-            logger.error("the tracker store cannot delete conversations; configure PrivateSQLTrackerStore")
+
+        async def delete_messages() -> None:
+            nonlocal deleted
+            chat_id, message_ids = self.log.pop(sender)
+            self._reply_keyboards.discard(sender)
+            if chat_id is None and out is not None:
+                chat_id = out.chat_id
+            for start in range(0, len(message_ids), 100):
+                chunk = message_ids[start : start + 100]
+                try:
+                    await self.api.call("deleteMessages", {"chat_id": chat_id, "message_ids": chunk})
+                    deleted += len(chunk)
+                except TelegramAPIError as error:
+                    logger.warning("Telegram deleteMessages failed (HTTP %s: %s)", error.status, error.description)
+
+        await erase_conversation(agent, sender, also=delete_messages)
         logger.info("Telegram: erased a conversation (%d messages)", deleted)
         if out is not None:
             await out.send(text(out.lang, "telegram.erased"), {"remove_keyboard": True})
@@ -618,12 +624,3 @@ def _km_text(km: float, lang: str) -> str:
     value = f"{km:.1f}"
     return value if lang == "en" else value.replace(".", ",")
 
-
-def _inner_store(store: Any) -> Any:
-    """Rasa wraps the configured store (AwaitableTrackerStore, FailSafeTrackerStore)."""
-    for _ in range(3):
-        inner = getattr(store, "_tracker_store", None)
-        if inner is None:
-            break
-        store = inner
-    return store

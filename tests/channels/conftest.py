@@ -34,6 +34,7 @@ class FakeTelegram:
         self.calls: List[Tuple[str, Dict[str, Any]]] = []
         self.lock = threading.Lock()
         self.next_id = 1000
+        self.sent: List[Tuple[int, int, str]] = []  # (chat_id, message_id, text) of each message accepted
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -70,6 +71,7 @@ class FakeTelegram:
                         if not 1 <= len(button.get("callback_data", "").encode()) <= 64:
                             return 400, {"ok": False, "error_code": 400, "description": "Bad Request: BUTTON_DATA_INVALID"}
                 self.next_id += 1
+                self.sent.append((payload["chat_id"], self.next_id, payload["text"]))
                 return 200, {"ok": True, "result": {
                     "message_id": self.next_id, "date": int(time.time()),
                     "chat": {"id": payload["chat_id"], "type": "private"}, "text": payload["text"]}}

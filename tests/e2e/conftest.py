@@ -47,6 +47,7 @@ class Assistant:
     def __init__(self, base: str, token: str) -> None:
         self.base = base
         self.token = token
+        self.pid = 0  # the Rasa server's process id, set by running_assistant
 
     def say(self, sender: str, message: str) -> List[Dict[str, Any]]:
         body = json.dumps({"sender": sender, "message": message}).encode()
@@ -115,6 +116,7 @@ def running_assistant(work: Path, with_action_server: bool = True) -> Iterator[A
         wait_for(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
         assistant = Assistant(f"http://127.0.0.1:{rasa_port}", token)
         assistant.action_port, assistant.env, assistant.work = action_port, env, work
+        assistant.pid = rasa.pid  # the Rasa server itself (its memory: /proc/<pid>/status)
         yield assistant
     finally:
         for process in processes:
