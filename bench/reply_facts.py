@@ -33,7 +33,8 @@ URL = re.compile(r"(?:https?://|tel:|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
 MAP_HOSTS = re.compile(r"yandex\.[a-z]+/maps|maps\.yandex|yandex\.[a-z]+/-/|google\.[a-z.]+/maps|maps\.google|"
                        r"goo\.gl/maps|maps\.app\.goo\.gl|2gis\.|openstreetmap\.org|osm\.org", re.IGNORECASE)
 # Digits joined by single separators; not glued to letters, times, dates, decimals or links.
-PHONE = re.compile(r"(?<![\w.,:/=%&?#@+\-])(\+?\(?\d(?:[\d()]|[ \-\u2011\u00a0](?=[\d(]))*\d\)?)(?![\w:/]|[.,]\d)")
+# A colon after a number ends it ("8-801-100-8-801: daily …") unless a digit follows (a time, 8:00).
+PHONE = re.compile(r"(?<![\w.,:/=%&?#@+\-])(\+?\(?\d(?:[\d()]|[ \-\u2011\u00a0](?=[\d(]))*\d\)?)(?![\w/]|[.,:]\d)")
 POSTCODE = re.compile(r"2\d{5}")  # a Belarusian postal code (246032, г. Гомель) is printed unseparated
 SHORT_MAX_DIGITS = 4
 PHONE_MIN_DIGITS = 5

@@ -36,6 +36,13 @@ def test_kinds(printed, kind):
     assert kinds(f"Телефон: {printed}.") == [(facts.phones(printed)[0].digits, kind)]
 
 
+def test_a_colon_after_a_number_ends_it_but_a_time_is_not_a_phone():
+    text = "☎️ Горячая линия 8-801-100-8-801: ежедневно 8:00–20:00"
+    assert [p.raw for p in facts.phones(text)] == ["8-801-100-8-801"]
+    assert facts.hotline_mentions(text) == 1 and facts.has_number(text, "8-801-100-8-801")
+    assert facts.undiallable(text) == []
+
+
 def test_a_postal_code_is_not_a_phone():
     assert kinds("Адрес: 246032, г. Гомель, ул. 50 лет БССР, д. 1; тел. 8 (0232) 25-69-94") == [("80232256994", "trunk")]
 
