@@ -145,9 +145,12 @@ def pick(reply: Reply, pattern: str) -> Optional[Dict[str, str]]:
 
 
 def next_page(reply: Reply) -> Optional[Dict[str, str]]:
-    """The keyboard's "more" button (paging forward), as a person looking for their district taps it."""
+    """The keyboard's "more" button (paging forward through districts, or the first menu's "more"
+    that shows the other kinds of help and the language), as a person looking for a button taps it."""
     forward = [b for b in facts.buttons(reply) if (b.get("payload") or "").startswith("/district_page")]
-    return max(forward, key=lambda b: b["payload"], default=None)
+    if forward:
+        return max(forward, key=lambda b: b["payload"])
+    return next((b for b in facts.buttons(reply) if (b.get("payload") or "").replace(" ", "") == '/main_menu{"menu":"more"}'), None)
 
 
 @dataclass
