@@ -115,7 +115,12 @@ async def tap_district(talk: Talk, reply: Reply, district: Optional[str]) -> Rep
     for _ in range(30):
         button = find(reply, intent_name="whole_region") if district is None else find(reply, district=district)
         if button:
-            return await talk.say(button["payload"])
+            reply = await talk.say(button["payload"])
+            whole_city = find(reply, intent_name="whole_region") if district is not None else None
+            if whole_city and any("district" in entities(b.get("payload") or "") for b in facts.buttons(reply)):
+                # a city asks which of its urban districts: "I don't know / the whole city"
+                reply = await talk.say(whole_city["payload"])
+            return reply
         pages = [b for b in facts.buttons(reply) if intent(b.get("payload") or "") == "district_page"
                  and b["payload"] not in seen_pages]
         forward = max(pages, key=lambda b: int(entities(b["payload"]).get("page", "0") or 0), default=None)

@@ -1,8 +1,8 @@
 """The coverage walk (bench.walk) through the real servers: every district × help type as a
 person taps, checked against what issue 16 says must be true.
 
-The xfail marks carry today's counts (walk of 2026-12-01, before the issue 16 fixes); each is
-strict, so a fix that lands turns its test into an XPASS failure: then remove the mark."""
+A target not met yet carries a strict xfail mark with the counts of the last walk; a fix that
+lands turns it into an XPASS failure: then remove the mark."""
 from __future__ import annotations
 
 import asyncio
@@ -26,36 +26,31 @@ def walked(assistant):
 def test_every_pair_is_reached_by_taps(walked):
     answers, found = walked
     assert not found.errors, found.errors[:5]
-    assert found.pairs >= 7 * 140  # every district of the keyboards × 7 help types
+    assert found.pairs >= 7 * 137  # the keyboards' places (118 raions, 10 city units, Minsk's 9 districts) × 7 help types
     assert all(a.reply for a in answers)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16.2: before, 146 of 994 districts show nothing though their region holds some")
+@pytest.mark.xfail(strict=True, reason="issue 16.2: 6 of 959 (146 of 994 before): the district's only entry is a website, and the nearest phones elsewhere are not added")
 def test_no_district_shows_nothing_while_its_region_holds_some(walked):
     assert walked[1].empty_though_region_has == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16.2: before, 3 pairs hide a region-wide line (e.g. addiction/Molodechno)")
 def test_no_district_entry_hides_a_region_wide_line(walked):
     assert walked[1].hidden_region_lines == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16.3: before, 8 distinct numbers without an area code in 5 answers")
 def test_every_number_can_be_dialled_from_a_mobile(walked):
     assert walked[1].undiallable_numbers == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16.3: before, 2 answers print the same number twice")
 def test_each_number_once(walked):
     assert walked[1].answers_with_repeats == 0
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16.4: before, 426 of 994 answers print the hotline twice")
 def test_the_hotline_at_most_once_per_answer(walked):
     assert max(walked[1].hotline) <= 1
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16.5: before, answers p95 1150 characters, 8 messages")
 def test_answers_with_up_to_3_contacts_are_short(walked):
     answers, _ = walked
     long = [(a.help_type, a.district, facts.chars(a.reply), facts.messages(a.reply)) for a in answers
@@ -64,6 +59,5 @@ def test_answers_with_up_to_3_contacts_are_short(walked):
     assert long == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16.5: before, map links p50 157 characters, max 402")
 def test_map_links_are_short(walked):
     assert all(length <= MAX_MAP_LINK for length in walked[1].map_lengths)
