@@ -43,10 +43,11 @@ def send_menu(dispatcher: CollectingDispatcher, lang: str, more: bool = False) -
 
 
 def send_welcome(dispatcher: CollectingDispatcher, lang: str) -> None:
-    """Who we are, the hotline in one line with 102 / 103 / 112, and the first menu: one
-    message (a text-only message would be cut into bubbles at each blank line by Rasa's
-    REST and socket.io channels)."""
-    welcome = f"{text(lang, 'welcome')}\n\n{safety_net.footer(lang)}\n\n{text(lang, 'menu_prompt')}"
+    """Who we are, the hotline's one-line reminder with 102 / 103 / 112 (its hours and whether it
+    is open now are one tap away, on the menu's hotline button), and the first menu: one message
+    (Rasa's REST and socket.io channels cut a text at each blank line into bubbles; on a 640-px
+    phone screen the menu's first options must stay in view under the greeting)."""
+    welcome = f"{text(lang, 'welcome')}\n{hotline.reminder(lang)}\n\n{text(lang, 'menu_prompt')}"
     dispatcher.utter_message(text=welcome, buttons=buttons.main_menu(lang))
 
 

@@ -206,7 +206,11 @@ class SafeSocketIOInput(SocketIOInput):
         """For python-engineio, which asks only when a request has an Origin. A plain list
         would allow just the listed sites and refuse the chat's own page at /chat/; this is
         engineio's own same-origin test (Host, or X-Forwarded-Proto/-Host behind a proxy) plus
-        ``allowed_origins``."""
+        ``allowed_origins``. engineio asks for every request; one without an Origin header comes
+        from no web page (browsers send it on every cross-origin request), so it is allowed, as
+        engineio allows it; a page's "null" origin is not."""
+        if origin is None:
+            return True
         scheme, host = environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST", "")
         own = {f"{scheme}://{host}"}
         if "HTTP_X_FORWARDED_PROTO" in environ or "HTTP_X_FORWARDED_HOST" in environ:

@@ -295,9 +295,9 @@ def test_phone_360x640_each_answer_from_its_first_line(web_assistant, shot, lang
         assert b["hint"] is None, "the Shift hint shows on a touch screen"
         assert b["log"]["bottom"] <= 640
         assert b["answerStart"]["top"] >= b["log"]["top"] - 1, "the welcome's first line is cut off"
+        shot(driver, "welcome")
         visible = [c for c in b["choices"] if c["bottom"] <= b["log"]["bottom"]]
         assert len(visible) >= 2, f"{len(visible)} menu options visible without scrolling: {b}"
-        shot(driver, "welcome")
         click_choice(driver, text(lang, "menu.legal"))
         click_choice(driver, GOMEL[lang])
         click_choice(driver, text(lang, "whole_region"))
