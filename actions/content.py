@@ -172,7 +172,8 @@ def _guide(raw: Any, where: str, known: Mapping[str, Source]) -> Guide:
         label = f"{where} screen {number} ({(screen or {}).get('id')})"
         if not isinstance(screen, dict) or not screen.get("id"):
             raise ContentError(f"{label}: needs an id")
-        screens.append(Screen(str(screen["id"]), _text(screen.get("text"), label), _source_ids(screen.get("sources"), label, known)))
+        sources = _source_ids(screen.get("sources"), label, known)
+        screens.append(Screen(str(screen["id"]), _text(screen.get("text"), label), sources))
     offers = raw.get("offers") or []
     bad = [o for o in offers if not isinstance(o, str) or not OFFER.match(o)]
     if bad:
@@ -194,9 +195,8 @@ def _risk_check(raw: Any, where: str, known: Mapping[str, Source]) -> RiskCheck:
         label = f"{where} question {number} ({(item or {}).get('id')})"
         if not isinstance(item, dict) or not item.get("id"):
             raise ContentError(f"{label}: needs an id")
-        questions.append(
-            Question(str(item["id"]), _text(item.get("text"), label), _source_ids(item.get("sources"), label, known), item["id"] in red_flags)
-        )
+        sources = _source_ids(item.get("sources"), label, known)
+        questions.append(Question(str(item["id"]), _text(item.get("text"), label), sources, item["id"] in red_flags))
     ids = [q.id for q in questions]
     if not 8 <= len(questions) <= 12 or len(set(ids)) != len(ids):
         raise ContentError(f"{where}: needs 8–12 questions with distinct ids")

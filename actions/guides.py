@@ -40,7 +40,9 @@ class ActionGuide(Action):
         step = slot_rules.guide_step(_entity(tracker, "step"), len(guide.screens))
         if step == 0:
             count(("guide", guide_id))
-        dispatcher.utter_message(text=screen_text(guide, step, state.language), buttons=buttons.guide_screen(state.language, guide, step))
+        dispatcher.utter_message(
+            text=screen_text(guide, step, state.language), buttons=buttons.guide_screen(state.language, guide, step)
+        )
         return leave_form()
 
 

@@ -44,30 +44,42 @@ class SlotValidators:
         dispatcher.utter_message(text=text(_lang(tracker), "invalid_choice"))
         return {slot: keep}
 
-    def validate_help_type(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_help_type(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         if value is None or slot_rules.help_type(value):
             return {"help_type": value}
         return self._refuse(dispatcher, tracker, "help_type", slot_rules.help_type(previous_slot_value(tracker, "help_type")))
 
-    def validate_role(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_role(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         if value in slot_rules.ROLES:
             return {"role": value}
         return self._refuse(dispatcher, tracker, "role", slot_rules.role(previous_slot_value(tracker, "role")))
 
-    def validate_language(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_language(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         if slot_rules.language(value):
             return {"language": value}
         keep = slot_rules.language_or_default(previous_slot_value(tracker, "language"))
         dispatcher.utter_message(text=text(keep, "invalid_choice"))
         return {"language": keep}
 
-    def validate_whole_region(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_whole_region(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         return {"whole_region": slot_rules.whole_region(value)}
 
-    def validate_district_page(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_district_page(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         return {"district_page": slot_rules.page(value)}
 
-    def validate_region(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_region(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         if value is None:
             return {"region": None}
         code = slot_rules.region(value)
@@ -84,7 +96,9 @@ class SlotValidators:
                     result["city"] = None
         return result
 
-    def validate_district(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_district(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         if value is None:
             return {"district": None}
         city = slot_rules.district_id(tracker.get_slot("city"))
@@ -96,13 +110,13 @@ class SlotValidators:
             return {"district": None, "whole_region": False}
         district_id = slot_rules.district_id(value)
         found = None
+        known = directory() if district_id else None
         if district_id:
-            known = directory()
             if known is None:
                 _unavailable(dispatcher, _lang(tracker))
                 return {"district": None}
             found = known.district(district_id)
-        if found is None:
+        if found is None or known is None:
             return self._refuse(dispatcher, tracker, "district", None)
         if (found.kind == "city" and known.urban_districts(found.id) and latest_intent(tracker) != "whole_region"
                 and previous_slot_value(tracker, "city") != found.id):
@@ -146,8 +160,8 @@ class ValidateSlotMappings(SlotValidators, ValidationAction):
         events = await super().run(dispatcher, tracker, domain)
         entities = (tracker.latest_message or {}).get("entities") or []
         names = {e.get("entity") for e in entities}
-        chosen = any(e.get("event") == "slot" and e.get("name") == "language" for e in events)
-        if not chosen and is_first_typed_message(tracker.events):
+        language_chosen = any(e.get("event") == "slot" and e.get("name") == "language" for e in events)
+        if not language_chosen and is_first_typed_message(tracker.events):
             detected = detect((tracker.latest_message or {}).get("text") or "")
             if detected and detected != _lang(tracker):
                 events.append(SlotSet("language", detected))
@@ -173,7 +187,7 @@ class ValidateSlotMappings(SlotValidators, ValidationAction):
         """The one option that is an urban district of the city being asked, else None."""
         city = slot_rules.district_id(tracker.get_slot("city"))
         known = directory() if city else None
-        if known is None:
+        if not city or known is None:
             return None
         inside = {d.id for d in known.urban_districts(city)}
         found = [key for key in options.split("|") if key in inside]
@@ -200,7 +214,9 @@ class ValidateHelpForm(SlotValidators, FormValidationAction):
     def name(self) -> Text:
         return "validate_help_form"
 
-    def validate_help_type(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_help_type(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         """The 🆘 button (or danger) answering "which help?" shows the numbers once, here, and
         the form goes on to the region (domain.yml maps it only while help_type is asked)."""
         result = super().validate_help_type(value, dispatcher, tracker, domain)
@@ -253,7 +269,7 @@ class ActionAskDistrict(Action):
         state = State.of(tracker)
         known = directory()
         region = known.region(state.region) if known and state.region else None
-        if region is None:
+        if known is None or region is None:
             _unavailable(dispatcher, state.language)
             return []
         city = known.district(state.city) if state.city else None

@@ -83,7 +83,7 @@ def load(path: Path = SOURCE) -> Hotline:
         phone=str(raw["phone"]), schedule_spec=str(raw["schedule"]), mvd_session_spec=str(raw["mvd_session"]),
         sources=tuple(raw.get("sources") or ()), text={form: dict(texts[form]) for form in FORMS},
     )
-    hotline.schedule, hotline.mvd_session, hotline.hours, hotline.mvd_hours  # parse now: fail early
+    _ = hotline.schedule, hotline.mvd_session, hotline.hours, hotline.mvd_hours  # parse now: fail early
     return hotline
 
 
@@ -125,8 +125,15 @@ def status(lang: str, now: Optional[datetime] = None) -> str:
     now = _now(now)
     schedule = hotline().schedule
     if schedule.is_open(now):
-        return _fill("open", lang, time=_clock(schedule.closes_at(now).astimezone(MINSK)))
-    return _fill("closed", lang, when=_when(lang, schedule.next_open(now).astimezone(MINSK), now))
+        closes = schedule.closes_at(now)
+        if closes is not None:
+            return _fill("open", lang, time=_clock(closes.astimezone(MINSK)))
+    else:
+        opens = schedule.next_open(now)
+        if opens is not None:
+            return _fill("closed", lang, when=_when(lang, opens.astimezone(MINSK), now))
+    # Only a 24/7 or never-open schedule gets here; content/hotline.yml holds neither.
+    raise ValueError(f"the hotline's schedule {schedule!r} has no closing time or next opening")
 
 
 def _session_today(now: datetime) -> bool:

@@ -1,8 +1,9 @@
 """Guess the language of a person's first typed message (when they have not chosen one).
 
 Belarusian is told from Russian by letters Russian does not have (і, ў), the apostrophe
-inside a word (б'е, сям'я) and a few everyday words Russian does not have (няма, дзе, гэта); English by common English words, so that Russian typed in Latin
-letters ("mne nuzhen yurist") stays Russian.
+inside a word (б'е, сям'я) and a few everyday words Russian does not have (няма, дзе, гэта);
+English by common English words, so that Russian typed in Latin letters ("mne nuzhen yurist")
+stays Russian.
 """
 from __future__ import annotations
 

@@ -89,7 +89,7 @@ def checked_line(lang: str, said: _Said) -> Optional[str]:
 def _contact_lines(contact: Contact, lang: str, role: str, said: _Said, compact: bool = False) -> List[str]:
     """One contact's lines. `compact` (a nearby entry when the answer is long) keeps what a person
     needs to call: name, phones with labels, the caveat and, once, why the address is hidden."""
-    lines = [] if compact else [contact.name(lang)]
+    lines: List[Optional[str]] = [] if compact else [contact.name(lang)]  # None: a line left out
     if contact.phones:
         lines.extend(text(lang, "contact_phone", phones=phone_text(p)) for p in contact.phones)
     elif not contact.website:

@@ -34,7 +34,7 @@ def valid_answers(value: Any, check: RiskCheck) -> Optional[str]:
 def outcome(answers: str, check: RiskCheck) -> Optional[str]:
     """HIGH or LOWER once the rule decides; None while another question must be asked."""
     counted = 0
-    for question, answer in zip(check.questions, answers):
+    for question, answer in zip(check.questions, answers, strict=False):  # the answers so far
         if answer != "y":
             continue
         if question.red_flag:

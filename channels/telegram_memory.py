@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
-from typing import Deque, Dict, List, Optional, Tuple
+from typing import Deque, List, Optional, Tuple
 
 DELETE_WINDOW_SECONDS = 48 * 3600 - 600  # Telegram's limit, minus a margin
 MAX_MESSAGES_PER_CONVERSATION = 1000

@@ -55,5 +55,6 @@ class DangerPriority(GraphComponent):
         if not urgent or sum(r.get(PREDICTED_CONFIDENCE_KEY, 0.0) for r in urgent) < self.threshold:
             return
         best = max(urgent, key=lambda r: r.get(PREDICTED_CONFIDENCE_KEY, 0.0))
-        message.set(INTENT, {INTENT_NAME_KEY: best[INTENT_NAME_KEY], PREDICTED_CONFIDENCE_KEY: best[PREDICTED_CONFIDENCE_KEY]}, add_to_output=True)
+        chosen = {INTENT_NAME_KEY: best[INTENT_NAME_KEY], PREDICTED_CONFIDENCE_KEY: best[PREDICTED_CONFIDENCE_KEY]}
+        message.set(INTENT, chosen, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [best] + [r for r in ranking if r is not best], add_to_output=True)

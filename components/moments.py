@@ -28,9 +28,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import (
-    ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT,
-)
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from components.danger_priority import DANGER
@@ -83,8 +81,16 @@ _PROFESSION = re.compile(
 )
 # Words that name a need beyond doubt (checked under a danger message, after the ranking).
 _NEED_WORDS = {
-    "addiction": re.compile(r"закодир|кодиров|закадзір|нарколог|от алкогол|ад алкагол|rehab|treated for (?:alcohol|drinking)|treat(?:ment)? for (?:his )?drinking", re.IGNORECASE),
-    "shelter": re.compile(r"переночевать|ночевать негде|негде жить|пожить|начаваць|пераначаваць|пажыць|place to stay|where (?:can|do) (?:i|we) (?:stay|sleep)|кризисн\w* комнат|крызісн\w* пакой|crisis room|shelter", re.IGNORECASE),
+    "addiction": re.compile(
+        r"закодир|кодиров|закадзір|нарколог|от алкогол|ад алкагол|rehab|treated for (?:alcohol|drinking)"
+        r"|treat(?:ment)? for (?:his )?drinking",
+        re.IGNORECASE,
+    ),
+    "shelter": re.compile(
+        r"переночевать|ночевать негде|негде жить|пожить|начаваць|пераначаваць|пажыць|place to stay"
+        r"|where (?:can|do) (?:i|we) (?:stay|sleep)|кризисн\w* комнат|крызісн\w* пакой|crisis room|shelter",
+        re.IGNORECASE,
+    ),
     "legal": re.compile(r"юрист|адвокат|юрыст|lawyer|legal advice", re.IGNORECASE),
 }
 

@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     """`METRICS`, `UsageCounter`, `usage_counter` from `directory.stats`, imported on first use
     (so that `python -m directory.stats` does not find its own module imported already)."""
     if name in ("METRICS", "UsageCounter", "usage_counter"):

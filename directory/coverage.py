@@ -130,7 +130,7 @@ def print_terminal(coverage: Coverage, max_age_days: int) -> None:
     print("\nChecks over every district × help type (target 0):")
     for name, count in coverage.checks.items():
         print(f"  {name:<36} {count}")
-    kinds = {}
+    kinds: dict[str, int] = {}
     for note in coverage.notes:
         kinds[note.kind] = kinds.get(note.kind, 0) + 1
     print(f"\nFor the operator ({', '.join(f'{k}: {n}' for k, n in sorted(kinds.items())) or 'nothing'}):")
@@ -175,7 +175,8 @@ def write_html(coverage: Coverage, path: Path, max_age_days: int) -> None:
     path.write_text(
         "<!doctype html><meta charset='utf-8'><title>Directory coverage</title>"
         "<style>body{font:14px sans-serif}td,th{padding:2px 6px;text-align:center}td:nth-child(2){text-align:left}</style>"
-        "<h1>Directory coverage</h1><p>D district · R region-wide · n nearest of other districts · N nationwide only · – nothing</p>"
+        "<h1>Directory coverage</h1>"
+        "<p>D district · R region-wide · n nearest of other districts · N nationwide only · – nothing</p>"
         f"<table><tr><th>region</th><th>district</th>{head}</tr>{''.join(rows)}</table>"
         f"<h2>Caveats and entries checked more than {max_age_days} days ago</h2><ul>{notes}</ul>",
         encoding="utf-8",

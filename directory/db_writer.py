@@ -27,8 +27,14 @@ from sqlalchemy.orm import Session
 
 from .database import sqlite_file, write_engine
 from .models import (
-    DIRECTORY_TABLES, Base, DistrictRow, OrganisationPhoneRow, OrganisationRow, OrganisationServiceRow,
-    RegionRow, UsageCountRow,
+    DIRECTORY_TABLES,
+    Base,
+    DistrictRow,
+    OrganisationPhoneRow,
+    OrganisationRow,
+    OrganisationServiceRow,
+    RegionRow,
+    UsageCountRow,
 )
 from .source_csv import DistrictRecord, OrganisationRecord, RegionRecord
 from .stats import allowed

@@ -7,7 +7,7 @@ valid database anyway); changed fields are named, with old → new values for sh
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 from sqlalchemy import inspect, select
 from sqlalchemy.engine import Engine
@@ -41,7 +41,7 @@ def _snapshot(engine: Engine, missing: List[str]) -> Dict[str, Dict[str, dict]]:
     if not inspect(engine).has_table("organisations"):
         return {"region": {}, "district": {}, "organisation": {}}
     with engine.connect() as connection:
-        def rows(model) -> Dict[str, dict]:
+        def rows(model: Any) -> Dict[str, dict]:  # a table class of directory.models
             key = "code" if model is RegionRow else "id"
             table = model.__table__
             present = {c["name"] for c in inspect(connection).get_columns(table.name)}

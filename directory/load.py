@@ -18,10 +18,10 @@ from typing import Callable, Sequence
 from sqlalchemy import create_engine
 from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 
+from .area_codes import read_area_codes
 from .database import DATA_DIR, default_database_url, read_engine, safe_url, sqlite_file
 from .db_writer import CARRY_LOCK_TIMEOUT_SECONDS, write_database
 from .diff import diff
-from .area_codes import read_area_codes
 from .operator import OperatorNote, operator_notes
 from .source_csv import Rejection, read_districts, read_organisations, read_regions, read_towns, read_websites
 

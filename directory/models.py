@@ -10,12 +10,12 @@ dataclasses and is the only place that reads address and coordinates.
 """
 from __future__ import annotations
 
-from sqlalchemy import (
-    Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Text,
-)
+from typing import Any
+
+from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import declarative_base, relationship
 
-Base = declarative_base()
+Base: Any = declarative_base()  # SQLAlchemy 1.4 ships no types for it (no mypy plugin here)
 
 REQUIRED_TABLES = frozenset(
     {"regions", "districts", "organisations", "organisation_services", "organisation_phones"}

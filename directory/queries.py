@@ -221,6 +221,7 @@ class Directory:
             raise ValueError(f"unknown region {region_code!r}")
         snapshot = self._current()
         services = services_for(help_type)
+        district: District | None = None
         if district_id is not None:
             district = snapshot.districts.get(district_id) if isinstance(district_id, str) else None
             if district is None:
@@ -236,9 +237,9 @@ class Directory:
         nearby: list[Nearby] = []
         level = "national"
         own: list[Contact] = []
-        if district_id is not None:
-            in_district = self._merge(snapshot, [snapshot.in_district.get((s, district_id), []) for s in services])
-            region_wide = self._merge(snapshot, [snapshot.region_wide.get((s, region_code), []) for s in services])
+        if district is not None:  # its region is region_code (checked above)
+            in_district = self._merge(snapshot, [snapshot.in_district.get((s, district.id), []) for s in services])
+            region_wide = self._merge(snapshot, [snapshot.region_wide.get((s, district.region_code), []) for s in services])
             # A district entry never hides a region-wide line: both are shown, the district's first.
             own = _prune(in_district, services, _sure(region_wide))
             wide = _prune(region_wide, services, sure_national + _sure(own))
@@ -246,7 +247,7 @@ class Directory:
             if own:
                 level = "district"
             else:
-                nearby = self._nearby(snapshot, services, region_code, district_id)
+                nearby = self._nearby(snapshot, services, district.region_code, district.id)
                 level = "region" if wide else ("nearby" if nearby else "national")
         elif region_code is not None:
             found = self._merge(snapshot, [snapshot.in_region.get((s, region_code), []) for s in services])
@@ -311,8 +312,9 @@ class Directory:
         elif now.tzinfo is None or now.utcoffset() is None:
             raise ValueError("naive datetime: pass an aware datetime (any time zone)")
         specs = self._current().schedules
-        hotline = Schedule.parse(specs[HOTLINE_ID]) if specs.get(HOTLINE_ID) else None
-        session_ = Schedule.parse(specs[MVD_SESSION_ID]) if specs.get(MVD_SESSION_ID) else None
+        hotline_spec, session_spec = specs.get(HOTLINE_ID), specs.get(MVD_SESSION_ID)
+        hotline = Schedule.parse(hotline_spec) if hotline_spec else None
+        session_ = Schedule.parse(session_spec) if session_spec else None
         open_now = bool(hotline and hotline.is_open(now))
         in_session = bool(session_ and session_.is_open(now))
         return HotlineStatus(

@@ -13,9 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
-from .constants import (
-    HELP_TYPES, KINDS, NATIONWIDE, REGION_CODES, VERIFICATIONS, in_belarus,
-)
+from .constants import HELP_TYPES, KINDS, NATIONWIDE, REGION_CODES, VERIFICATIONS, in_belarus
 from .hours import Schedule, ScheduleError
 from .phones import Phone, PhoneError, parse_phone, split_phones
 
@@ -350,7 +348,7 @@ def read_organisations(
             verified_on = date.fromisoformat(row["verified_on"])
         except ValueError:
             problems.append("bad verified_on (want YYYY-MM-DD)")
-            verified_on = None
+            verified_on = date.min  # never stored: the row is rejected below
         if row["verification"] not in VERIFICATIONS:
             problems.append(f"unknown verification {row['verification']!r} (want desk or phone)")
 

@@ -53,7 +53,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from sqlalchemy import create_engine, delete, event, func, inspect, select, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -291,7 +291,7 @@ def _counter_engine(url: str, path: Optional[Path]) -> Engine:
                                    connect_args={"timeout": LOCK_TIMEOUT_SECONDS})
 
             @event.listens_for(engine, "connect")
-            def _autocommit_driver(dbapi_connection, _record) -> None:
+            def _autocommit_driver(dbapi_connection: Any, _record: object) -> None:
                 dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
 
         @event.listens_for(engine, "begin")
@@ -420,7 +420,7 @@ def render(summary: Summary, start: Optional[date] = None, end: Optional[date] =
         return (f"No usage statistics recorded from {span}.\n"
                 "The action server counts conversations, contact lists and the like as people use the bot.")
     lines = [f"Usage statistics from {span} (Minsk calendar days; data on {summary.days} day(s), "
-             f"{summary.start.isoformat()} to {summary.end.isoformat()})", ""]
+             f"{summary.start} to {summary.end})", ""]  # str(date) is its ISO form
     section = None
     for name, item, count, percent, of in report_rows(summary):
         if name != section:
