@@ -3,7 +3,7 @@
 Missing a message like "он ломает дверь" is far worse than showing 102 / 103 / 112 to someone
 who did not need them, so ``danger`` does not have to be the classifier's top intent: it is
 chosen when its confidence reaches ``threshold`` (default 0.1, picked on the held-out set:
-100 % danger recall, 2 % false alarms; see README "For trainers"). Runs after
+100 % danger recall, 2 % false alarms; see docs/TRAINING.md). Runs after
 ``FallbackClassifier`` so a low overall confidence cannot hide danger behind ``nlu_fallback``.
 
 Three intents mean "someone is being hurt, 102 first" (``URGENT``): ``danger`` (the person),

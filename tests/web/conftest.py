@@ -1,7 +1,7 @@
 """The website chat in a real browser: Debian's headless Chromium (driven by Selenium through
 chromedriver) against the page served by a real running assistant — the Rasa server with the
 website channel (channels/socketio_web.py) and the action server — plus a local "neutral site"
-for quick exit, which also plays the hotline's own site embedding the chat (README's snippet,
+for quick exit, which also plays the hotline's own site embedding the chat (docs/WEBSITE.md's snippet,
 served at /embed, another origin). Screenshots of the main states go to results/web/."""
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ HOST_TITLE = "Hotline site"
 
 
 def embed_snippet() -> str:
-    """The HTML block of README's "Embedding the chat on an existing site", as documented."""
-    section = (REPO / "README.md").read_text().split("### Embedding the chat", 1)[1]
+    """The HTML block of docs/WEBSITE.md's "Embedding the chat on an existing site", as documented."""
+    section = (REPO / "docs" / "WEBSITE.md").read_text().split("## Embedding the chat", 1)[1]
     return re.search(r"```html\n(.*?)```", section, re.S).group(1)
 
 

@@ -364,7 +364,7 @@ def test_shift_presses_are_announced_and_reset_like_govuk(web_assistant, browser
 
 
 def test_without_javascript_the_exit_link_still_leaves(web_assistant):
-    """The page and README's embed snippet both carry a plain link to the neutral site."""
+    """The page and docs/WEBSITE.md's embed snippet both carry a plain link to the neutral site."""
     assert 'class="dv-exit" href="https://www.google.com/"' in embed_snippet()
     driver = new_browser(javascript=False)
     try:
