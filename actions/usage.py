@@ -19,5 +19,5 @@ def count(*pairs: Tuple[str, str]) -> None:
         from directory.stats import usage_counter
 
         usage_counter().record_soon(*pairs)
-    except Exception as error:  # noqa: BLE001 — statistics are never worth a failed reply
+    except Exception as error:  # any: statistics are never worth a failed reply
         logger.warning("usage counters not recorded: %s", type(error).__name__)

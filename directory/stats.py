@@ -368,8 +368,12 @@ def summarise(url: Optional[str] = None, start: Optional[date] = None, end: Opti
     finally:
         engine.dispose()
     counts = {(m, v): int(n) for m, v, n in rows if allowed(m, v) and n}
-    as_date = lambda d: date.fromisoformat(d) if isinstance(d, str) else d  # noqa: E731 (SQLite returns text)
-    return Summary(as_date(first), as_date(last), int(days or 0), counts)
+    return Summary(_as_date(first), _as_date(last), int(days or 0), counts)
+
+
+def _as_date(value: date | str | None) -> Optional[date]:
+    """A day as the database returns it: a date, or ISO text from SQLite."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _percent(part: int, whole: int) -> str:

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from directory import MINSK
+
 from actions import hotline, safety_net
 from actions.content import content
 from actions.texts import LANGUAGES, text
-from directory import MINSK
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -41,7 +41,7 @@ class FakeTelegram:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b"{}"
                 status, answer = fake.answer(self.path, json.loads(body or b"{}"))

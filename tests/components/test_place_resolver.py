@@ -449,7 +449,10 @@ def test_names_come_from_the_data_files(tmp_path):
     with open(data / "sources" / "geonames_cities500_BY.csv", "a", encoding="utf-8") as f:
         f.write("999999,Zaliessie Test,03,53.0,25.0,600,Залесковичи|Залескавічы,Залескавічы\n")
     r = PlaceResolver(data_dir=data)
-    got = lambda t: sorted((m.entity, m.value) for m in r.resolve(t))  # noqa: E731
+
+    def got(text: str) -> list:
+        return sorted((m.entity, m.value) for m in r.resolve(text))
+
     assert got("живу в Новоградске") == [("region", "BY-VI")]
     assert got("жыву ў Навагардску") == [("region", "BY-VI")]
     assert got("из Залесковичей") == [("region", "BY-HR")]

@@ -183,4 +183,4 @@ def test_short_and_free_numbers_stay_correct(real_db_url):
 def test_phone_dataclass_is_frozen():
     phone = Phone(display="102", tel="102")
     with pytest.raises(AttributeError):
-        phone.tel = "103"  # type: ignore[misc]
+        phone.tel = "103"  # type: ignore[misc]  # the refused assignment is the test

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from directory import HELP_TYPES, REGION_CODES, open_directory
+from directory import HELP_TYPES, REGION_CODES, SearchResult, open_directory
 from directory.database import DATA_DIR
 from directory.phones import parse_phones
 
@@ -132,7 +132,9 @@ def test_organisations_of_an_urban_district_are_routed_to_it(rows):
 
 
 def test_gomel_zheleznodorozhny_serves_its_district_not_the_region(real):
-    ids = lambda result: {c.id for c in result.local}  # noqa: E731
+    def ids(result: SearchResult) -> set:
+        return {c.id for c in result.local}
+
     here = real.search("social", "BY-HO", "BY-HO-22")
     assert here.level == "district" and "ho-gomel-zd-tcson" in ids(here)
     assert real.search("police", "BY-HO", "BY-HO-22").level == "district"

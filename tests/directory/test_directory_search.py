@@ -3,9 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from directory import (
-    HELP_TYPES, REGION_CODES, Contact, DirectoryUnavailable, open_directory,
-)
+from directory import HELP_TYPES, REGION_CODES, Contact, DirectoryUnavailable, open_directory
 from directory.hours import MINSK
 
 from .directory_fixtures import MINI_ROWS, org_row
@@ -167,7 +165,7 @@ def test_results_are_frozen_and_carry_provenance(mini_directory):
     assert str(contact.verified_on) == "2026-11-28"
     assert contact.map_url.startswith("https://yandex.by/maps/?text=")
     with pytest.raises(FrozenInstanceError):
-        contact.address = "x"  # type: ignore[misc]
+        contact.address = "x"  # type: ignore[misc]  # the refused assignment is the test
     point = mini_directory.search("social", "BY-MI", "BY-MI-14").local[0]
     assert point.map_url == "https://yandex.by/maps/?pt=26.67679,53.22186&z=17"
 
@@ -209,6 +207,7 @@ def test_directory_file_removed_after_open(build_directory, tmp_path):
 
 def test_rebuilt_database_is_seen_without_reopening(build_directory, tmp_path):
     from directory.load import load
+
     from .directory_fixtures import write_data_dir
 
     directory = build_directory(MINI_ROWS[:3])

@@ -36,11 +36,16 @@ def embed_snippet() -> str:
 
 
 class NeutralSite(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802
+    @property
+    def site(self) -> NeutralServer:
+        assert isinstance(self.server, NeutralServer)
+        return self.server
+
+    def do_GET(self) -> None:
         if self.path == "/embed":
-            snippet = (embed_snippet().replace('"/chat/', f'"{self.server.assistant}/chat/')  # type: ignore[attr-defined]
-                       .replace("https://ASSISTANT", self.server.assistant)  # type: ignore[attr-defined]
-                       .replace("https://www.google.com/", self.server.neutral_url))  # type: ignore[attr-defined]
+            snippet = (embed_snippet().replace('"/chat/', f'"{self.site.assistant}/chat/')
+                       .replace("https://ASSISTANT", self.site.assistant)
+                       .replace("https://www.google.com/", self.site.neutral_url))
             body = f"<!doctype html><meta charset=utf-8><title>{HOST_TITLE}</title><h1>Hotline</h1>{snippet}".encode()
         else:
             body = f"<!doctype html><title>{NEUTRAL_TITLE}</title><p>Sunny, 21 °C</p>".encode()
@@ -50,10 +55,20 @@ class NeutralSite(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
         if self.path == "/weather":
-            self.server.referers.append(self.headers.get("Referer"))  # type: ignore[attr-defined]
+            self.site.referers.append(self.headers.get("Referer"))
 
     def log_message(self, *args: Any) -> None:
         pass
+
+
+class NeutralServer(http.server.ThreadingHTTPServer):
+    """The neutral site: where its embed page points, and the Referer headers its page received."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), NeutralSite)
+        self.assistant = ""
+        self.neutral_url = ""
+        self.referers: list[str | None] = []
 
 
 class WebAssistant(Assistant):
@@ -73,15 +88,14 @@ def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebAssis
     if not MODEL.exists():
         pytest.fail("no trained model: run bin/setup (bin/test does) before the website tests")
     work = tmp_path_factory.mktemp("web")
-    neutral = http.server.ThreadingHTTPServer(("127.0.0.1", 0), NeutralSite)
-    neutral.referers = []  # type: ignore[attr-defined]
+    neutral = NeutralServer()
     threading.Thread(target=neutral.serve_forever, daemon=True).start()
     neutral_url = f"http://127.0.0.1:{neutral.server_address[1]}/weather"
     host_origin = f"http://127.0.0.1:{neutral.server_address[1]}"
 
     action_port, rasa_port = free_port(), free_port()
-    neutral.assistant = f"http://127.0.0.1:{rasa_port}"  # type: ignore[attr-defined]
-    neutral.neutral_url = neutral_url  # type: ignore[attr-defined]
+    neutral.assistant = f"http://127.0.0.1:{rasa_port}"
+    neutral.neutral_url = neutral_url
     tracker_db = work / "tracker.sqlite"
     endpoints = endpoints_for(work, action_port, tracker_db)
     credentials = work / "credentials.yml"
@@ -124,7 +138,7 @@ def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebAssis
         running.neutral_url = neutral_url
         running.embed_url = f"{host_origin}/embed"
         running.tracker_db = tracker_db
-        running.neutral_referers = neutral.referers  # type: ignore[attr-defined]
+        running.neutral_referers = neutral.referers
         running.log = log
         yield running
     finally:
