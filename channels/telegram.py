@@ -37,13 +37,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions import hotline, intents, safety_net
+from actions import hotline, intents
 from actions.texts import LANGUAGES, text
 from channels.telegram_api import DEFAULT_API_BASE, BotAPI, TelegramAPIError
 from channels.telegram_memory import MessageLog
 from directory import HELP_TYPES
-from safeguards.erase import erase_conversation
-from safeguards.message_bounds import over_long, too_long_reply
+from safety.erase import erase_conversation
+from safety.message_bounds import over_long, too_long_reply
+from safety import fallback
 
 logger = logging.getLogger(__name__)
 
@@ -387,12 +388,12 @@ class TelegramInput(InputChannel):
         """Anything unexpected: the class of the error in the log (never its text, which could
         quote the message), and the hotline and 102 / 103 / 112 to the person."""
         logger.error("Telegram update failed (%s); sending the safety net", type(error).__name__)
-        await out.send(safety_net.unavailable_text(out.lang))
+        await out.send(fallback.unavailable_text(out.lang))
 
     # ---- typed text and commands ----
 
     async def _text(self, typed: str, out: TelegramOutput, on_new_message: Callable, agent: Any, user: Dict[str, Any]) -> None:
-        if over_long(typed):  # answered here: the text never reaches Rasa (safeguards/message_bounds.py)
+        if over_long(typed):  # answered here: the text never reaches Rasa (safety/message_bounds.py)
             logger.info("Telegram: an over-long message was answered without NLU")
             await out.send(too_long_reply(out.lang))
             return
@@ -591,7 +592,7 @@ class TelegramInput(InputChannel):
             return
         await out.flush()
         if out.sent == before:
-            await out.send(safety_net.unavailable_text(out.lang))
+            await out.send(fallback.unavailable_text(out.lang))
 
     async def _tracker(self, agent: Any, sender: str) -> Any:
         try:

@@ -10,8 +10,8 @@ import pytest
 from rasa.core.lock_store import InMemoryLockStore
 
 from bench.servers import free_port
-from safeguards import lock_store
-from safeguards.lock_store import URL_ENV, EnvironmentLockStore
+from safety import lock_store
+from safety.lock_store import URL_ENV, EnvironmentLockStore
 
 
 @pytest.fixture
