@@ -40,7 +40,7 @@ from sanic.response import HTTPResponse
 from actions import hotline, intents
 from actions.texts import LANGUAGES, text
 from channels.telegram_api import DEFAULT_API_BASE, BotAPI, TelegramAPIError
-from channels.telegram_memory import MessageLog
+from channels.telegram_memory import MessageLog, message_log
 from directory import HELP_TYPES
 from safety.erase import erase_conversation
 from safety.message_bounds import over_long, too_long_reply
@@ -302,7 +302,7 @@ class TelegramInput(InputChannel):
         self.protect_content = protect_content
         self.auto_erase_seconds = max(0.0, auto_erase_hours) * 3600
         self.reason = reason
-        self.log = MessageLog()
+        self.log = message_log()
         self._seen_updates: "OrderedDict[int, None]" = OrderedDict()
         self._auto_erase_task: Optional[asyncio.Task] = None
         self._reply_keyboards: set = set()
