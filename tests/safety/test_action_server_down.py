@@ -4,7 +4,8 @@ input is still whitelisted — inside a real Rasa server.
 The model is trained here from a config without any speed entry (no ``safeguards``/
 ``rasa_patches`` pipeline or importer entry), keeping what safety needs: the message bounds and
 ``safety.in_server.SafetyInServer``. Messages are button payloads (``/intent{...}``), which Rasa
-parses without the NLU classifier, so a keyword classifier keeps the training short.
+parses without any classifier, so the NLU pipeline is only those two (and the NLU data one small
+file): the rules train in well under a minute.
 """
 from __future__ import annotations
 
@@ -27,13 +28,12 @@ NUMBERS = (fallback.HOTLINE, fallback.POLICE, fallback.AMBULANCE, fallback.EMERG
 
 
 def unpatched_config(path: Path) -> Path:
-    """config.yml without importers and without any patch entry; a keyword classifier for NLU."""
+    """config.yml without importers and without any patch entry; no classifier."""
     config = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
     config.pop("importers", None)
     names = [entry["name"] for entry in config["pipeline"]]
     assert "safety.in_server.SafetyInServer" in names, "config.yml must switch safety on"
-    config["pipeline"] = [{"name": "components.message_bounds.MessageBounds"}, {"name": "KeywordIntentClassifier"},
-                          {"name": "safety.in_server.SafetyInServer"}]
+    config["pipeline"] = [{"name": "components.message_bounds.MessageBounds"}, {"name": "safety.in_server.SafetyInServer"}]
     assert not any(str(e["name"]).split(".")[0] in PATCH_PACKAGES for e in config["pipeline"] + config["policies"])
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
@@ -44,7 +44,8 @@ def unpatched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     work = tmp_path_factory.mktemp("unpatched")
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     train = subprocess.run(
-        [RASA, "train", "--config", str(unpatched_config(work / "config.yml")), "--domain", "domain.yml", "--data", "data",
+        [RASA, "train", "--config", str(unpatched_config(work / "config.yml")), "--domain", "domain.yml",
+         "--data", "data/rules.yml", "data/stories.yml", "data/nlu/en/navigation.yml",
          "--out", str(work), "--fixed-model-name", "unpatched"],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=1200,
     )
@@ -73,7 +74,8 @@ def test_the_safety_net_answers_with_the_hotline_and_emergency_numbers(unpatched
             unpatched.say(sender, f'/set_language{{"language": "{lang}"}}')
         reply = texts(unpatched.say(sender, "/start"))
         assert reply, "no answer at all"
-        assert fallback.unavailable_text(lang) in reply
+        # The REST channel sends each paragraph as its own message.
+        assert all(part in reply for part in fallback.unavailable_text(lang).split("\n\n"))
         for number in NUMBERS:
             assert number in reply
 
