@@ -30,8 +30,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
-from safety.message_bounds import over_long, reply_language, too_long_reply
 from safety import fallback
+from safety.message_bounds import over_long, reply_language, too_long_reply
 
 logger = logging.getLogger(__name__)
 

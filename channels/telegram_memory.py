@@ -22,6 +22,7 @@ Never written to disk, and never next to a raw chat id outside this process's me
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -167,12 +168,16 @@ class SharedMessageLog(MessageLog):
         now = time.time() if now is None else now
         quiet = []
         for sender in super().inactive(seconds, now):
-            shared, last = self._call(lambda client, key=self._key("active", sender): client.get(key))
+            shared, last = self._call(functools.partial(_get, key=self._key("active", sender)))
             if shared and last is not None and now - float(last) < seconds:
                 self._entries[sender].last_active = float(last)  # active on another server
             else:
                 quiet.append(sender)
         return quiet
+
+
+def _get(client: Any, key: str) -> Any:
+    return client.get(key)
 
 
 def message_log() -> MessageLog:

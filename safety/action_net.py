@@ -49,7 +49,7 @@ def install() -> None:
     original = RemoteAction.run
 
     @functools.wraps(original)
-    async def run(self: RemoteAction, output_channel, nlg, tracker, domain) -> List[Event]:
+    async def run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Event]:
         try:
             return await asyncio.wait_for(original(self, output_channel, nlg, tracker, domain), ACTION_TIMEOUT_SECONDS)
         except ActionExecutionRejection:
@@ -63,5 +63,5 @@ def install() -> None:
             return [BotUttered(text=fallback.unavailable_text(lang), metadata={MARK: True})]
 
     run._safety_net = True  # type: ignore[attr-defined]
-    RemoteAction.run = run  # type: ignore[assignment]
+    RemoteAction.run = run
 

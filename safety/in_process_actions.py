@@ -108,13 +108,13 @@ async def run_in_process(executor: Any, action_call: Dict[str, Any]) -> Any:
     try:
         result = await executor.run(call)
     except ActionExecutionRejection as rejection:
-        raise _status_error(400, "Bad Request", {"error": rejection.message, "action_name": rejection.action_name})
+        raise _status_error(400, "Bad Request", {"error": rejection.message, "action_name": rejection.action_name}) from None
     except ActionNotFoundException as not_found:
-        raise _status_error(404, "Not Found", {"error": not_found.message, "action_name": not_found.action_name})
+        raise _status_error(404, "Not Found", {"error": not_found.message, "action_name": not_found.action_name}) from None
     except Exception as error:  # noqa: BLE001 - the action server answers 500
         # The error class only: an exception message can carry slot values.
         logger.error("in-process action %s raised %s", call.get("next_action"), type(error).__name__)
-        raise _status_error(500, "Internal Server Error", {"error": type(error).__name__})
+        raise _status_error(500, "Internal Server Error", {"error": type(error).__name__}) from None
     return orjson.loads(orjson.dumps(result)) if result is not None else None
 
 
@@ -159,14 +159,14 @@ def wrap(run: Callable[..., Awaitable[List[Event]]]) -> Callable[..., Awaitable[
         if local is None:
             return await run(self, output_channel, nlg, tracker, domain)
         this_call = copy.copy(self)  # the action object itself is left as Rasa made it
-        this_call.action_endpoint = local  # type: ignore[assignment]
+        this_call.action_endpoint = local
         return await run(this_call, output_channel, nlg, tracker, domain)
 
     setattr(in_process_run, MARK, True)
     return in_process_run
 
 
-_installed: Optional[Callable[..., Any]] = None
+_installed: Any = None  # the wrapper this module put in place
 
 
 def install() -> None:
@@ -174,12 +174,12 @@ def install() -> None:
     ``EndpointConfig.request``."""
     global _installed
     if not wrapped_with(RemoteAction.run, MARK):
-        _installed = RemoteAction.run = wrap(RemoteAction.run)  # type: ignore[method-assign]
+        _installed = RemoteAction.run = wrap(RemoteAction.run)
 
 
 def uninstall() -> None:
     """For tests: removes this wrapper if nothing was wrapped around it since."""
     global _installed
     if _installed is not None and RemoteAction.run is _installed:
-        RemoteAction.run = _installed.__wrapped__  # type: ignore[attr-defined,method-assign]
+        RemoteAction.run = _installed.__wrapped__
         _installed = None

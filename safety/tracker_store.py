@@ -69,9 +69,9 @@ from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Te
 import orjson
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import delete, func, select
 
 logger = logging.getLogger(__name__)
@@ -94,12 +94,13 @@ class _Stored(NamedTuple):
     """What this process last knew was stored for a conversation's latest session."""
 
     newest_id: Optional[int]  # the newest event id of the conversation, any session
-    count: int  # events in the latest session (what Rasa's count query returns)
+    events: int  # events in the latest session (what Rasa's count query returns)
     session_start: Optional[float]  # timestamp of its latest SessionStarted, if any
 
 
 class PrivateSQLTrackerStore(SQLTrackerStore):
     REMEMBERED_CONVERSATIONS = 10_000  # a few ints each
+    engine: Any  # Rasa's engine, replaced by a pooled one (below)
 
     def __init__(self, *args: Any, retention_hours: float = 24, purge_every_minutes: float = 60,
                  sqlite_synchronous: str = "normal", **kwargs: Any) -> None:
@@ -263,7 +264,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                 with self.session_scope() as orm_session:
                     return iter(list(super()._additional_events(orm_session, tracker)))
             return super()._additional_events(session, tracker)
-        return itertools.islice(tracker.events, known.count, len(tracker.events))
+        return itertools.islice(tracker.events, known.events, len(tracker.events))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's ``SQLTrackerStore.save`` (same rows, one multi-row insert), remembering what it stored."""
@@ -296,7 +297,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             and (known.session_start is None or row["timestamp"] >= known.session_start)
             for row in added
         ):
-            self._remember(sender_id, _Stored(newest, known.count + len(added), known.session_start))
+            self._remember(sender_id, _Stored(newest, known.events + len(added), known.session_start))
         else:
             self._stored.pop(sender_id, None)  # the next save counts in the database
         logger.debug("Tracker stored to database")

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+from aiohttp import web
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
-from aiohttp import web
 from rasa_sdk import Action
 from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import ActionExecutionRejection as SdkRejection
@@ -194,7 +194,8 @@ async def test_listed_actions_never_reach_the_action_server_and_the_rest_do(stan
     assert [body["next_action"] for _, body in stand_in.requests] == ["action_show_contacts"]
 
 
-@pytest.mark.parametrize("config", [None, "actions.help_form", {"module": "actions.no_such_module", "actions": ["validate_help_form"]},
+@pytest.mark.parametrize("config", [None, "actions.help_form",
+                                    {"module": "actions.no_such_module", "actions": ["validate_help_form"]},
                                     {"module": "actions.help_form", "actions": ["validate_help_form", "not_there"]}])
 async def test_without_usable_settings_the_action_server_answers(stand_in, config):
     tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen")], slots=DOMAIN.slots)

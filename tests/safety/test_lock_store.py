@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import time
 
-import pytest
 from rasa.core.lock_store import InMemoryLockStore
 
 from safety import lock_store

@@ -1,7 +1,6 @@
 """Erase and retention on a real SQLite tracker store."""
 from __future__ import annotations
 
-
 import asyncio
 import json
 import subprocess
