@@ -42,9 +42,9 @@ from actions.texts import LANGUAGES, text
 from channels.telegram_api import DEFAULT_API_BASE, BotAPI, TelegramAPIError
 from channels.telegram_memory import MessageLog, message_log
 from directory import HELP_TYPES
+from safety import fallback
 from safety.erase import erase_conversation
 from safety.message_bounds import over_long, too_long_reply
-from safety import fallback
 
 logger = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from actions.buttons import GUIDE_INTENTS
 from actions.intents import MORE_PAYLOAD
 from actions.content import content
 from actions.texts import LANGUAGES, text
-from safety.tracker_store import PrivateSQLTrackerStore
 from safety import fallback
+from safety.tracker_store import PrivateSQLTrackerStore
 from tests.e2e.conftest import payloads, slots, texts
 
 pytestmark = pytest.mark.e2e
