@@ -18,8 +18,8 @@ import yaml
 
 from directory import HELP_TYPES
 
-from actions import safety_net
 from actions.texts import LANGUAGES
+from safety import fallback
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 GUIDE_IDS = ("safety_plan", "witness", "rights", "about")
@@ -104,12 +104,12 @@ class Content:
 
 
 def fill(template: str) -> str:
-    """Put the emergency numbers into a content text (they live in one place: safety_net)."""
+    """Put the emergency numbers into a content text (they live in one place: safety/fallback.py)."""
     return template.format(
-        police=safety_net.POLICE,
-        ambulance=safety_net.AMBULANCE,
-        emergency=safety_net.EMERGENCY,
-        hotline=safety_net.HOTLINE,
+        police=fallback.POLICE,
+        ambulance=fallback.AMBULANCE,
+        emergency=fallback.EMERGENCY,
+        hotline=fallback.HOTLINE,
     )
 
 

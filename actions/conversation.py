@@ -7,10 +7,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import buttons, hotline, intents, safety_net
+from actions import buttons, hotline, intents
 from actions.state import State, latest_intent
 from actions.texts import text
 from actions.usage import count
+from safety import fallback
 
 # Longer than any real request for help; such a message gets a gentle "please be brief".
 MAX_MESSAGE_LENGTH = 1000
@@ -126,7 +127,7 @@ class ActionRoleIntro(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         state = State.of(tracker)
         if state.role == "witness":
-            dispatcher.utter_message(text=text(state.language, "intro_witness", police=safety_net.POLICE))
+            dispatcher.utter_message(text=text(state.language, "intro_witness", police=fallback.POLICE))
         elif state.role == "specialist":
             dispatcher.utter_message(text=text(state.language, "intro_specialist"))
         return []

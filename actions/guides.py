@@ -12,12 +12,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import buttons, hotline, risk, safety_net, slot_rules
+from actions import buttons, hotline, risk, slot_rules
 from actions.content import Guide, content, fill
 from actions.conversation import leave_form, send_menu
 from actions.state import State, latest_intent
 from actions.texts import text
 from actions.usage import count
+from safety import fallback
 
 DomainDict = Dict[Text, Any]
 GUIDE_FOR_INTENT = {intent: guide for guide, intent in buttons.GUIDE_INTENTS.items()}
@@ -55,7 +56,7 @@ def screen_text(guide: Guide, step: int, lang: str) -> str:
     if len(guide.screens) > 1:
         parts.append(text(lang, "guide.page", n=step + 1, total=len(guide.screens)))
     body = "\n\n".join(parts)
-    return safety_net.with_footer(lang, body) if step == len(guide.screens) - 1 else body
+    return fallback.with_footer(lang, body) if step == len(guide.screens) - 1 else body
 
 
 class ActionRiskCheck(Action):
@@ -96,10 +97,10 @@ class ActionRiskCheck(Action):
             return events + [SlotSet("risk_answers", answers)]
         count(("risk_check", result))
         if result == risk.HIGH:
-            body = [safety_net.with_footer(lang, f"{fill(check.result_high[lang])}\n\n{safety_net.emergency_text(lang)}")]
+            body = [fallback.with_footer(lang, f"{fill(check.result_high[lang])}\n\n{fallback.emergency_text(lang)}")]
             offers = ["contacts:shelter", "contacts:emergency", "guide:safety_plan"]
         else:
-            body = [safety_net.with_footer(lang, fill(check.result_lower[lang]))]
+            body = [fallback.with_footer(lang, fill(check.result_lower[lang]))]
             offers = ["guide:safety_plan", "contacts:psychological", "contacts:shelter"]
         dispatcher.utter_message(text="\n\n".join(body), buttons=buttons.offers(lang, offers))
         return events + [SlotSet("risk_answers", None)]

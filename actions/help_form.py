@@ -18,11 +18,12 @@ from rasa_sdk import Action, FormValidationAction, Tracker, ValidationAction
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import buttons, safety_net, slot_rules
+from actions import buttons, slot_rules
 from actions.knowledge import directory
 from actions.language_detection import detect, is_first_typed_message
 from actions.state import State, latest_intent, previous_slot_value
 from actions.texts import text
+from safety import fallback
 
 DomainDict = Dict[Text, Any]
 # Slots validated on every turn even though a mapping of theirs is conditioned on the form.
@@ -30,7 +31,7 @@ ALWAYS_GLOBAL = ("help_type",)
 
 
 def _unavailable(dispatcher: CollectingDispatcher, lang: str) -> None:
-    dispatcher.utter_message(text=safety_net.unavailable_text(lang))
+    dispatcher.utter_message(text=fallback.unavailable_text(lang))
 
 
 def _lang(tracker: Tracker) -> str:
@@ -171,7 +172,7 @@ class ValidateSlotMappings(SlotValidators, ValidationAction):
         abroad = ((tracker.latest_message or {}).get("intent") or {}).get("name") == "abroad"
         if "foreign_place" in names and not names & {"region", "district"} and not abroad:
             dispatcher.utter_message(
-                text=text(lang, "foreign_place", emergency=safety_net.EMERGENCY, hotline=safety_net.HOTLINE)
+                text=text(lang, "foreign_place", emergency=fallback.EMERGENCY, hotline=fallback.HOTLINE)
             )
         options = next((e.get("value") for e in entities if e.get("entity") == "place_options"), None)
         if options and not names & {"region", "district"}:
@@ -224,7 +225,7 @@ class ValidateHelpForm(SlotValidators, FormValidationAction):
         asked = tracker.get_slot("requested_slot") == "help_type"  # not when the form starts
         if asked and result.get("help_type") == "emergency" and intent in ("danger", "need_emergency"):
             lang = _lang(tracker)
-            dispatcher.utter_message(text=f"{safety_net.emergency_text(lang)}\n\n{safety_net.footer(lang)}")
+            dispatcher.utter_message(text=f"{fallback.emergency_text(lang)}\n\n{fallback.footer(lang)}")
         return result
 
     async def required_slots(

@@ -27,7 +27,7 @@ FORMS = ("full", "line", "reminder", "static", "open", "closed", "mvd_next", "mv
 PLACEHOLDERS = frozenset(
     {"phone", "hours", "mvd_hours", "status", "mvd", "date", "time", "when", "police", "ambulance", "emergency"}
 )
-# The emergency numbers (safety_net re-exports them; they are not the hotline's to change).
+# The emergency numbers (safety/fallback.py re-exports them; they are not the hotline's to change).
 POLICE, AMBULANCE, EMERGENCY = "102", "103", "112"
 _INTERVAL = re.compile(r"(\d{2}):(\d{2})-(\d{2}):(\d{2})")
 _FIELD = re.compile(r"{([^{}]*)}")

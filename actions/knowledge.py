@@ -1,7 +1,7 @@
 """Access to the directory from actions, with failure turned into ``None``.
 
 Safety rule 4: a missing or locked database must never silence the bot. Callers that get
-``None`` answer with ``safety_net`` text instead of contacts.
+``None`` answer with ``safety.fallback`` text instead of contacts.
 """
 from __future__ import annotations
 

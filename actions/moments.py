@@ -16,11 +16,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import buttons, safety_net
+from actions import buttons
 from actions.conversation import leave_form
 from actions.state import State
 from actions.texts import LANGUAGES, text
 from actions.usage import count
+from safety import fallback
 
 DomainDict = Dict[Text, Any]
 ABROAD_FILE = Path(__file__).resolve().parent.parent / "content" / "abroad.yml"
@@ -68,13 +69,13 @@ def country_of(place: str) -> Optional[Country]:
 def abroad_text(lang: str, place: Optional[str]) -> str:
     country = country_of(place) if place else None
     if country is None:
-        first = text(lang, "moments.abroad_generic", emergency=safety_net.EMERGENCY)
+        first = text(lang, "moments.abroad_generic", emergency=fallback.EMERGENCY)
     else:
         numbers = "\n".join(
             text(lang, f"moments.abroad_number_{what}", number=number) for number, what in country.numbers
         )
         first = text(lang, "moments.abroad_country", country=country.name[lang], numbers=numbers)
-    return "\n\n".join([first, text(lang, "moments.abroad_free_numbers", hotline=safety_net.HOTLINE)])
+    return "\n\n".join([first, text(lang, "moments.abroad_free_numbers", hotline=fallback.HOTLINE)])
 
 
 class ActionWitnessEmergency(Action):
@@ -87,7 +88,7 @@ class ActionWitnessEmergency(Action):
         state = State.of(tracker)
         lang = state.language
         dispatcher.utter_message(
-            text=text(lang, "moments.witness_now", police=safety_net.POLICE, ambulance=safety_net.AMBULANCE),
+            text=text(lang, "moments.witness_now", police=fallback.POLICE, ambulance=fallback.AMBULANCE),
             buttons=[] if state.active_loop else buttons.offers(lang, ["guide:witness", "witness_contacts"]),
         )
         count(("emergency", "witness"))
@@ -103,7 +104,7 @@ class ActionChildHelp(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         lang = State.of(tracker).language
         dispatcher.utter_message(
-            text=text(lang, "moments.child", police=safety_net.POLICE, children_line=CHILDREN_LINE),
+            text=text(lang, "moments.child", police=fallback.POLICE, children_line=CHILDREN_LINE),
             buttons=buttons.offers(lang, []),
         )
         count(("emergency", "child"))

@@ -12,12 +12,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from directory import Contact, SearchResult
 
-from actions import buttons, hotline, render, safety_net, slot_rules
+from actions import buttons, hotline, render, slot_rules
 from actions.conversation import leave_form
 from actions.knowledge import directory
 from actions.state import State, previous_slot_value
 from actions.texts import text
 from actions.usage import count
+from safety import fallback
 
 DomainDict = Dict[Text, Any]
 # A results answer with up to 3 contacts stays within this many characters (issue 16, item 5).
@@ -34,7 +35,7 @@ class ActionEmergency(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         lang = State.of(tracker).language
-        dispatcher.utter_message(text=f"{safety_net.emergency_text(lang)}\n\n{hotline.line(lang)}")
+        dispatcher.utter_message(text=f"{fallback.emergency_text(lang)}\n\n{hotline.line(lang)}")
         count(("emergency", "shown"))
         return []
 
@@ -96,7 +97,7 @@ class ActionShowContacts(Action):
         lang = state.language
         blocks = self._results(state)
         if blocks is None:
-            blocks = [text(lang, "unavailable"), safety_net.emergency_text(lang), hotline.line(lang)]
+            blocks = [text(lang, "unavailable"), fallback.emergency_text(lang), hotline.line(lang)]
             count(("safety_net", "shown"))
         else:
             blocks += [self._hotline_line(lang, blocks)]
@@ -113,7 +114,7 @@ class ActionShowContacts(Action):
     @staticmethod
     def _hotline_line(lang: str, blocks: List[str]) -> str:
         """The hotline line; its shortest form when the contacts need the room (the budget)."""
-        line = safety_net.footer(lang)
+        line = fallback.footer(lang)
         used = sum(len(b) + 2 for b in blocks) + len(text(lang, "followup_prompt"))
         return line if used + len(line) + 2 <= ANSWER_BUDGET else hotline.reminder(lang)
 

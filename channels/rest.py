@@ -8,7 +8,7 @@ as Rasa's ``rest`` channel does (a JSON list of bot messages), except:
   → 400; a body over ``MAX_REQUEST_BYTES`` → 413, refused before it is read.
 * A message longer than ``MAX_MESSAGE_CHARS`` is answered here, at once, with the calm
   "please write briefly" reply, the hotline and 102 / 103 / 112; it never reaches Rasa
-  (``safeguards/message_bounds.py``).
+  (``safety/message_bounds.py``).
 * The client's ``metadata`` and ``input_channel`` are ignored: nothing a client sends besides
   the text is stored with the conversation.
 * If Rasa fails, the person still gets the hotline and 102 / 103 / 112; the log names the
@@ -30,8 +30,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
-from actions import safety_net
-from safeguards.message_bounds import over_long, reply_language, too_long_reply
+from safety import fallback
+from safety.message_bounds import over_long, reply_language, too_long_reply
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class BoundedRestInput(RestInput):
         except Exception as error:  # the class only: the text could quote the message
             logger.error("rest: the turn failed (%s); sending the safety net", type(error).__name__)
             lang = await reply_language(request.app.ctx.agent, sender, "")
-            collector.messages.append({"recipient_id": sender, "text": safety_net.unavailable_text(lang)})
+            collector.messages.append({"recipient_id": sender, "text": fallback.unavailable_text(lang)})
         return collector.messages
 
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:

@@ -19,7 +19,7 @@ Differences from ``rasa.core.channels.socketio.SocketIOInput``:
   ``no-referrer`` (the neutral site never learns where the visitor came from).
 * Client-supplied metadata is dropped; a message over 2,000 characters (the page's own limit)
   is answered with the calm "please write briefly" reply without reaching Rasa
-  (``safeguards/message_bounds.py``); a socket.io packet is at most 64 KiB.
+  (``safety/message_bounds.py``); a socket.io packet is at most 64 KiB.
 
 credentials.yml:
 
@@ -52,8 +52,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from safeguards.erase import erase_conversation
-from safeguards.message_bounds import over_long, reply_language, too_long_reply
+from safety.erase import erase_conversation
+from safety.message_bounds import over_long, reply_language, too_long_reply
 
 logger = logging.getLogger(__name__)
 

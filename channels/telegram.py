@@ -22,6 +22,7 @@ location is turned into a district id here). Logs never carry message text or id
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
@@ -30,20 +31,21 @@ import os
 import re
 import time
 from collections import OrderedDict
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text, Tuple
+from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Optional, Sequence, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions import hotline, intents, safety_net
+from actions import hotline, intents
 from actions.texts import LANGUAGES, text
 from channels.telegram_api import DEFAULT_API_BASE, BotAPI, TelegramAPIError
-from channels.telegram_memory import MessageLog
+from channels.telegram_memory import MessageLog, message_log
 from directory import HELP_TYPES
-from safeguards.erase import erase_conversation
-from safeguards.message_bounds import over_long, too_long_reply
+from safety import fallback
+from safety.erase import erase_conversation
+from safety.message_bounds import over_long, too_long_reply
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +159,27 @@ def button_language(buttons: Sequence[Dict[str, Any]], default: str) -> str:
         if len(matches) == 1:
             return matches[0]
     return default
+
+
+class TurnLocks:
+    """One lock per conversation in this process, held by a turn until its replies are sent;
+    dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: Dict[str, asyncio.Lock] = {}
+        self._users: Dict[str, int] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, sender: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(sender, asyncio.Lock())
+        self._users[sender] = self._users.get(sender, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[sender] -= 1
+            if not self._users[sender]:
+                del self._users[sender], self._locks[sender]
 
 
 class TelegramOutput(OutputChannel):
@@ -301,7 +324,8 @@ class TelegramInput(InputChannel):
         self.protect_content = protect_content
         self.auto_erase_seconds = max(0.0, auto_erase_hours) * 3600
         self.reason = reason
-        self.log = MessageLog()
+        self.log = message_log()
+        self._turns = TurnLocks()
         self._seen_updates: "OrderedDict[int, None]" = OrderedDict()
         self._auto_erase_task: Optional[asyncio.Task] = None
         self._reply_keyboards: set = set()
@@ -387,12 +411,12 @@ class TelegramInput(InputChannel):
         """Anything unexpected: the class of the error in the log (never its text, which could
         quote the message), and the hotline and 102 / 103 / 112 to the person."""
         logger.error("Telegram update failed (%s); sending the safety net", type(error).__name__)
-        await out.send(safety_net.unavailable_text(out.lang))
+        await out.send(fallback.unavailable_text(out.lang))
 
     # ---- typed text and commands ----
 
     async def _text(self, typed: str, out: TelegramOutput, on_new_message: Callable, agent: Any, user: Dict[str, Any]) -> None:
-        if over_long(typed):  # answered here: the text never reaches Rasa (safeguards/message_bounds.py)
+        if over_long(typed):  # answered here: the text never reaches Rasa (safety/message_bounds.py)
             logger.info("Telegram: an over-long message was answered without NLU")
             await out.send(too_long_reply(out.lang))
             return
@@ -540,7 +564,8 @@ class TelegramInput(InputChannel):
 
     async def erase(self, sender: str, agent: Any, out: Optional[TelegramOutput] = None) -> None:
         """Delete the stored conversation and this conversation's messages in Telegram (those
-        within 48 h that this process saw), after a message of it still being handled."""
+        within 48 h that this process saw, or every server with a shared Redis:
+        channels/telegram_memory.py), after a message of it still being handled and its replies."""
         deleted = 0
 
         async def delete_messages() -> None:
@@ -557,7 +582,10 @@ class TelegramInput(InputChannel):
                 except TelegramAPIError as error:
                     logger.warning("Telegram deleteMessages failed (HTTP %s: %s)", error.status, error.description)
 
-        await erase_conversation(agent, sender, also=delete_messages)
+        # First this process's turn in flight, replies included, then Rasa's lock (the same
+        # order as a turn takes them, so the two never wait for each other).
+        async with self._turns.hold(sender):
+            await erase_conversation(agent, sender, also=delete_messages)
         logger.info("Telegram: erased a conversation (%d messages)", deleted)
         if out is not None:
             await out.send(text(out.lang, "telegram.erased"), {"remove_keyboard": True})
@@ -581,17 +609,20 @@ class TelegramInput(InputChannel):
 
     async def _to_rasa(self, message: str, out: TelegramOutput, on_new_message: Callable) -> None:
         """One turn through Rasa. If Rasa raises, or answers nothing at all, the person still gets
-        the hotline and 102 / 103 / 112."""
-        before = out.sent
-        try:
-            await on_new_message(UserMessage(message, out, out.sender, input_channel=self.name()))
-        except Exception as error:
+        the hotline and 102 / 103 / 112. The replies are sent after Rasa releases the
+        conversation's lock, so the turn, replies included, also holds this process's turn lock,
+        which an erase waits for (``erase``)."""
+        async with self._turns.hold(out.sender):
+            before = out.sent
+            try:
+                await on_new_message(UserMessage(message, out, out.sender, input_channel=self.name()))
+            except Exception as error:
+                await out.flush()
+                await self._fail(out, error)
+                return
             await out.flush()
-            await self._fail(out, error)
-            return
-        await out.flush()
-        if out.sent == before:
-            await out.send(safety_net.unavailable_text(out.lang))
+            if out.sent == before:
+                await out.send(fallback.unavailable_text(out.lang))
 
     async def _tracker(self, agent: Any, sender: str) -> Any:
         try:

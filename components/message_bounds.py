@@ -1,5 +1,5 @@
 """Rasa NLU component, first in the pipeline: the text every later component reads is bounded
-(``safeguards.message_bounds.bounded``: at most 2,000 characters, runs of non-space characters
+(``safety.message_bounds.bounded``: at most 2,000 characters, runs of non-space characters
 cut to 64), so no message can make the tokenizer, the gazetteer or the featurizers do more
 than a bounded amount of work. The stored user message keeps what the person sent; the
 channels never pass on a message longer than the bound.
@@ -19,7 +19,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from safeguards.message_bounds import bounded
+from safety.message_bounds import bounded
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)

@@ -43,7 +43,6 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from safeguards import (
     action_client, action_http, active_loop_copy, applied_events, debug_log_copies, empty_domain_check, event_types, graph_runner,
-    in_process_actions,
     lemma_cache, past_states_memo, payload_parse, rule_lookup, slot_copy,
 )
 from safeguards.pipeline_hook import InstallOnLoad
@@ -54,8 +53,7 @@ def install() -> None:
     event_types.install()
     action_client.install()
     graph_runner.install()
-    action_http.install()  # before in_process_actions, which wraps it
-    in_process_actions.install()
+    action_http.install()  # TODO(patches): in_process_actions moved to safety/ (installed by safety.in_server)
     rule_lookup.install()
     lemma_cache.install()
     active_loop_copy.install()

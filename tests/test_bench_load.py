@@ -40,20 +40,20 @@ def _as_the_rest_channel_returns(text: str) -> list:
 
 
 def test_the_safety_net_answer_counts_as_an_error_in_every_language():
-    from actions import safety_net
     from actions.texts import LANGUAGES
     from bench.load import safety_net_answer
+    from safety import fallback
 
     for lang in LANGUAGES:
-        reply = _as_the_rest_channel_returns(safety_net.unavailable_text(lang))
+        reply = _as_the_rest_channel_returns(fallback.unavailable_text(lang))
         assert len(reply) > 1  # split into several messages: the whole text is in none of them
         assert safety_net_answer(reply)
 
 
 def test_a_healthy_answer_is_not_a_safety_net_answer():
-    from actions import safety_net
     from bench.load import safety_net_answer
+    from safety import fallback
 
-    reply = _as_the_rest_channel_returns("Юридическая помощь в Гомеле:\n\n" + safety_net.footer("ru"))
+    reply = _as_the_rest_channel_returns("Юридическая помощь в Гомеле:\n\n" + fallback.footer("ru"))
     assert safety_net_answer(reply) is None
     assert safety_net_answer([{"recipient_id": "x", "image": "https://example.org/map.png"}]) is None

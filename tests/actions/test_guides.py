@@ -8,11 +8,11 @@ from typing import Any, Dict, List, Optional, Tuple
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import safety_net
 from actions.buttons import GUIDE_INTENTS, main_menu, more_menu
 from actions.content import content
 from actions.guides import ActionGuide, ActionRiskCheck
 from actions.texts import LANGUAGES, text
+from safety import fallback
 from tests.actions.conftest import all_text, make_tracker
 
 PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$")
@@ -45,7 +45,7 @@ def expected_outcome(answers: str) -> Optional[str]:
 
 
 def assert_safety_numbers(reply: str, lang: str) -> None:
-    for number in (safety_net.POLICE, safety_net.AMBULANCE, safety_net.EMERGENCY, safety_net.HOTLINE):
+    for number in (fallback.POLICE, fallback.AMBULANCE, fallback.EMERGENCY, fallback.HOTLINE):
         assert number in reply, (lang, number)
 
 
@@ -79,7 +79,7 @@ async def test_every_path_through_the_risk_check_ends_by_the_instruments_rule(di
         assert "/main_menu" in payloads(dispatcher)
         if outcome == "high":
             assert check.result_high[lang][:30] in reply
-            assert safety_net.emergency_text(lang) in reply
+            assert fallback.emergency_text(lang) in reply
             assert "/need_shelter" in payloads(dispatcher)
         else:
             assert check.result_lower[lang][:30] in reply
@@ -91,7 +91,7 @@ async def test_a_red_flag_yes_stops_the_questions_at_once(directory_url):
     first_flag = next(i for i, q in enumerate(check.questions) if q.red_flag)
     answers = "n" * first_flag + "y"
     dispatcher, _ = await press(ActionRiskCheck(), f'/risk_check{{"answers":"{answers}"}}', "ru")
-    assert safety_net.emergency_text("ru") in all_text(dispatcher)
+    assert fallback.emergency_text("ru") in all_text(dispatcher)
     assert not any("answers" in p for p in payloads(dispatcher))
 
 
@@ -108,7 +108,7 @@ async def test_yes_without_an_open_question_is_answered_kindly_with_the_menu(dir
     dispatcher = CollectingDispatcher()
     await ActionRiskCheck().run(dispatcher, make_tracker({"language": "be"}, text="так", intent="affirm"), {})
     reply = all_text(dispatcher)
-    assert text("be", "not_understood") in reply and safety_net.HOTLINE in reply
+    assert text("be", "not_understood") in reply and fallback.HOTLINE in reply
     assert payloads(dispatcher) == [b["payload"] for b in main_menu("be")]
 
 

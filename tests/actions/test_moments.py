@@ -6,8 +6,9 @@ import asyncio
 import pytest
 import yaml
 
-from actions import moments, safety_net
+from actions import moments
 from actions.texts import text
+from safety import fallback
 from tests.actions.conftest import all_text, make_tracker
 
 LANGS = ("ru", "be", "en")
@@ -89,4 +90,4 @@ def test_abroad_gets_that_countrys_number_and_no_region_question(lang, place, nu
 def test_abroad_somewhere_not_in_the_table_gets_112(dispatcher):
     tracker = make_tracker(text="я в Турции", intent="abroad", entities=[{"entity": "foreign_place", "value": "Турции"}])
     run(moments.ActionAbroad(), tracker, dispatcher)
-    assert text("ru", "moments.abroad_generic", emergency=safety_net.EMERGENCY) in all_text(dispatcher)
+    assert text("ru", "moments.abroad_generic", emergency=fallback.EMERGENCY) in all_text(dispatcher)

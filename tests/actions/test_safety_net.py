@@ -10,9 +10,10 @@ import pytest
 
 from directory import MINSK
 
-from actions import hotline, safety_net
+from actions import hotline
 from actions.content import content
 from actions.texts import LANGUAGES, text
+from safety import fallback
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -25,7 +26,7 @@ def test_constants_match_the_directory(known):
     row = known.hotline()
     assert row is not None and hotline.PHONE in [p.display for p in row.phones]
     emergency = [p.display for c in known.emergency_contacts() for p in c.phones]
-    for number in (safety_net.POLICE, safety_net.AMBULANCE, safety_net.EMERGENCY):
+    for number in (fallback.POLICE, fallback.AMBULANCE, fallback.EMERGENCY):
         assert number in emergency
 
 
@@ -78,8 +79,8 @@ def test_every_form_names_the_number_once_and_none_contradicts_the_caveat(lang):
     night = minsk(2026, 11, 27, 3, 0)
     forms = {
         "full": hotline.full(lang, night), "line": hotline.line(lang, night), "static": hotline.static(lang),
-        "reminder": hotline.reminder(lang), "footer": safety_net.footer(lang, night),
-        "unavailable": safety_net.unavailable_text(lang),
+        "reminder": hotline.reminder(lang), "footer": fallback.footer(lang, night),
+        "unavailable": fallback.unavailable_text(lang),
     }
     caveat = {"ru": "не подтверждено", "be": "не пацверджана", "en": "not confirmed"}[lang]
     for name, form in forms.items():
@@ -109,6 +110,6 @@ def test_telegram_help_carries_the_same_text(lang):
 
 def test_a_text_that_names_the_hotline_gets_no_second_mention():
     named = f"Позвоните {hotline.PHONE}, в опасности 112."
-    assert safety_net.with_footer("ru", named) == named
-    plain = safety_net.with_footer("ru", "Текст.")
+    assert fallback.with_footer("ru", named) == named
+    plain = fallback.with_footer("ru", "Текст.")
     assert hotline.mentions(plain) == 1 and "112" in plain

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from actions.texts import text
-from safeguards.message_bounds import MAX_MESSAGE_CHARS
+from safety.message_bounds import MAX_MESSAGE_CHARS
 
 pytestmark = pytest.mark.e2e
 

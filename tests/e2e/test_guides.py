@@ -8,16 +8,16 @@ import uuid
 
 import pytest
 
-from actions import safety_net
 from actions.buttons import GUIDE_INTENTS
 from actions.intents import MORE_PAYLOAD
 from actions.content import content
 from actions.texts import LANGUAGES, text
-from safeguards.tracker_store import PrivateSQLTrackerStore
+from safety import fallback
+from safety.tracker_store import PrivateSQLTrackerStore
 from tests.e2e.conftest import payloads, slots, texts
 
 pytestmark = pytest.mark.e2e
-NUMBERS = (safety_net.POLICE, safety_net.AMBULANCE, safety_net.EMERGENCY, safety_net.HOTLINE)
+NUMBERS = (fallback.POLICE, fallback.AMBULANCE, fallback.EMERGENCY, fallback.HOTLINE)
 TYPED_YES = {"ru": "да", "be": "так", "en": "yes"}
 TYPED_NO = {"ru": "нет", "be": "не", "en": "no"}
 
@@ -60,7 +60,7 @@ def test_risk_check_lower_result_still_gives_the_hotline(assistant, lang):
         answers += "n"
         replies = assistant.say(me, f'/risk_check{{"answers":"{answers}"}}')
     reply = texts(replies)
-    assert check.result_lower[lang][:30] in reply and safety_net.HOTLINE in reply
+    assert check.result_lower[lang][:30] in reply and fallback.HOTLINE in reply
     assert "/main_menu" in payloads(replies)
 
 
@@ -78,7 +78,7 @@ def test_every_guide_from_the_menu_to_its_end(assistant, lang, guide_id):
         nexts = [p for p in payloads(replies) if p.endswith(f'{{"step":"{step + 1}"}}')]
         payload = nexts[0] if nexts else None
     assert payload is None
-    assert safety_net.HOTLINE in texts(replies) and "/main_menu" in payloads(replies)
+    assert fallback.HOTLINE in texts(replies) and "/main_menu" in payloads(replies)
 
 
 def test_a_guide_inside_the_search_leaves_it_and_the_menu_still_works(assistant):

@@ -22,7 +22,7 @@ from bench.hostile_input import (
     post,
     say,
 )
-from safeguards.message_bounds import MAX_MESSAGE_CHARS
+from safety.message_bounds import MAX_MESSAGE_CHARS
 
 pytestmark = pytest.mark.e2e
 

@@ -226,7 +226,7 @@ def test_one_action_server_killed_the_other_serves(topology):
 
 
 def test_redis_down_answers_still_carry_the_hotline(topology):
-    """Documented (safeguards/lock_store.py): without Redis each server falls back to its own
+    """Documented (safety/lock_store.py): without Redis each server falls back to its own
     locks; every answer is as usual, emergency numbers and hotline included."""
     topology.stop("redis")
     try:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from typing import List, Optional
 
@@ -261,15 +262,20 @@ def test_only_action_calls_take_the_lean_path():
 
 
 def test_uninstall_works_under_another_wrapper():
-    from safeguards import in_process_actions
-
     original = EndpointConfig.request
     try:
         action_http.install()
-        in_process_actions.install()
+        lean = EndpointConfig.request
+
+        @functools.wraps(lean)
+        async def outer(self, *args, **kwargs):
+            return await lean(self, *args, **kwargs)
+
+        outer._original = lean
+        EndpointConfig.request = outer
         assert action_http._in_chain()
         action_http.uninstall()
-        assert not action_http._enabled  # the wrapper held by in_process_actions passes calls through
+        assert not action_http._enabled  # the wrapper held by the outer one passes calls through
         action_http.install()
         assert action_http._enabled and action_http._in_chain()
     finally:

@@ -2,32 +2,12 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
-import subprocess
 import time
 
-import pytest
 from rasa.core.lock_store import InMemoryLockStore
 
-from bench.servers import free_port
-from safeguards import lock_store
-from safeguards.lock_store import URL_ENV, EnvironmentLockStore
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    if not shutil.which("redis-server"):
-        pytest.fail("redis-server missing: run bin/setup-topology (bin/test does)")
-    port = free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    for _ in range(100):
-        if subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
-            break
-        time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0", server
-    server.kill()
-    server.wait()
+from safety import lock_store
+from safety.lock_store import URL_ENV, EnvironmentLockStore
 
 
 def test_in_memory_without_the_variable(monkeypatch):

@@ -13,10 +13,10 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from safeguards.tracker_store import URL_ENV, PrivateSQLTrackerStore
+from safety.tracker_store import URL_ENV, PrivateSQLTrackerStore
 from tests.actions.conftest import REPO
 from tests.directory.postgres_server import postgres_cluster
-from tests.safeguards.test_tracker_store import DOMAIN, _conversation, _rows, _turn, save
+from tests.safety.test_tracker_store import DOMAIN, _conversation, _rows, _turn, save
 
 SECRET = "Тайная улица 17"
 STORED_FORMS = [SECRET.encode(), json.dumps(SECRET)[1:-1].encode()]  # UTF-8 and JSON escapes
@@ -170,7 +170,7 @@ def test_url_from_the_environment_and_the_purge_command(url, tmp_path, monkeypat
     import asyncio
 
     asyncio.run(save(store, "old", time.time() - 3 * 86400))
-    result = subprocess.run([sys.executable, "-m", "safeguards.purge", "--older-than", "2d"], cwd=REPO,
+    result = subprocess.run([sys.executable, "-m", "safety.purge", "--older-than", "2d"], cwd=REPO,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Deleted 1 conversation" in result.stdout

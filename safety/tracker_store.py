@@ -5,7 +5,7 @@ conversation, for "erase" in Telegram and the website's quick exit) and ``purge`
 conversation silent for longer than a given age, for retention). Configure it in endpoints.yml:
 
     tracker_store:
-      type: safeguards.tracker_store.PrivateSQLTrackerStore
+      type: safety.tracker_store.PrivateSQLTrackerStore
       dialect: sqlite
       db: var/tracker.sqlite
       retention_hours: 24        # conversations silent longer than this are deleted …
@@ -66,16 +66,25 @@ import time
 from collections import OrderedDict
 from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Text, Tuple
 
+import orjson
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import delete, func, select
 
-from safeguards.action_client import loads as json_loads
-
 logger = logging.getLogger(__name__)
+
+
+def json_loads(text: str) -> Any:
+    """``json.loads``'s meaning (NaN and Infinity included: Rasa's ``json.dumps`` writes them),
+    orjson's speed."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
 
 SYNCHRONOUS = {"normal": "NORMAL", "full": "FULL"}
 URL_ENV = "TRACKER_STORE_URL"  # a full SQLAlchemy URL; replaces dialect/db of endpoints.yml
@@ -85,12 +94,13 @@ class _Stored(NamedTuple):
     """What this process last knew was stored for a conversation's latest session."""
 
     newest_id: Optional[int]  # the newest event id of the conversation, any session
-    count: int  # events in the latest session (what Rasa's count query returns)
+    events: int  # events in the latest session (what Rasa's count query returns)
     session_start: Optional[float]  # timestamp of its latest SessionStarted, if any
 
 
 class PrivateSQLTrackerStore(SQLTrackerStore):
     REMEMBERED_CONVERSATIONS = 10_000  # a few ints each
+    engine: Any  # Rasa's engine, replaced by a pooled one (below)
 
     def __init__(self, *args: Any, retention_hours: float = 24, purge_every_minutes: float = 60,
                  sqlite_synchronous: str = "normal", **kwargs: Any) -> None:
@@ -254,7 +264,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                 with self.session_scope() as orm_session:
                     return iter(list(super()._additional_events(orm_session, tracker)))
             return super()._additional_events(session, tracker)
-        return itertools.islice(tracker.events, known.count, len(tracker.events))
+        return itertools.islice(tracker.events, known.events, len(tracker.events))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's ``SQLTrackerStore.save`` (same rows, one multi-row insert), remembering what it stored."""
@@ -287,7 +297,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             and (known.session_start is None or row["timestamp"] >= known.session_start)
             for row in added
         ):
-            self._remember(sender_id, _Stored(newest, known.count + len(added), known.session_start))
+            self._remember(sender_id, _Stored(newest, known.events + len(added), known.session_start))
         else:
             self._stored.pop(sender_id, None)  # the next save counts in the database
         logger.debug("Tracker stored to database")

@@ -1,4 +1,4 @@
-"""Delete stored conversations older than an age: ``python -m safeguards.purge [--older-than 24h]``.
+"""Delete stored conversations older than an age: ``python -m safety.purge [--older-than 24h]``.
 
 Reads the tracker store from endpoints.yml (it must be ``PrivateSQLTrackerStore``). Run it from
 cron, or let the in-process schedule do it.
@@ -14,7 +14,7 @@ from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import read_endpoint_config
 
-from safeguards.tracker_store import PrivateSQLTrackerStore
+from safety.tracker_store import PrivateSQLTrackerStore
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -33,7 +33,7 @@ def open_store(endpoints: str) -> PrivateSQLTrackerStore:
     inner = getattr(store, "_tracker_store", store)  # Rasa wraps stores in AwaitableTrackerStore
     inner = getattr(inner, "_tracker_store", inner)  # … and FailSafeTrackerStore
     if not isinstance(inner, PrivateSQLTrackerStore):
-        raise SystemExit("endpoints.yml must use safeguards.tracker_store.PrivateSQLTrackerStore")
+        raise SystemExit("endpoints.yml must use safety.tracker_store.PrivateSQLTrackerStore")
     return inner
 
 

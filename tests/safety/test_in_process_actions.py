@@ -1,6 +1,8 @@
 """Slot validation in the Rasa server answers exactly what the action server answers."""
 from __future__ import annotations
 
+import functools
+import importlib
 import inspect
 import json
 import os
@@ -10,6 +12,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+from aiohttp import web
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
@@ -20,9 +23,8 @@ from rasa_sdk import Action
 from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import ActionExecutionRejection as SdkRejection
 
-from safeguards import in_process_actions
+from safety import in_process_actions
 from tests.e2e.conftest import REPO, free_port, start_action_server, stop
-from tests.safeguards.test_action_client import Server
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
@@ -138,21 +140,43 @@ async def test_rejection_and_crash_become_the_action_servers_status_codes(caplog
     assert "must not be logged" not in caplog.text and "KeyError" in caplog.text
 
 
+class Server:
+    """A stand-in action server that records what reaches it."""
+
+    def __init__(self) -> None:
+        self.requests: List[tuple] = []
+        self.runner: Any = None
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.requests.append((None, await request.json()))
+        return web.json_response({"events": [], "responses": []})
+
+    async def start(self) -> int:
+        app = web.Application()
+        app.router.add_post("/webhook", self.handle)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        return site._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
+
+
 @pytest.fixture
 async def stand_in():
     server = Server()
     server.port = await server.start()
-    in_process_actions.install()
     yield server
-    in_process_actions.uninstall()
     await server.stop()
 
 
 class _Remote(RemoteAction):
-    """Rasa's RemoteAction as Rasa wrote it: without the safety net other tests may have installed."""
+    """Rasa's RemoteAction with only this wrapper (not the safety net other tests may have installed)."""
 
     async def run(self, *args: Any) -> Any:
-        return await inspect.unwrap(RemoteAction.run)(self, *args)
+        return await in_process_actions.wrap(inspect.unwrap(RemoteAction.run))(self, *args)
 
 
 def _remote(name: str, port: int, config: Any) -> RemoteAction:
@@ -170,7 +194,8 @@ async def test_listed_actions_never_reach_the_action_server_and_the_rest_do(stan
     assert [body["next_action"] for _, body in stand_in.requests] == ["action_show_contacts"]
 
 
-@pytest.mark.parametrize("config", [None, "actions.help_form", {"module": "actions.no_such_module", "actions": ["validate_help_form"]},
+@pytest.mark.parametrize("config", [None, "actions.help_form",
+                                    {"module": "actions.no_such_module", "actions": ["validate_help_form"]},
                                     {"module": "actions.help_form", "actions": ["validate_help_form", "not_there"]}])
 async def test_without_usable_settings_the_action_server_answers(stand_in, config):
     tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen")], slots=DOMAIN.slots)
@@ -205,3 +230,58 @@ def test_endpoints_yml_runs_exactly_the_slot_actions_in_process():
     assert config == CONFIG
     assert in_process_actions.executor_for(config["module"], frozenset(config["actions"])) is not None
     assert Path(REPO / "actions" / "help_form.py").exists()
+
+
+def _replaces_the_http_call_path(kind: str) -> None:
+    """What a speed patch of the HTTP call path does: wrap ``EndpointConfig.request``."""
+    if kind == "action_http":
+        for name in ("rasa_patches.action_http", "safeguards.action_http"):
+            try:
+                importlib.import_module(name).install()
+                return
+            except ImportError:
+                continue
+        pytest.skip("no HTTP patch in this tree")
+    original = EndpointConfig.request
+
+    @functools.wraps(original)
+    async def request(self: EndpointConfig, *args: Any, **kwargs: Any) -> Any:
+        return await original(self, *args, **kwargs)
+
+    EndpointConfig.request = request
+
+
+@pytest.fixture
+def clean_wrappers():
+    run, request = RemoteAction.run, EndpointConfig.request
+    yield
+    for name in ("rasa_patches.action_http", "safeguards.action_http"):
+        module = importlib.sys.modules.get(name)
+        if module is not None:
+            module.uninstall()
+            module._enabled = False
+    RemoteAction.run, EndpointConfig.request = run, request
+    in_process_actions._installed = None
+
+
+@pytest.mark.parametrize("kind", ["plain wrapper", "action_http"])
+@pytest.mark.parametrize("whitelist_first", [True, False])
+async def test_the_whitelist_holds_whatever_replaces_the_http_call_path_and_in_any_order(
+    stand_in, clean_wrappers, kind, whitelist_first
+):
+    """A typed junk region is refused in this process; the listed action never goes over HTTP."""
+    if whitelist_first:
+        in_process_actions.install()
+        _replaces_the_http_call_path(kind)
+    else:
+        _replaces_the_http_call_path(kind)
+        in_process_actions.install()
+    in_process_actions.install()  # idempotent
+    tracker = DialogueStateTracker.from_events(
+        "s", [ActionExecuted("action_listen"), _user("/inform", "inform"), SlotSet("region", "<junk>")], slots=DOMAIN.slots)
+    endpoint = EndpointConfig(f"http://127.0.0.1:{stand_in.port}/webhook", run_in_process=CONFIG)
+    events = await RemoteAction("action_validate_slot_mappings", endpoint).run(None, _NoNLG(), tracker, DOMAIN)
+    assert stand_in.requests == []
+    assert [e.as_dict()["value"] for e in events if isinstance(e, SlotSet)] == [None]
+    await RemoteAction("action_show_contacts", endpoint).run(None, _NoNLG(), tracker, DOMAIN)
+    assert [body["next_action"] for _, body in stand_in.requests] == ["action_show_contacts"]

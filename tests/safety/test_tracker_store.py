@@ -1,7 +1,6 @@
 """Erase and retention on a real SQLite tracker store."""
 from __future__ import annotations
 
-
 import asyncio
 import json
 import subprocess
@@ -12,8 +11,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from safeguards.purge import parse_age
-from safeguards.tracker_store import PrivateSQLTrackerStore
+from safety.purge import parse_age
+from safety.tracker_store import PrivateSQLTrackerStore
 from tests.actions.conftest import REPO
 
 DOMAIN = Domain.load(str(REPO / "domain.yml"))
@@ -57,9 +56,9 @@ async def test_purge_command(tmp_path):
     store = store_at(db)
     await save(store, "old", time.time() - 3 * 86400)
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(f"tracker_store:\n  type: safeguards.tracker_store.PrivateSQLTrackerStore\n  dialect: sqlite\n  db: {db}\n")
+    endpoints.write_text(f"tracker_store:\n  type: safety.tracker_store.PrivateSQLTrackerStore\n  dialect: sqlite\n  db: {db}\n")
     done = subprocess.run(
-        [sys.executable, "-m", "safeguards.purge", "--older-than", "2d", "--endpoints", str(endpoints)],
+        [sys.executable, "-m", "safety.purge", "--older-than", "2d", "--endpoints", str(endpoints)],
         cwd=REPO, capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 0, done.stderr[-2000:]

@@ -41,10 +41,10 @@ def bounded(message: str) -> str:
 
 def too_long_reply(lang: str) -> str:
     """The whole answer to an over-long message, in the person's language."""
-    from actions import safety_net
     from actions.texts import text
+    from safety import fallback
 
-    return f"{text(lang, 'too_long')}\n\n{safety_net.footer(lang)}"
+    return f"{text(lang, 'too_long')}\n\n{fallback.footer(lang)}"
 
 
 async def reply_language(agent: Any, sender_id: Optional[str], message: str) -> str:

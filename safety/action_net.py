@@ -7,9 +7,10 @@ slow; the processor then logs the error and the turn ends in silence. ``install(
 becomes one calm message with the emergency numbers, once per turn. ``ActionExecutionRejection``
 (a form declining a message) passes through untouched: it is control flow, not failure.
 
-The wrapper is installed by the ``ActionSafetyNet`` pipeline entry in config.yml, so it is active
-wherever the model is loaded (``rasa run``, ``rasa shell``, tests). When the action server comes
-back, the next call simply succeeds.
+The wrapper is installed by the ``safety.in_server.SafetyInServer`` pipeline entry in config.yml,
+so it is active wherever the model is loaded (``rasa run``, ``rasa shell``, tests), with or
+without any speed patch. When the action server comes back, the next call simply succeeds.
+The text is ``safety.fallback.unavailable_text``, the same the actions and channels fall back on.
 """
 from __future__ import annotations
 
@@ -20,12 +21,12 @@ import os
 from typing import Any, List
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
-from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.exceptions import RasaException
 
-from actions import safety_net, slot_rules
-from safeguards.pipeline_hook import InstallOnLoad
+from actions import slot_rules
+from safety import fallback
+from safety.wrapping import wrapped_with
 
 logger = logging.getLogger(__name__)
 ACTION_TIMEOUT_SECONDS = float(os.environ.get("ACTION_TIMEOUT_SECONDS", "10"))
@@ -43,12 +44,12 @@ def _already_sent_this_turn(tracker: Any) -> bool:
 
 def install() -> None:
     """Wrap ``RemoteAction.run`` once per process."""
-    if getattr(RemoteAction.run, "_safety_net", False):
+    if wrapped_with(RemoteAction.run, "_safety_net"):
         return
     original = RemoteAction.run
 
     @functools.wraps(original)
-    async def run(self: RemoteAction, output_channel, nlg, tracker, domain) -> List[Event]:
+    async def run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Event]:
         try:
             return await asyncio.wait_for(original(self, output_channel, nlg, tracker, domain), ACTION_TIMEOUT_SECONDS)
         except ActionExecutionRejection:
@@ -59,14 +60,8 @@ def install() -> None:
             if _already_sent_this_turn(tracker):
                 return []
             lang = slot_rules.language_or_default(tracker.get_slot("language"))
-            return [BotUttered(text=safety_net.unavailable_text(lang), metadata={MARK: True})]
+            return [BotUttered(text=fallback.unavailable_text(lang), metadata={MARK: True})]
 
     run._safety_net = True  # type: ignore[attr-defined]
-    RemoteAction.run = run  # type: ignore[assignment]
+    RemoteAction.run = run
 
-
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class ActionSafetyNet(InstallOnLoad):
-    """Pipeline entry whose only job is to ``install()`` the wrapper when the model loads."""
-
-    install = staticmethod(install)

@@ -1,7 +1,10 @@
-"""The numbers every reply can fall back on, even when the directory or database is down.
+"""The one source of the text every reply falls back on, even when the directory, the database
+or the action server is down: the Rasa-side safety net (``safety.action_net``), the channels
+and the actions all read it here.
 
 Safety rule 4: whatever fails, the person still gets the hotline and 102 / 103 / 112. These
-values therefore do not come from the database: the hotline's text comes from its one source,
+values therefore do not come from the database, and this module reads only text (the locale
+catalogue and ``content/hotline.yml``), no action code: the hotline's text comes from its one source,
 ``content/hotline.yml`` (``actions.hotline``); ``tests/actions/test_safety_net.py`` checks that
 it and the emergency numbers agree with the directory rows (by-police-102, by-ambulance-103,
 by-emergency-112, by-dv-hotline-8801, by-dv-hotline-mvd-session), which carry the sources.

@@ -1,0 +1,185 @@
+"""Slot validation runs inside the Rasa server instead of over HTTP to the action server.
+
+Why (measured): Rasa calls ``action_validate_slot_mappings`` after every user message and
+``validate_help_form`` on every turn of the help form — on the bench flows 45 of 69 action-server
+calls, each one sending the whole tracker (20–30 KB of JSON) over HTTP and back. Remote calls
+were a third of the Rasa server's CPU per turn and a network round trip each on the answer's
+critical path. These two actions are the slot whitelist (``actions/help_form.py`` +
+``actions/slot_rules.py``): small, synchronous, and where safety rule 3 wants it — where values
+enter the conversation. So a typed ``/inform{"region": "…"}`` is whitelisted even while the
+action server is down (tests/safety/test_action_server_down.py).
+
+How: ``RemoteAction.run`` — what every custom action call of Rasa goes through — is wrapped.
+When the action endpoint in endpoints.yml lists the action under ``run_in_process``, that one
+call is given an endpoint whose ``request`` goes to a ``rasa_sdk.executor.ActionExecutor`` in
+this process holding only those actions, instead of over HTTP. Wrapping the action rather than
+``EndpointConfig.request`` keeps this independent of whatever else replaces the HTTP call path
+(a speed patch may wrap ``EndpointConfig.request`` before or after this is installed; either
+way a listed action never reaches it). Everything around it is Rasa's own code, unchanged: the
+request body is built by ``RemoteAction`` and the answer is validated, deserialised and uttered
+by it, and the action safety net's timeout still applies. To be exact, the body and the answer
+pass through JSON as they would over the wire (orjson, tens of microseconds), and the action
+server's status codes are reproduced: a form rejecting a message → 400, unknown action → 404,
+an exception → 500 — raised as the same ``ClientResponseError``. If the actions cannot be
+imported here, the call goes to the action server as before. Every other action still runs in
+the action server. Installed by ``safety.in_server.SafetyInServer`` (config.yml).
+
+Configuration (endpoints.yml)::
+
+    action_endpoint:
+      url: "http://127.0.0.1:5055/webhook"
+      run_in_process:
+        module: actions.help_form
+        actions: [action_validate_slot_mappings, validate_help_form]
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import importlib
+import inspect
+import logging
+from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Optional, Text, Tuple
+
+import orjson
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import Event
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+
+from safety.wrapping import wrapped_with
+
+logger = logging.getLogger(__name__)
+CONFIG_KEY = "run_in_process"
+_executors: Dict[Tuple[str, FrozenSet[str]], Any] = {}
+_failed: set = set()
+
+
+def _settings(endpoint: EndpointConfig) -> Optional[Tuple[str, FrozenSet[str]]]:
+    config = (endpoint.kwargs or {}).get(CONFIG_KEY)
+    if not isinstance(config, dict):
+        return None
+    module, names = config.get("module"), config.get("actions")
+    if not isinstance(module, str) or not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return None
+    return module, frozenset(names)
+
+
+def executor_for(module_name: str, names: FrozenSet[str]) -> Optional[Any]:
+    """An SDK executor holding exactly ``names`` from ``module_name``; None if they cannot load."""
+    key = (module_name, names)
+    if key in _executors:
+        return _executors[key]
+    if key in _failed:
+        return None
+    try:
+        from rasa_sdk import Action
+        from rasa_sdk.executor import ActionExecutor
+
+        module = importlib.import_module(module_name)
+        executor = ActionExecutor()
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Action) and cls.__module__ == module.__name__ and not inspect.isabstract(cls):
+                try:
+                    name = cls().name()
+                except Exception:  # abstract helpers without a name
+                    continue
+                if name in names:
+                    executor.register_action(cls)
+        missing = names - set(executor.actions)
+        if missing:
+            raise LookupError(f"not in {module_name}: {sorted(missing)}")
+    except Exception as error:  # noqa: BLE001 - any failure means: use the action server
+        logger.warning("in-process actions unavailable (%s); using the action server", type(error).__name__)
+        _failed.add(key)
+        return None
+    _executors[key] = executor
+    return executor
+
+
+def _status_error(status: int, reason: str, body: Dict[str, Any]) -> ClientResponseError:
+    return ClientResponseError(status, reason, orjson.dumps(body))
+
+
+async def run_in_process(executor: Any, action_call: Dict[str, Any]) -> Any:
+    """What the action server's webhook answers, as ``EndpointConfig.request`` returns it."""
+    from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
+
+    call = orjson.loads(orjson.dumps(action_call, option=orjson.OPT_SERIALIZE_NUMPY))
+    try:
+        result = await executor.run(call)
+    except ActionExecutionRejection as rejection:
+        raise _status_error(400, "Bad Request", {"error": rejection.message, "action_name": rejection.action_name}) from None
+    except ActionNotFoundException as not_found:
+        raise _status_error(404, "Not Found", {"error": not_found.message, "action_name": not_found.action_name}) from None
+    except Exception as error:  # noqa: BLE001 - the action server answers 500
+        # The error class only: an exception message can carry slot values.
+        logger.error("in-process action %s raised %s", call.get("next_action"), type(error).__name__)
+        raise _status_error(500, "Internal Server Error", {"error": type(error).__name__}) from None
+    return orjson.loads(orjson.dumps(result)) if result is not None else None
+
+
+class _InProcessEndpoint:
+    """The action endpoint for one listed action: ``request`` runs it here; everything else
+    (``url`` in Rasa's error messages, …) is the configured endpoint's."""
+
+    def __init__(self, endpoint: EndpointConfig, executor: Any) -> None:
+        self._endpoint, self._executor = endpoint, executor
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._endpoint, name)
+
+    async def request(self, method: Text = "post", subpath: Optional[Text] = None, **kwargs: Any) -> Any:
+        body = kwargs.get("json")
+        if method.lower() != "post" or subpath is not None or not isinstance(body, dict):
+            return await self._endpoint.request(method, subpath, **kwargs)
+        return await run_in_process(self._executor, body)
+
+
+def endpoint_for(action_name: Text, endpoint: Optional[EndpointConfig]) -> Optional[_InProcessEndpoint]:
+    """The in-process endpoint if ``action_name`` is listed under ``run_in_process`` and its
+    module loads; else None (the call goes to the action server)."""
+    if endpoint is None or isinstance(endpoint, _InProcessEndpoint):
+        return None
+    settings = _settings(endpoint)
+    if settings is None or action_name not in settings[1]:
+        return None
+    executor = executor_for(*settings)
+    return _InProcessEndpoint(endpoint, executor) if executor is not None else None
+
+
+MARK = "_in_process"
+
+
+def wrap(run: Callable[..., Awaitable[List[Event]]]) -> Callable[..., Awaitable[List[Event]]]:
+    """``run`` (a ``RemoteAction.run``) with listed actions answered in this process."""
+
+    @functools.wraps(run)
+    async def in_process_run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Event]:
+        local = endpoint_for(self.name(), self.action_endpoint)
+        if local is None:
+            return await run(self, output_channel, nlg, tracker, domain)
+        this_call = copy.copy(self)  # the action object itself is left as Rasa made it
+        this_call.action_endpoint = local
+        return await run(this_call, output_channel, nlg, tracker, domain)
+
+    setattr(in_process_run, MARK, True)
+    return in_process_run
+
+
+_installed: Any = None  # the wrapper this module put in place
+
+
+def install() -> None:
+    """Idempotent; before or after any other wrapper of ``RemoteAction.run`` or of
+    ``EndpointConfig.request``."""
+    global _installed
+    if not wrapped_with(RemoteAction.run, MARK):
+        _installed = RemoteAction.run = wrap(RemoteAction.run)
+
+
+def uninstall() -> None:
+    """For tests: removes this wrapper if nothing was wrapped around it since."""
+    global _installed
+    if _installed is not None and RemoteAction.run is _installed:
+        RemoteAction.run = _installed.__wrapped__
+        _installed = None
