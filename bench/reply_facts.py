@@ -193,6 +193,17 @@ def language(text: str) -> Optional[str]:
     return "be" if be > ru else "ru"
 
 
+# Words an answer in this language never has (issue 17.7): English no Cyrillic at all,
+# Belarusian none of the letters only Russian uses.
+FOREIGN = {"en": re.compile(r"\w*[\u0400-\u04ff]+\w*"), "be": re.compile(r"\w*[иИщЩъЪ]\w*")}
+
+
+def foreign_words(text: str, lang: str) -> List[str]:
+    """Words of `text` (links left out) that cannot be `lang` (none checked for ru)."""
+    pattern = FOREIGN.get(lang)
+    return pattern.findall(without_links(text)) if pattern else []
+
+
 def percentile(values: Iterable[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else float("nan")
