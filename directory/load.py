@@ -102,8 +102,9 @@ def load(
     regions, districts, organisations = sources.regions, sources.districts, sources.organisations
     rejections = sources.rejections
     notes = tuple(operator_notes(organisations)) + tuple(
-        OperatorNote("stale-translation", m.organisation_id, f"{m.field} [{m.language}]: the Russian changed; "
-                     "Russian shown until translations.csv is updated") for m in sources.stale if m.language == "be")
+        OperatorNote(f"{m.why}-translation", m.organisation_id, f"{m.field}: " + (
+            "the Russian changed; Russian shown until translations.csv is updated" if m.why == "stale"
+            else "no such entry; remove the row from translations.csv")) for m in sources.stale if m.language == "be")
     active = sum(o.active for o in organisations)
     confidential = sum(o.confidential for o in organisations)
 

@@ -45,7 +45,7 @@ class Missing:
     organisation_id: str
     field: str
     language: str
-    why: str  # missing | stale
+    why: str  # missing | stale (the Russian changed) | orphan (no such entry any more)
 
     def __str__(self) -> str:
         return f"{self.why:<8} {self.organisation_id} {self.field} [{self.language}]"
@@ -126,7 +126,7 @@ def read_translations(
     path: Path, organisations: Sequence[Any], rejections: list, glossary: Sequence[dict[str, str]] = (),
 ) -> tuple[dict[str, tuple[tuple[str, str, str], ...]], list[Missing]]:
     """translations.csv → organisation id → ((language, field, text), …), and the stale rows
-    (Russian changed since). Also checks the be/en names of organisations.csv. Malformed rows
+    (Russian changed since, or the entry removed). Also checks the be/en names of organisations.csv. Malformed rows
     become rejections (`path:line: reason`)."""
     from .source_csv import Rejection, _Rows  # the loader's own CSV reading (no import cycle)
 
@@ -139,8 +139,8 @@ def read_translations(
         for line, row in rows.read(TRANSLATION_COLUMNS, exact=True):
             oid, field = row["id"], row["field"]
             entry = by_id.get(oid)
-            if entry is None:
-                rows.reject(line, f"unknown organisation {oid!r}")
+            if entry is None:  # the entry was removed: its translation is left over, not an error
+                stale.append(Missing(oid, field, "be", "orphan"))
                 continue
             if (oid, field) in seen:
                 rows.reject(line, f"duplicate translation of {oid} {field}")
