@@ -180,7 +180,8 @@ def language(text: str) -> Optional[str]:
     """ru | be | en by letters (links and numbers ignored); None when there are too few letters.
 
     Belarusian is told from Russian by the letters only it uses (і, ў, the apostrophe between
-    letters) against those only Russian uses (и, щ, ъ)."""
+    letters) against those only Russian uses (и, щ, ъ); with neither ("г. Гомель: выберыце раён
+    горада або …") it cannot tell them apart: None."""
     text = without_links(text)
     latin = len(re.findall(r"[A-Za-z]", text))
     cyrillic = len(re.findall(r"[\u0400-\u04FF]", text))
@@ -190,6 +191,8 @@ def language(text: str) -> Optional[str]:
         return "en"
     be = len(re.findall(r"[іІўЎ]|(?<=[а-яё])['ʼ’](?=[а-яё])", text, re.IGNORECASE))
     ru = len(re.findall(r"[иИщЩъЪ]", text))
+    if not be and not ru:
+        return None
     return "be" if be > ru else "ru"
 
 
