@@ -21,9 +21,10 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Sequence
 
 from .operator import centre_of, centres_by_district, reachable
+from .source_csv import Rejection, _Rows
 
 __all__ = [
     "TRANSLATED_LANGUAGES", "Missing", "shown_fields", "read_translations", "read_glossary",
@@ -123,13 +124,11 @@ def glossary_problems(ru: str, translated: dict[str, str], glossary: Iterable[di
 
 
 def read_translations(
-    path: Path, organisations: Sequence[Any], rejections: list, glossary: Sequence[dict[str, str]] = (),
+    path: Path, organisations: Sequence[Any], rejections: list[Rejection], glossary: Sequence[dict[str, str]] = (),
 ) -> tuple[dict[str, tuple[tuple[str, str, str], ...]], list[Missing]]:
     """translations.csv → organisation id → ((language, field, text), …), and the stale rows
     (Russian changed since, or the entry removed). Also checks the be/en names of organisations.csv. Malformed rows
     become rejections (`path:line: reason`)."""
-    from .source_csv import Rejection, _Rows  # the loader's own CSV reading (no import cycle)
-
     by_id = {o.id: o for o in organisations}
     texts: dict[str, list[tuple[str, str, str]]] = {}
     stale: list[Missing] = []
@@ -192,7 +191,7 @@ def missing(organisations: Sequence[Any], stale: Iterable[Missing] = ()) -> list
     return found
 
 
-def check(data_dir: Path | None = None) -> tuple[list[Missing], list]:
+def check(data_dir: Path | None = None) -> tuple[list[Missing], list[Rejection]]:
     """Read the CSVs as the loader does; (missing/stale fields, rejections)."""
     from .load import read_sources  # the loader's reading, without writing anything
 
@@ -215,10 +214,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{len(found)} field(s) without their translation (be: {counts['be']}, en: {counts['en']}); "
           f"{len(rejections)} rejected row(s)")
     return 1 if found or rejections else 0
-
-
-def iter_texts(translations: Iterable[tuple[str, str, str]], language: str) -> Iterator[tuple[str, str]]:
-    return ((field, text) for lang, field, text in translations if lang == language)
 
 
 if __name__ == "__main__":
