@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, slot_rules
 from actions.knowledge import directory
-from actions.language_detection import detect, is_first_typed_message
+from actions.language_detection import language_decided, sure
 from actions.state import State, latest_intent, previous_slot_value
 from actions.texts import text
 from safety import fallback
@@ -161,10 +161,13 @@ class ValidateSlotMappings(SlotValidators, ValidationAction):
         events = await super().run(dispatcher, tracker, domain)
         entities = (tracker.latest_message or {}).get("entities") or []
         names = {e.get("entity") for e in entities}
-        language_chosen = any(e.get("event") == "slot" and e.get("name") == "language" for e in events)
-        if not language_chosen and is_first_typed_message(tracker.events):
-            detected = detect((tracker.latest_message or {}).get("text") or "")
-            if detected and detected != _lang(tracker):
+        chosen = any(e.get("event") == "slot" and e.get("name") == "language" for e in events)
+        typed = (tracker.latest_message or {}).get("text") or ""
+        if not chosen and not typed.startswith("/") and not language_decided(tracker.events):
+            # Until a language is chosen or surely written, each typed message may decide it
+            # (a bare "Гомель" first decides nothing; "дзякуй" next still answers in Belarusian).
+            detected = sure(typed)
+            if detected:
                 events.append(SlotSet("language", detected))
                 tracker.slots["language"] = detected
         lang = _lang(tracker)

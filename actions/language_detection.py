@@ -1,20 +1,25 @@
 """Guess the language of a person's first typed message (when they have not chosen one).
 
 Belarusian is told from Russian by letters Russian does not have (і, ў), the apostrophe
-inside a word (б'е, сям'я) and a few everyday words Russian does not have (няма, дзе, гэта);
-English by common English words, so that Russian typed in Latin letters ("mne nuzhen yurist")
-stays Russian.
+inside a word (б'е, сям'я), spellings Russian does not write (жы, шы, чы, дзе/дзя/дзь, a
+consonant before э: "тэлефон") and a few everyday words Russian does not have (няма, дзе, гэта,
+хто, дзякуй); English by common English words, so that Russian typed in Latin letters
+("mne nuzhen yurist") stays Russian. Russian is only *sure* with a letter Belarusian does not have
+(и, щ, ъ): a place name alone ("Гомель", "Брэст") decides nothing, so a later message still can.
 """
 from __future__ import annotations
 
 import re
 from typing import Any, Dict, Iterable, Optional
 
-BELARUSIAN = re.compile(r"[іўІЎ]|[а-яА-Я]['’ʼ][яеёюіЯЕЁЮІ]")
+BELARUSIAN = re.compile(
+    r"[іўІЎ]|[а-яА-Я]['’ʼ][яеёюіЯЕЁЮІ]|(?:жы|шы|чы|дз[еяюёь])|[бвгджзклмнпрстфхцчш]э", re.IGNORECASE)
 BELARUSIAN_WORDS = frozenset(
     "няма дзе мяне цябе яго што гэта гэты ён яна яны калі вельмі толькі таксама дапамога дапамажыце "
-    "дапамажы ратуйце патрэбна патрэбны патрэбен трэба хачу зараз дзверы начаваць".split()
+    "дапамажы ратуйце патрэбна патрэбны патрэбен трэба хачу зараз дзверы начаваць хто ёсць дзякуй "
+    "дзякую дзякі як жонка юрыст прытулак падкажыце магу баюся дадому цяпер ад".split()
 )
+RUSSIAN_ONLY = re.compile(r"[иИщЩъЪ]")
 CYRILLIC_WORD = re.compile(r"[а-яёА-ЯЁ]+")
 CYRILLIC = re.compile(r"[а-яёА-ЯЁіўІЎ]")
 LATIN_WORD = re.compile(r"[a-zA-Z']+")
@@ -51,21 +56,15 @@ def detect(text: str) -> Optional[str]:
     return None
 
 
-def is_first_typed_message(events: Iterable[Dict[str, Any]]) -> bool:
-    """True when the latest user message is the first one typed rather than tapped, and no
-    language was chosen before it."""
-    typed = 0
-    latest_user_index = None
-    events = list(events)
-    for index, event in enumerate(events):
-        if event.get("event") == "user":
-            latest_user_index = index
-            if not (event.get("text") or "").startswith("/"):
-                typed += 1
-    if latest_user_index is None or typed != 1:
-        return False
-    if (events[latest_user_index].get("text") or "").startswith("/"):
-        return False
-    return not any(
-        e.get("event") == "slot" and e.get("name") == "language" for e in events[:latest_user_index]
-    )
+def sure(text: str) -> Optional[str]:
+    """The language a typed message is surely written in, or None: like `detect`, except that
+    Russian needs a letter Belarusian lacks (и, щ, ъ)."""
+    found = detect(text)
+    if found == "ru" and not RUSSIAN_ONLY.search(text):
+        return None
+    return found
+
+
+def language_decided(events: Iterable[Dict[str, Any]]) -> bool:
+    """A language was chosen (a button, /language) or taken from an earlier typed message."""
+    return any(e.get("event") == "slot" and e.get("name") == "language" for e in events)

@@ -21,7 +21,11 @@ MAX_MESSAGE_CHARS = 3000
 ANY_REGISTRATION_SOURCE = "crisis_room_any_registration"
 _WORD = re.compile(r"\w+")
 # Abbreviations the directory's names use for the unit a "who answers" line spells out.
-_ABBREVIATIONS = {"тцсон": "территориальный центр социального обслуживания населения"}
+_ABBREVIATIONS = {
+    "тцсон": "территориальный центр социального обслуживания населения",
+    "тцсан": "тэрытарыяльны цэнтр сацыяльнага абслугоўвання насельніцтва",
+    "tcson": "territorial centre of social services",
+}
 
 
 def phone_text(phone: Phone) -> str:
@@ -53,19 +57,20 @@ def _words(value: str) -> Set[str]:
 def _responsible_is_news(contact: Contact, lang: str) -> bool:
     """"Who answers" only when it adds something: not when the name or the phone labels already
     name the same unit (a room "— отделение ... ТЦСОН X" answered by "Отделение ... ТЦСОН X")."""
-    said = _words(" ".join([contact.name(lang)] + [p.details or "" for p in contact.phones]))
-    return not _words(contact.public_contact or "") <= said
+    said = _words(" ".join([contact.name(lang)] + [p.details or "" for p in contact.phones_in(lang)]))
+    return not _words(contact.text("public_contact", lang) or "") <= said
 
 
 def _note_line(contact: Contact, lang: str, said: _Said) -> Optional[str]:
     """A caveat in full the first time; after that a short pointer, so an unverified number still
     carries its warning without the same sentence twice."""
-    if not contact.status_note:
+    note = contact.text("status_note", lang)
+    if not note:
         return None
-    if contact.status_note in said.notes:
+    if note in said.notes:
         return text(lang, "contact_status_again")
-    said.notes.add(contact.status_note)
-    return text(lang, "contact_status", note=contact.status_note)
+    said.notes.add(note)
+    return text(lang, "contact_status", note=note)
 
 
 def _checked_line(contact: Contact, lang: str, role: str, said: _Said) -> Optional[str]:
@@ -91,16 +96,16 @@ def _contact_lines(contact: Contact, lang: str, role: str, said: _Said, compact:
     needs to call: name, phones with labels, the caveat and, once, why the address is hidden."""
     lines: List[Optional[str]] = [] if compact else [contact.name(lang)]  # None: a line left out
     if contact.phones:
-        lines.extend(text(lang, "contact_phone", phones=phone_text(p)) for p in contact.phones)
+        lines.extend(text(lang, "contact_phone", phones=phone_text(p)) for p in contact.phones_in(lang))
     elif not contact.website:
         lines.append(text(lang, "contact_no_phone"))
     if contact.website:
         lines.append(text(lang, "contact_website", url=contact.website))
     if contact.hours and not compact:
-        lines.append(text(lang, "contact_hours", hours=contact.hours))
+        lines.append(text(lang, "contact_hours", hours=contact.text("hours", lang)))
     if contact.confidential:
         if contact.public_contact and not compact and _responsible_is_news(contact, lang):
-            lines.append(text(lang, "contact_responsible", contact=contact.public_contact))
+            lines.append(text(lang, "contact_responsible", contact=contact.text("public_contact", lang)))
         if contact.via_centre and not compact:
             lines.append(text(lang, "contact_via_centre"))
         if not said.confidential:
@@ -108,7 +113,7 @@ def _contact_lines(contact: Contact, lang: str, role: str, said: _Said, compact:
             said.confidential = True
     else:
         if contact.address:
-            lines.append(text(lang, "contact_address", address=contact.address))
+            lines.append(text(lang, "contact_address", address=contact.text("address", lang)))
         if contact.map_url and not compact:
             lines.append(text(lang, "contact_map", url=contact.map_url))
     lines.append(_note_line(contact, lang, said))

@@ -180,7 +180,8 @@ def language(text: str) -> Optional[str]:
     """ru | be | en by letters (links and numbers ignored); None when there are too few letters.
 
     Belarusian is told from Russian by the letters only it uses (і, ў, the apostrophe between
-    letters) against those only Russian uses (и, щ, ъ)."""
+    letters) against those only Russian uses (и, щ, ъ); with neither ("г. Гомель: выберыце раён
+    горада або …") it cannot tell them apart: None."""
     text = without_links(text)
     latin = len(re.findall(r"[A-Za-z]", text))
     cyrillic = len(re.findall(r"[\u0400-\u04FF]", text))
@@ -190,7 +191,20 @@ def language(text: str) -> Optional[str]:
         return "en"
     be = len(re.findall(r"[іІўЎ]|(?<=[а-яё])['ʼ’](?=[а-яё])", text, re.IGNORECASE))
     ru = len(re.findall(r"[иИщЩъЪ]", text))
+    if not be and not ru:
+        return None
     return "be" if be > ru else "ru"
+
+
+# Words an answer in this language never has (issue 17.7): English no Cyrillic at all,
+# Belarusian none of the letters only Russian uses.
+FOREIGN = {"en": re.compile(r"\w*[\u0400-\u04ff]+\w*"), "be": re.compile(r"\w*[иИщЩъЪ]\w*")}
+
+
+def foreign_words(text: str, lang: str) -> List[str]:
+    """Words of `text` (links left out) that cannot be `lang` (none checked for ru)."""
+    pattern = FOREIGN.get(lang)
+    return pattern.findall(without_links(text)) if pattern else []
 
 
 def percentile(values: Iterable[float], q: float) -> float:

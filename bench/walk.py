@@ -2,12 +2,15 @@
 
     .venv/bin/python -m bench.walk                      # starts both servers, walks, prints the table
     .venv/bin/python -m bench.walk --url http://127.0.0.1:5005 --concurrency 4 --json walk.json
+    .venv/bin/python -m bench.walk --lang en            # the same walk in the English interface
 
 Each (help type, district) is a fresh conversation through the REST channel: /start, the menu
 button of that help type (behind "more" if the menu hides it), the region button, the district
 button (paging through the district keyboard), exactly the payloads the keyboards offer. Each
 (help type, region) is also walked to "whole region". Which button to press is chosen by the
-id in its payload; nothing else is constructed. What counts (phones, the hotline, links,
+id in its payload; nothing else is constructed. With ``--lang be|en`` each conversation first taps
+the language keyboard ("more" → language → the language), and the table counts the answers with
+a word of another language in them (English: any Cyrillic; Belarusian: и, щ, ъ; links left out). What counts (phones, the hotline, links,
 length) is ``bench.reply_facts``; the table compares each district's answer with its region's.
 """
 from __future__ import annotations
@@ -45,6 +48,7 @@ class Answer:
     taps: int
     reply: Reply = field(default_factory=list)
     error: Optional[str] = None
+    lang: str = "ru"
 
     @property
     def text(self) -> str:
@@ -109,6 +113,21 @@ async def tap_help(talk: Talk, help_type: str) -> Reply:
     raise LookupError(f"no menu button for {help_type}")
 
 
+async def tap_language(talk: Talk, lang: str) -> Reply:
+    """/start, then the language keyboard's button for `lang` (behind "more" → language)."""
+    reply = await talk.say("/start")
+    for _ in range(3):
+        button = find(reply, intent_name="set_language", language=lang)
+        if button:
+            return await talk.say(button["payload"])
+        step = find(reply, intent_name="choose_language") or next(
+            (b for b in facts.buttons(reply) if re.search(r"more|menu", b.get("payload") or "", re.IGNORECASE)), None)
+        if step is None:
+            break
+        reply = await talk.say(step["payload"])
+    raise LookupError(f"no language button for {lang}")
+
+
 async def tap_district(talk: Talk, reply: Reply, district: Optional[str]) -> Reply:
     """Press the district's button (or "whole region"), paging forward through the keyboard."""
     seen_pages = set()
@@ -132,10 +151,12 @@ async def tap_district(talk: Talk, reply: Reply, district: Optional[str]) -> Rep
 
 
 async def walk_one(session: aiohttp.ClientSession, url: str, help_type: str, region: str,
-                   district: Optional[str], title: str) -> Answer:
+                   district: Optional[str], title: str, lang: str = "ru") -> Answer:
     talk = Talk(session, url)
-    answer = Answer(help_type, region, district, title, 0)
+    answer = Answer(help_type, region, district, title, 0, lang=lang)
     try:
+        if lang != "ru":
+            await tap_language(talk, lang)
         reply = await tap_help(talk, help_type)
         button = find(reply, region=region)
         if button is None:
@@ -175,7 +196,8 @@ async def places(session: aiohttp.ClientSession, url: str, help_type: str = "leg
     return found
 
 
-async def walk(url: str, help_types: Sequence[str] = WALKED_HELP_TYPES, concurrency: int = 4) -> List[Answer]:
+async def walk(url: str, help_types: Sequence[str] = WALKED_HELP_TYPES, concurrency: int = 4,
+               lang: str = "ru") -> List[Answer]:
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0)) as session:
         where = await places(session, url)
@@ -185,7 +207,7 @@ async def walk(url: str, help_types: Sequence[str] = WALKED_HELP_TYPES, concurre
 
         async def one(job):
             async with gate:
-                return await walk_one(session, url, *job)
+                return await walk_one(session, url, *job, lang=lang)
 
         return list(await asyncio.gather(*(one(job) for job in jobs)))
 
@@ -235,6 +257,7 @@ class Findings:
     taps: List[int] = field(default_factory=list)
     regions_with_1: int = 0
     regions: int = 0
+    foreign: List[str] = field(default_factory=list)  # "help/district: word" (answers not in the walk's language)
 
 
 def findings(answers: Sequence[Answer]) -> Findings:
@@ -276,6 +299,9 @@ def findings(answers: Sequence[Answer]) -> Findings:
         found.map_answers += bool(maps)
         found.map_lengths.extend(len(url) for url in maps)
         found.taps.append(answer.taps)
+        words = facts.foreign_words(text, answer.lang)
+        if words:
+            found.foreign.append(f"{answer.help_type}/{answer.district}: {words[0]}")
     found.undiallable_numbers = list(undiallable)
     return found
 
@@ -304,6 +330,7 @@ def table(found: Findings, title: str = "") -> str:
          f"{found.map_answers}; " + (f"{p(found.map_lengths, .5):.0f} / {max(found.map_lengths)}" if found.map_lengths else "–"), "short"),
         ("taps to the answer (incl. /start) p50 / max", f"{p(found.taps, .5):.0f} / {max(found.taps, default=0)}", ""),
         ("(region, help type) 'whole region' answers with ≥ 1 contact phone", f"{found.regions_with_1} of {found.regions}", ""),
+        ("answers with a word of another language (be/en walks)", share(len(found.foreign)), "0"),
     ]
     width = max(len(r[0]) for r in rows)
     lines = ([title] if title else []) + [f"| {'measure':<{width}} | value | target |", f"|{'-' * (width + 2)}|---|---|"]
@@ -315,15 +342,17 @@ def details(found: Findings, limit: int = 12) -> str:
     parts = []
     for name, items in (("district empty though region has", found.empty_though_region_has),
                         ("region-wide line hidden", found.hidden_region_lines),
-                        ("numbers without area code", found.undiallable_numbers), ("errors", found.errors)):
+                        ("numbers without area code", found.undiallable_numbers),
+                        ("another language", found.foreign), ("errors", found.errors)):
         if items:
             parts.append(f"{name} ({len(items)}): " + "; ".join(items[:limit]) + (" …" if len(items) > limit else ""))
     return "\n".join(parts)
 
 
-async def measure(url: str, help_types: Sequence[str], concurrency: int) -> Tuple[List[Answer], Findings, float]:
+async def measure(url: str, help_types: Sequence[str], concurrency: int,
+                  lang: str = "ru") -> Tuple[List[Answer], Findings, float]:
     started = time.monotonic()
-    answers = await walk(url, help_types, concurrency)
+    answers = await walk(url, help_types, concurrency, lang)
     return answers, findings(answers), time.monotonic() - started
 
 
@@ -333,13 +362,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--concurrency", type=int, default=4, help="conversations at once")
     parser.add_argument("--help-types", default=",".join(WALKED_HELP_TYPES))
     parser.add_argument("--json", help="also write every answer and the findings to this file")
+    parser.add_argument("--lang", choices=("ru", "be", "en"), default="ru", help="the interface language to walk in")
     args = parser.parse_args(argv)
     help_types = [h for h in args.help_types.split(",") if h]
 
     def run(url: str) -> Tuple[List[Answer], Findings, float]:
         if not url.startswith(("http://127.", "http://localhost", "http://[::1]")):
             parser.error("the walk only targets this machine (127.0.0.0/8, localhost, [::1])")
-        return asyncio.run(measure(url.rstrip("/"), help_types, args.concurrency))
+        return asyncio.run(measure(url.rstrip("/"), help_types, args.concurrency, args.lang))
 
     if args.url:
         answers, found, seconds = run(args.url)
@@ -349,7 +379,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         with assistant() as url:
             answers, found, seconds = run(url)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    print(table(found, f"Coverage walk, {stamp}: {len(help_types)} help types × every district, {seconds:.0f} s"))
+    print(table(found, f"Coverage walk ({args.lang}), {stamp}: {len(help_types)} help types × every district, {seconds:.0f} s"))
     print(details(found))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:

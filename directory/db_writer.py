@@ -14,6 +14,7 @@ models (a database built by an older version) are dropped and recreated in that 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import sqlite3
@@ -81,7 +82,7 @@ def _rows(
             public_contact=o.public_contact, active=o.active, doubtful=o.doubtful,
             status_note=o.status_note,
             source_url=o.source_url, verified_on=o.verified_on, verification=o.verification,
-            note=o.note, website=o.website,
+            note=o.note, website=o.website, translations=_translations_json(o.translations),
         )
         row.services = [OrganisationServiceRow(service=s, position=i) for i, s in enumerate(o.services)]
         row.phones = [OrganisationPhoneRow(position=i, display=p.display, tel=p.tel, e164=p.e164,
@@ -90,6 +91,14 @@ def _rows(
                       for i, p in enumerate(o.phones)]
         organisation_rows.append(row)
     return [region_rows, district_rows, organisation_rows]
+
+
+def _translations_json(translations: Iterable[tuple[str, str, str]]) -> Optional[str]:
+    """{"be": {field: text}, "en": {...}}, or None when the entry has none."""
+    out: dict[str, dict[str, str]] = {}
+    for lang, field, text in translations:
+        out.setdefault(lang, {})[field] = text
+    return json.dumps(out, ensure_ascii=False, sort_keys=True) if out else None
 
 
 def _add_in_order(session: Session, groups: list[list[object]]) -> None:

@@ -24,8 +24,9 @@ from .db_writer import CARRY_LOCK_TIMEOUT_SECONDS, write_database
 from .diff import diff
 from .operator import OperatorNote, operator_notes
 from .source_csv import Rejection, read_districts, read_organisations, read_regions, read_towns, read_websites
+from .translations import Missing, read_glossary, read_translations
 
-__all__ = ["LoadReport", "OperatorNote", "Rejection", "load", "main"]
+__all__ = ["LoadReport", "OperatorNote", "Rejection", "Sources", "load", "main", "read_sources"]
 
 
 @dataclass(frozen=True)
@@ -48,18 +49,21 @@ class LoadReport:
         return self.written and not self.rejections
 
 
-def load(
-    data_dir: Path | str = DATA_DIR, url: str | None = None,
-    progress: Callable[[str], None] | None = None, dry_run: bool = False,
-) -> LoadReport:
-    """Validate the CSVs in `data_dir` and, only if all rows pass, write them to `url`.
+@dataclass(frozen=True)
+class Sources:
+    """The CSVs read and validated, nothing written."""
+    regions: list
+    districts: list
+    organisations: list  # records with their websites and translations
+    rejections: list[Rejection]
+    stale: list[Missing]  # translations whose Russian changed since
 
-    The change is shown first (`directory.diff`); with `dry_run` nothing is written."""
-    data_dir = Path(data_dir)
-    url = url or default_database_url()
-    say = progress or (lambda _message: None)
+
+def read_sources(data_dir: Path | None = None, say: Callable[[str], None] | None = None) -> Sources:
+    """Every CSV of `data_dir`, validated as the loader validates them."""
+    data_dir = Path(data_dir or DATA_DIR)
+    say = say or (lambda _message: None)
     rejections: list[Rejection] = []
-
     say(f"Reading {data_dir / 'regions.csv'}")
     regions = read_regions(data_dir / "regions.csv", rejections)
     say(f"Reading {data_dir / 'districts.csv'}")
@@ -77,8 +81,30 @@ def load(
     )
     say(f"Reading {data_dir / 'websites.csv'}")
     websites = read_websites(data_dir / "websites.csv", {o.id for o in organisations}, rejections)
-    organisations = [replace(o, website=websites.get(o.id)) for o in organisations]
-    notes = tuple(operator_notes(organisations))
+    say(f"Reading {data_dir / 'translations.csv'}")
+    texts, stale = read_translations(data_dir / "translations.csv", organisations, rejections,
+                                     read_glossary(data_dir / "glossary.csv"))
+    organisations = [replace(o, website=websites.get(o.id), translations=texts.get(o.id, ()))
+                     for o in organisations]
+    return Sources(regions, districts, organisations, rejections, stale)
+
+
+def load(
+    data_dir: Path | str = DATA_DIR, url: str | None = None,
+    progress: Callable[[str], None] | None = None, dry_run: bool = False,
+) -> LoadReport:
+    """Validate the CSVs in `data_dir` and, only if all rows pass, write them to `url`.
+
+    The change is shown first (`directory.diff`); with `dry_run` nothing is written."""
+    url = url or default_database_url()
+    say = progress or (lambda _message: None)
+    sources = read_sources(Path(data_dir), say)
+    regions, districts, organisations = sources.regions, sources.districts, sources.organisations
+    rejections = sources.rejections
+    notes = tuple(operator_notes(organisations)) + tuple(
+        OperatorNote(f"{m.why}-translation", m.organisation_id, f"{m.field}: " + (
+            "the Russian changed; Russian shown until translations.csv is updated" if m.why == "stale"
+            else "no such entry; remove the row from translations.csv")) for m in sources.stale if m.language == "be")
     active = sum(o.active for o in organisations)
     confidential = sum(o.confidential for o in organisations)
 

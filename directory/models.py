@@ -95,6 +95,8 @@ class OrganisationRow(Base):
     verification = Column(String(10), nullable=False)
     note = Column(Text)
     website = Column(Text)  # from websites.csv, as the source prints it
+    # be/en text of the shown fields, JSON {"be": {field: text}, "en": {...}} (directory.translations)
+    translations = Column(Text)
 
     services = relationship(
         "OrganisationServiceRow", cascade="all, delete-orphan", lazy="selectin",

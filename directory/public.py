@@ -8,8 +8,11 @@ does not rely on that: it holds even for a row written to the database by other 
 """
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass
 from datetime import date
+from typing import Optional
 
 from .maplinks import yandex_map_url
 from .models import DistrictRow, OrganisationRow, RegionRow
@@ -86,9 +89,25 @@ class Contact:
     verification: str  # desk | phone
     website: str | None = None
     via_centre: bool = False  # phones/website are its centre's (a room without a phone of its own)
+    # be/en text of the shown fields: ((language, field, text), …); see directory.translations
+    translations: tuple[tuple[str, str, str], ...] = ()
+    # the phones with be/en labels and remarks: ((language, phones), …)
+    localised_phones: tuple[tuple[str, tuple[Phone, ...]], ...] = ()
 
     def name(self, lang: str) -> str:
         return _pick(lang, self.name_ru, self.name_be, self.name_en)
+
+    def text(self, field: str, lang: str) -> Optional[str]:
+        """`address`, `hours`, `public_contact` or `status_note` in `lang`; the Russian when
+        that translation is missing (listed by `python -m directory.translations --missing`)."""
+        russian = getattr(self, field)
+        if not russian or lang == "ru":
+            return russian
+        return next((t for lg, f, t in self.translations if lg == lang and f == field), russian)
+
+    def phones_in(self, lang: str) -> tuple[Phone, ...]:
+        """The phones with their labels and remarks in `lang` (Russian where untranslated)."""
+        return next((phones for lg, phones in self.localised_phones if lg == lang), self.phones)
 
 
 @dataclass(frozen=True)
@@ -131,6 +150,24 @@ def district_from_row(row: DistrictRow) -> District:
     )
 
 
+def _translations(row: OrganisationRow) -> tuple[tuple[str, str, str], ...]:
+    stored = json.loads(row.translations) if getattr(row, "translations", None) else {}
+    return tuple((lang, field, text) for lang, fields in sorted(stored.items()) for field, text in sorted(fields.items()))
+
+
+def localise_phones(phones: tuple[Phone, ...], translations: tuple[tuple[str, str, str], ...],
+                    ) -> tuple[tuple[str, tuple[Phone, ...]], ...]:
+    """Per language, the unmerged phones with translated `phone.N.label` / `phone.N.remark`, merged."""
+    out = []
+    for lang in sorted({lg for lg, _f, _t in translations}):
+        texts = {f: t for lg, f, t in translations if lg == lang}
+        out.append((lang, merge_same(tuple(
+            dataclasses.replace(p, label=texts.get(f"phone.{i}.label", p.label),
+                                remark=texts.get(f"phone.{i}.remark", p.remark))
+            for i, p in enumerate(phones, start=1)))))
+    return tuple(out)
+
+
 def contact_from_row(row: OrganisationRow) -> Contact:
     """The single ORM → public conversion for organisations; applies the confidentiality rule."""
     confidential = bool(row.confidential)
@@ -140,6 +177,13 @@ def contact_from_row(row: OrganisationRow) -> Contact:
     else:
         address = row.address or None
         map_url = yandex_map_url(lat=row.lat, lon=row.lon, address=address)
+    phones = tuple(
+        Phone(display=p.display, tel=p.tel, e164=p.e164, label=p.label or "", remark=p.remark or "",
+              area_code_added=p.area_code_added)
+        for p in row.phones)
+    translations = _translations(row)
+    if confidential:  # never carry an address, in any language
+        translations = tuple(t for t in translations if t[1] != "address")
     return Contact(
         id=row.id,
         name_ru=row.name_ru,
@@ -149,10 +193,7 @@ def contact_from_row(row: OrganisationRow) -> Contact:
         services=tuple(s.service for s in row.services),
         region_code=row.region_code,
         district_id=row.district_id or None,
-        phones=merge_same(tuple(
-            Phone(display=p.display, tel=p.tel, e164=p.e164, label=p.label or "", remark=p.remark or "",
-                  area_code_added=p.area_code_added)
-            for p in row.phones)),
+        phones=merge_same(phones),
         hours=row.hours or None,
         address=address,
         map_url=map_url,
@@ -164,4 +205,6 @@ def contact_from_row(row: OrganisationRow) -> Contact:
         verified_on=row.verified_on,
         verification=row.verification,
         website=row.website or None,
+        translations=translations,
+        localised_phones=localise_phones(phones, translations),
     )

@@ -140,8 +140,11 @@ def load_snapshot(session: Session) -> Snapshot:
             if centre is None:
                 continue  # not a contact: listed in snapshot.notes for the operator
             via = contact_from_row(centre)
-            contact = replace(contact, phones=via.phones, website=via.website, via_centre=True,
-                              public_contact=contact.public_contact or via.name_ru)
+            contact = replace(contact, phones=via.phones, localised_phones=via.localised_phones,
+                              website=via.website, via_centre=True)
+            if not contact.public_contact:  # who answers: the centre, by its name in each language
+                contact = replace(contact, public_contact=via.name_ru, translations=contact.translations + tuple(
+                    (lang, "public_contact", via.name(lang)) for lang in ("be", "en")))
         if not contact.confidential and row.lat is not None and row.lon is not None:
             snapshot.points[row.id] = (row.lat, row.lon)
         elif contact.district_id in snapshot.district_centres:

@@ -112,6 +112,8 @@ class OrganisationRecord:
     verification: str
     note: str | None = field(repr=False)
     website: str | None = None  # from websites.csv (read_websites)
+    # (language, field, text) from translations.csv (directory.translations)
+    translations: tuple[tuple[str, str, str], ...] = ()
 
 
 WEBSITE_COLUMNS = ("id", "website", "source_url", "note")

@@ -1,10 +1,10 @@
-"""The first typed message picks the language when none was chosen."""
+"""Typed messages pick the language until one is chosen or surely written."""
 from __future__ import annotations
 
 import pytest
 
 from actions.help_form import ValidateSlotMappings
-from actions.language_detection import detect, is_first_typed_message
+from actions.language_detection import detect, language_decided, sure
 from tests.actions.conftest import make_tracker, user_event
 from tests.actions.test_validation import DOMAIN, slot_events
 
@@ -33,12 +33,37 @@ def test_detect(text, lang):
     assert detect(text) == lang
 
 
-def test_only_the_first_typed_message_counts():
-    first = [user_event("/start", "start"), user_event("hello", "greet")]
-    assert is_first_typed_message(first)
-    assert not is_first_typed_message(first + [user_event("привет", "greet")])
-    chosen = [user_event("/start", "start"), {"event": "slot", "name": "language", "value": "ru"}, user_event("hello", "greet")]
-    assert not is_first_typed_message(chosen)
+@pytest.mark.parametrize("text", ["дзякуй", "хто мне дапаможа", "дзе бліжэйшы цэнтр", "тэлефон юрыста", "чым вы дапамагаеце"])
+def test_belarusian_without_i_or_u_short(text):
+    assert detect(text) == "be"
+
+
+@pytest.mark.parametrize("text", ["Гомель", "мне страшна", "где", "подзаголовок"])
+def test_shared_words_decide_nothing(text):
+    assert sure(text) is None
+
+
+def test_russian_is_sure_with_its_own_letters():
+    assert sure("мне нужен юрист") == "ru"
+    assert sure("помогите") == "ru"
+
+
+def test_a_language_slot_event_decides():
+    assert not language_decided([user_event("/start", "start"), user_event("Гомель", "inform")])
+    assert language_decided([user_event("/start", "start"), {"event": "slot", "name": "language", "value": "ru"}])
+
+
+async def test_a_later_belarusian_message_decides_when_the_first_did_not(dispatcher):
+    tracker = make_tracker(text="дзякуй", intent="thank")
+    tracker.events[:0] = [user_event("Гомель", "inform")]
+    kept = slot_events(await ValidateSlotMappings().run(dispatcher, tracker, DOMAIN))
+    assert kept["language"] == "be"
+
+
+async def test_sure_russian_is_kept_so_a_later_ok_stays_russian(dispatcher):
+    tracker = make_tracker(text="мне нужен юрист", intent="need_legal", slots={"help_type": "legal"})
+    kept = slot_events(await ValidateSlotMappings().run(dispatcher, tracker, DOMAIN))
+    assert kept["language"] == "ru"
 
 
 async def test_first_english_message_switches_to_english(dispatcher):

@@ -61,3 +61,15 @@ def test_answers_with_up_to_3_contacts_are_short(walked):
 
 def test_map_links_are_short(walked):
     assert all(length <= MAX_MAP_LINK for length in walked[1].map_lengths)
+
+
+@pytest.mark.parametrize("lang", ["be", "en"])
+def test_the_belarusian_and_english_walks_answer_in_their_language(assistant, lang):
+    """Every district's crisis-room answer (names, who answers, hours, caveats: the most translated
+    fields) tapped in the be / en interface: no word of another language (issue 17.7). The other
+    help types are walked by `python -m bench.walk --lang be|en`; tests/actions/test_answers_in_language.py
+    checks every help type on the action layer."""
+    answers, found, _ = asyncio.run(measure(assistant.base, ("shelter",), concurrency=4, lang=lang))
+    assert not found.errors, found.errors[:5]
+    assert found.pairs >= 137
+    assert found.foreign == [], found.foreign[:10]

@@ -23,6 +23,8 @@ Expectation keys (per turn under ``expect``, for all answers under ``every``):
   diallable              true: no number printed without an area code
   no_repeats             true: no contact number printed twice
   map_link_max           every map link at most this many characters
+  pure                   true: the answer's text (links left out) has no letter of another language for
+                         its ``lang``: en no Cyrillic, be none of и щ ъ (issue 17.7)
   result                 true: a results answer's budget (RESULT: ≤ 1000 characters, ≤ 3 messages,
                          every number diallable and printed once)
 Every answer of every scenario also gets EVERY (the hotline at most once) unless ``every`` overrides it.
@@ -50,10 +52,11 @@ HERE = Path(__file__).resolve().parent
 LANGS = ("ru", "be", "en")
 TURN_KEYS = {"must", "must_not", "first_must", "first_has", "has", "has_not", "contact_phone", "max_chars",
              "max_messages", "hotline_max", "lang", "buttons", "no_buttons", "max_buttons", "mentions", "diallable",
-             "no_repeats", "map_link_max", "result"}
+             "no_repeats", "map_link_max", "result", "pure"}
 SCENARIO_KEYS = {"id", "issue", "covers", "lang", "persona", "turns", "every", "contact_phone_by", "known_failure"}
 
 Reply = List[Dict[str, Any]]
+
 EVERY = {"hotline_max": 1}  # for every answer of every scenario (issue 16.4), unless the scenario says otherwise
 RESULT = {"max_chars": 1000, "max_messages": 3, "diallable": True, "no_repeats": True}  # ``result: true`` (issue 16.5)
 
@@ -98,6 +101,8 @@ def check(expect: Dict[str, Any], reply: Reply, where: str) -> List[str]:
     for pattern in expect.get("must_not", []):
         if (found := re.search(pattern, text, re.IGNORECASE)):
             bad.append(f"{where}: has /{pattern}/ ({found.group(0)!r})")
+    if expect.get("pure") and (found := facts.foreign_words(text, expect.get("lang", ""))):
+        bad.append(f"{where}: {found[0]!r} is not {expect['lang']}")
     for pattern in expect.get("first_must", []):
         if not re.search(pattern, first, re.IGNORECASE):
             bad.append(f"{where}: first message lacks /{pattern}/")
