@@ -212,7 +212,7 @@ class TelegramOutput(OutputChannel):
         in_menu = intents.is_main_menu(payloads) or "/choose_language" in payloads  # the two menus
         erase = text(self.lang, "telegram.erase_button") if in_menu else None
         await self.send(text_ or " ", keyboard(buttons, erase))
-        if any(p.startswith('/inform{"region"') for p in payloads):
+        if intents.offers_regions(payloads):
             await self.offer_location()
 
     async def offer_location(self) -> None:
@@ -442,7 +442,7 @@ class TelegramInput(InputChannel):
 
             if detect(typed):
                 return None
-        return wanted if await self._silently(f'/set_language{{"language":"{wanted}"}}', out.sender, on_new_message) else None
+        return wanted if await self._silently(intents.payload("set_language", language=wanted), out.sender, on_new_message) else None
 
     async def _silently(self, payload: str, sender: str, on_new_message: Callable) -> bool:
         """An internal turn (the first language) whose replies are discarded."""
