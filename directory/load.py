@@ -18,12 +18,12 @@ from typing import Callable, Sequence
 from sqlalchemy import create_engine
 from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 
+from .area_codes import read_area_codes
 from .database import DATA_DIR, default_database_url, read_engine, safe_url, sqlite_file
 from .db_writer import CARRY_LOCK_TIMEOUT_SECONDS, write_database
 from .diff import diff
-from .area_codes import read_area_codes
 from .operator import OperatorNote, operator_notes
-from .source_csv import Rejection, read_districts, read_organisations, read_regions, read_towns, read_websites
+from .source_csv import Rejection, read_organisations, read_places, read_websites
 
 __all__ = ["LoadReport", "OperatorNote", "Rejection", "load", "main"]
 
@@ -60,13 +60,8 @@ def load(
     say = progress or (lambda _message: None)
     rejections: list[Rejection] = []
 
-    say(f"Reading {data_dir / 'regions.csv'}")
-    regions = read_regions(data_dir / "regions.csv", rejections)
-    say(f"Reading {data_dir / 'districts.csv'}")
-    districts = read_districts(data_dir / "districts.csv", {r.code for r in regions}, rejections)
-    if (data_dir / "towns.csv").exists():  # only the place gazetteer reads it; checked here too
-        say(f"Reading {data_dir / 'towns.csv'}")
-        read_towns(data_dir / "towns.csv", {d.id: d for d in districts}, rejections)
+    places = read_places(data_dir, rejections, say)  # towns.csv: only the place gazetteer uses it
+    regions, districts = places.regions, places.districts
     say(f"Reading {data_dir / 'organisations.csv'}")
     say(f"Reading {data_dir / 'area_codes.csv'}")
     codes = read_area_codes(data_dir / "area_codes.csv", {d.id for d in districts}, rejections)
