@@ -10,9 +10,8 @@ import json
 import re
 from typing import Dict, Tuple
 
-from directory import HELP_TYPES, REGION_CODES
-
 from actions.texts import LANGUAGES
+from directory import HELP_TYPES, REGION_CODES
 
 # help type → the intent that asks for it (a button, a typed request, a deep link).
 HELP_INTENTS: Tuple[Tuple[str, str], ...] = tuple((help_type, f"need_{help_type}") for help_type in HELP_TYPES)
