@@ -1,6 +1,8 @@
 """Build the place gazetteer from the project's data files.
 
-Sources (all under ``directory/data``; no Belarusian name is typed in this code):
+Sources (all under ``directory/data``; no Belarusian name is typed in this code; the three
+CSV files of places are read and validated by the directory's own reader,
+``directory.source_csv.read_places``, the one the loader uses):
 
 * ``regions.csv``  - ru/be/en/ISO names of the 6 oblasts and Minsk city, their admin centres;
 * ``districts.csv`` - ru/be names of the 118 raions, of the city units (``kind=city``: the cities of
