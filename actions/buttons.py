@@ -110,7 +110,7 @@ def offer(lang: str, target: str) -> Button:
     """A button for a content offer (actions.content.OFFER): contacts, a guide, the self-check."""
     kind, _, value = target.partition(":")
     if kind == "contacts":
-        return button(text(lang, f"menu.{value}"), dict(HELP_INTENTS)[value])
+        return button(text(lang, f"menu.{value}"), intents.INTENT_FOR_HELP[value])
     if kind == "guide":
         return button(content().guides[value].title[lang], GUIDE_INTENTS[value])
     if kind == "witness_contacts":

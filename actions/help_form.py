@@ -161,9 +161,9 @@ class ValidateSlotMappings(SlotValidators, ValidationAction):
         events = await super().run(dispatcher, tracker, domain)
         entities = (tracker.latest_message or {}).get("entities") or []
         names = {e.get("entity") for e in entities}
-        chosen = any(e.get("event") == "slot" and e.get("name") == "language" for e in events)
+        language_chosen = any(e.get("event") == "slot" and e.get("name") == "language" for e in events)
         typed = (tracker.latest_message or {}).get("text") or ""
-        if not chosen and not typed.startswith("/") and not language_decided(tracker.events):
+        if not language_chosen and not typed.startswith("/") and not language_decided(tracker.events):
             # Until a language is chosen or surely written, each typed message may decide it
             # (a bare "Гомель" first decides nothing; "дзякуй" next still answers in Belarusian).
             detected = sure(typed)

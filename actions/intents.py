@@ -63,6 +63,7 @@ def payload(intent: str, **entities: str) -> str:
 
 
 MORE_PAYLOAD = payload(MENU_INTENT, **{MORE_ENTITY: MORE_VALUE})
+_REGION_PREFIX = payload("inform", region="")[: -len('"}')]  # /inform{"region":"
 PLAIN_INTENTS: Tuple[str, ...] = tuple(
     dict.fromkeys([intent for _, intent in HELP_INTENTS] + [intent for _, intent in MENU_MORE] + list(CONTROL_INTENTS))
 )
@@ -82,6 +83,11 @@ DEEP_LINKS: Dict[str, str] = {
     "witness": payload("role_witness"),
     "specialist": payload("role_specialist"),
 }
+
+
+def offers_regions(payloads: "set[str] | frozenset[str]") -> bool:
+    """Whether a keyboard asks for the region (Telegram then offers to share the location)."""
+    return any(p.startswith(_REGION_PREFIX) for p in payloads)
 
 
 def is_main_menu(payloads: "set[str] | frozenset[str]") -> bool:

@@ -17,7 +17,8 @@ logs "Telegram channel is off", and the webhook answers 503.
 
 What reaches Rasa: the conversation id (keyed hash of the chat id) and the message text or a
 whitelisted button payload; no names, usernames, phone numbers, chat ids or coordinates (a shared
-location is turned into a district id here). Logs never carry message text or ids.
+location is turned into a region or district id by directory/location.py). Logs never carry
+message text or ids.
 """
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ from actions.texts import LANGUAGES, text
 from channels.telegram_api import DEFAULT_API_BASE, BotAPI, TelegramAPIError
 from channels.telegram_memory import MessageLog, message_log
 from directory import HELP_TYPES
+from directory.location import nearest_public_help, place_of_point
 from safety import fallback
 from safety.erase import erase_conversation
 from safety.message_bounds import over_long, too_long_reply
@@ -60,11 +62,6 @@ NON_TEXT_KINDS = (
     "voice", "audio", "photo", "video", "video_note", "sticker", "document", "animation", "contact",
     "poll", "dice", "game", "story",
 )
-# Belarus' bounding box (with a small margin) and how far from a district centre a point may be.
-BELARUS_BOX = (51.1, 56.3, 23.0, 33.0)
-MAX_DISTRICT_KM = 60.0
-MAX_NEAREST_KM = 50.0
-TIE_KM = 1.0
 
 
 def conversation_id(secret: str, chat_id: int) -> str:
@@ -235,7 +232,7 @@ class TelegramOutput(OutputChannel):
         in_menu = intents.is_main_menu(payloads) or "/choose_language" in payloads  # the two menus
         erase = text(self.lang, "telegram.erase_button") if in_menu else None
         await self.send(text_ or " ", keyboard(buttons, erase))
-        if any(p.startswith('/inform{"region"') for p in payloads):
+        if intents.offers_regions(payloads):
             await self.offer_location()
 
     async def offer_location(self) -> None:
@@ -466,7 +463,7 @@ class TelegramInput(InputChannel):
 
             if detect(typed):
                 return None
-        return wanted if await self._silently(f'/set_language{{"language":"{wanted}"}}', out.sender, on_new_message) else None
+        return wanted if await self._silently(intents.payload("set_language", language=wanted), out.sender, on_new_message) else None
 
     async def _silently(self, payload: str, sender: str, on_new_message: Callable) -> bool:
         """An internal turn (the first language) whose replies are discarded."""
@@ -514,8 +511,8 @@ class TelegramInput(InputChannel):
     # ---- location ----
 
     async def _location(self, location: Dict[str, Any], out: TelegramOutput, on_new_message: Callable, agent: Any) -> None:
-        """A shared point → the district (nearest district centre; only the district id reaches
-        Rasa) and, for the chosen kind of help, the nearest PUBLIC organisations with km."""
+        """A shared point → its place (directory.location; only the region or district id
+        reaches Rasa) and, for the chosen kind of help, the nearest PUBLIC organisations with km."""
         from actions import render
         from actions.knowledge import directory
 
@@ -524,40 +521,28 @@ class TelegramInput(InputChannel):
         known = directory()
         if not isinstance(lat, (int, float)) or not isinstance(lon, (int, float)) or known is None:
             await out.send(text(out.lang, "telegram.location_failed"), remove)
-            await self._to_rasa("/main_menu", out, on_new_message)
+            await self._to_rasa(intents.payload(intents.MENU_INTENT), out, on_new_message)
             return
-        ranked = known.nearest_districts(float(lat), float(lon), limit=24)
-        # A city unit («г. Гомель») shares its centre point with its urban districts and with the
-        # raion around it: a point nearest to that centre gives the city, as the typed city name
-        # does (no boundary lookup; the urban district is then asked with buttons, as in Minsk).
-        ranked = [(d, km) for d, km in ranked if d.kind != "city_district" or d.region_code == "BY-HM"]
-        ranked = [(d, km) for d, km in ranked if not (d.kind == "raion" and any(
-            c.kind == "city" and abs(c_km - km) <= TIE_KM for c, c_km in ranked))][:8]
-        lo_lat, hi_lat, lo_lon, hi_lon = BELARUS_BOX
-        if not (lo_lat <= lat <= hi_lat and lo_lon <= lon <= hi_lon) or not ranked or ranked[0][1] > MAX_DISTRICT_KM:
+        found = place_of_point(known, float(lat), float(lon))
+        if found is None:
             await out.send(text(out.lang, "telegram.location_outside"), remove)
-            await self._to_rasa("/main_menu", out, on_new_message)
+            await self._to_rasa(intents.payload(intents.MENU_INTENT), out, on_new_message)
             return
-        tied = [d for d, km in ranked if km - ranked[0][1] <= TIE_KM]
-        region = known.region(tied[0].region_code)
-        if len(tied) > 1:
-            # Several districts share a centre (Minsk's city districts): the region is certain,
-            # the district is asked with buttons.
-            city = next((d for d in tied if d.region_code == "BY-HM"), None)
-            region = known.region(city.region_code if city else tied[0].region_code)
-            place, payload = region.name(out.lang), f'/inform{{"region":"{region.code}"}}'
+        region_name = found.region.name(out.lang)
+        if found.district is None:  # the region is certain, the district is asked with buttons
+            place, payload = region_name, intents.payload("inform", region=found.region.code)
         else:
-            place = text(out.lang, "place_district", district=tied[0].name(out.lang), region=region.name(out.lang))
-            payload = f'/inform{{"district":"{tied[0].id}"}}'
+            place = text(out.lang, "place_district", district=found.district.name(out.lang), region=region_name)
+            payload = intents.payload("inform", district=found.district.id)
         await out.send(text(out.lang, "telegram.location_place", place=place), remove)
         help_type = await self._slot(agent, out.sender, "help_type")
-        if help_type in HELP_TYPES:
-            nearest = [(c, km) for c, km in known.nearest_public(help_type, float(lat), float(lon)) if km <= MAX_NEAREST_KM]
-            if nearest:
-                blocks = [text(out.lang, "telegram.nearest_header")]
-                for contact, km in nearest:
-                    blocks.append(text(out.lang, "telegram.km", km=_km_text(km, out.lang)) + "\n" + render.contact_block(contact, out.lang, "survivor"))
-                await out.send("\n\n".join(blocks))
+        nearest = nearest_public_help(known, help_type, float(lat), float(lon))
+        if nearest:
+            blocks = [text(out.lang, "telegram.nearest_header")]
+            for contact, km in nearest:
+                distance = text(out.lang, "telegram.km", km=_km_text(km, out.lang))
+                blocks.append(distance + "\n" + render.contact_block(contact, out.lang, "survivor"))
+            await out.send("\n\n".join(blocks))
         await self._to_rasa(payload, out, on_new_message)
 
     # ---- erase ----

@@ -22,41 +22,29 @@ next server start without retraining, and the model archive carries no copy of t
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.place_resolver import PlaceResolver
+from components.stateless import StatelessComponent
 
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
 )
-class PlaceExtractor(GraphComponent, EntityExtractorMixin):
-    """Gazetteer entity extractor for Belarusian regions, districts and towns."""
+class PlaceExtractor(StatelessComponent, EntityExtractorMixin):
+    """Gazetteer entity extractor for Belarusian regions, districts and towns. Training data
+    pass unchanged: region/district are never annotated there (docs/ARCHITECTURE.md)."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"data_dir": None}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
-        self._config = {**self.get_default_config(), **(config or {})}
-        self._resolver = PlaceResolver.shared(data_dir=self._config.get("data_dir"))
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "PlaceExtractor":
-        return cls(config)
+        super().__init__(config)
+        self._resolver = PlaceResolver.shared(data_dir=self.config.get("data_dir"))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -69,8 +57,3 @@ class PlaceExtractor(GraphComponent, EntityExtractorMixin):
             if new:
                 message.set(ENTITIES, message.get(ENTITIES, []) + new, add_to_output=True)
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        # region/district are never annotated in training data (see docs/ARCHITECTURE.md);
-        # nothing to add there.
-        return training_data

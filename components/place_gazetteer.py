@@ -1,6 +1,8 @@
 """Build the place gazetteer from the project's data files.
 
-Sources (all under ``directory/data``; no Belarusian name is typed in this code):
+Sources (all under ``directory/data``; no Belarusian name is typed in this code; the three
+CSV files of places are read and validated by the directory's own reader,
+``directory.source_csv.read_places``, the one the loader uses):
 
 * ``regions.csv``  - ru/be/en/ISO names of the 6 oblasts and Minsk city, their admin centres;
 * ``districts.csv`` - ru/be names of the 118 raions, of the city units (``kind=city``: the cities of
@@ -48,11 +50,12 @@ import time
 from dataclasses import dataclass, field
 from itertools import product
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple, Union
+
+from directory.source_csv import DistrictRecord, RegionRecord, Rejection, TownRecord, read_places
 
 from .place_forms import adjective_forms, be_noun_forms, name_forms, ru_noun_forms
-from .place_text import (cyr_key, deletions, iter_words, latin_keys_of_cyrillic,
-                         normalise_label, token_key)
+from .place_text import cyr_key, deletions, iter_words, latin_keys_of_cyrillic, normalise_label, token_key
 
 logger = logging.getLogger(__name__)
 
@@ -126,9 +129,10 @@ DISTRICT_ADJ_GENDERS = ("m",)       # bare district adjective only in masculine 
 
 @dataclass
 class District:
+    """A district as the resolver needs it (from the directory's validated ``DistrictRecord``)."""
     id: str
     region: str
-    kind: str               # raion | city_district
+    kind: str               # raion | city | city_district
     name_ru: str
     name_be: str
     name_en: str
@@ -139,6 +143,14 @@ class District:
     separate: bool
     order: int
     city: Optional[str] = None      # an urban district's city unit
+
+    @classmethod
+    def from_record(cls, record: DistrictRecord, order: int) -> "District":
+        return cls(
+            id=record.id, region=record.region_code, kind=record.kind, name_ru=record.name_ru,
+            name_be=record.name_be, name_en=record.name_en, centre_gid=record.centre_gid,
+            centre_ru=record.centre_ru, centre_be=record.centre_be, centre_en=record.centre_en,
+            separate=record.centre_separate, order=order, city=record.city_id)
 
 
 @dataclass
@@ -156,7 +168,7 @@ class Place:
     capital_of: Optional[str] = None                       # BY-HM for Minsk
     city_unit: Optional[str] = None                        # its own district (kind=city)
     town_district: Optional[str] = None                    # towns.csv: the district it lies in
-    district: Optional[str] = None                         # effective district (see build)
+    district: Optional[str] = None                         # effective district (_settle_districts)
     common: bool = False                                   # canonical name is an ordinary word
     canonical: str = ""
 
@@ -170,19 +182,65 @@ class Place:
         return self.is_centre or self.pop >= BIG_TOWN_POPULATION or self.town_district is not None
 
 
-# A sense is a small tuple (fast, hashable):
-#   ("P", pid, weakness)                      a town/city
-#   ("A", "region"|"district", id, genders)   a region/district adjective (needs an area noun,
-#                                             or a reply that is only this word)
-#   ("R", region, weakness)                   a region noun («Гомельщина»)
-#   ("F", weakness)                           a foreign place
-#   ("FA",)                                   adjective of a foreign region (needs «область»)
-Sense = Tuple
+# What a phrase can mean. Small named tuples: hashable and cheap (the resolver reads one per
+# matched phrase), the tag first so that a sense is still told by ``sense[0]``; build them with
+# keywords (``TownSense(place=pid, weak=w)``).
+
+class TownSense(NamedTuple):
+    """A town or city (``place``: its id in ``Gazetteer.places``)."""
+    tag: str = "P"
+    place: str = ""
+    weak: int = STRONG
+
+
+class AdjectiveSense(NamedTuple):
+    """A region / district adjective («Брестская», «Слуцкий»): a place only with an area noun,
+    or as a reply that is only this word in one of the ``bare`` genders."""
+    tag: str = "A"
+    kind: str = "district"          # "region" | "district"
+    target: str = ""                # region code or district id
+    bare: FrozenSet[str] = frozenset()
+
+
+class RegionNounSense(NamedTuple):
+    """A colloquial region noun («Гомельщина»)."""
+    tag: str = "R"
+    region: str = ""
+    weak: int = STRONG
+
+
+class ForeignSense(NamedTuple):
+    """A place outside Belarus."""
+    tag: str = "F"
+    weak: int = STRONG
+
+
+class ForeignAdjectiveSense(NamedTuple):
+    """The adjective of a foreign region («Смоленская»): foreign only with «область»."""
+    tag: str = "FA"
+
+
+Sense = Union[TownSense, AdjectiveSense, RegionNounSense, ForeignSense, ForeignAdjectiveSense]
+
+
+class DistrictLabel(NamedTuple):
+    """A Kufar label that names a district, not a town («Центральный» in Minsk)."""
+    district: District
+    ru: str
+    be: str
+
+
+class GrammarWords(NamedTuple):
+    """The function words around place names (keys, as the resolver looks them up)."""
+    area: Dict[str, str]            # key -> "obl" | "raion"
+    cues: Set[str]                  # settlement cues («г.», «деревня»)
+    preps: Set[str]                 # prepositions that make a name-like word a place
+    fillers: Set[str]               # words of a reply that is "just the place"
 
 
 @dataclass
 class Gazetteer:
-    regions: Dict[str, dict]
+    regions: Dict[str, RegionRecord]
     districts: Dict[str, District]
     places: Dict[str, Place]
     phrases: Dict[Tuple[str, ...], Tuple[Sense, ...]]
@@ -252,6 +310,17 @@ class WordClassifier:
 # ---------------------------------------------------------------- loading data
 
 
+class Sources(NamedTuple):
+    """What the gazetteer is built from: the directory's validated places, plus the GeoNames
+    and Kufar name lists (sources the directory does not load)."""
+    regions: Dict[str, RegionRecord]
+    admin1: Dict[str, str]                      # GeoNames admin1 code -> region code
+    districts: Dict[str, District]
+    cities: List[Dict[str, str]]                # rows of geonames_cities500_BY.csv
+    kufar: Dict[str, List[Dict[str, str]]]      # region code -> Kufar labels of its towns
+    towns: List[TownRecord]
+
+
 def _read_csv(path: Path) -> List[dict]:
     with open(path, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
@@ -287,44 +356,31 @@ def _up_to_area_noun(name: str) -> str:
     return name
 
 
-def load_data(data_dir: Path):
-    regions = {r["region_code"]: r for r in _read_csv(data_dir / "regions.csv")}
-    admin1 = {r["geonames_admin1_code"].split(".")[-1]: code for code, r in regions.items()}
-    districts: Dict[str, District] = {}
-    for i, r in enumerate(_read_csv(data_dir / "districts.csv")):
-        districts[r["district_id"]] = District(
-            id=r["district_id"], region=r["region_code"], kind=r["kind"], name_ru=r["name_ru"],
-            name_be=r["name_be"], name_en=r["name_en_geonames"], centre_gid=r["centre_geonameid"],
-            centre_ru=r["centre_ru"], centre_be=r["centre_be"], centre_en=r["centre_en_geonames"],
-            separate=r["centre_is_separate_unit"].strip().lower() == "true", order=i,
-            city=r.get("city_id") or None)
+def load_data(data_dir: Path) -> Sources:
+    """Regions, districts and towns through the directory's validated reader (one reading of
+    those files for the loader and the gazetteer); a rejected row is logged and left out, as
+    ``python -m directory.load`` refuses it, naming file and line."""
+    rejections: List[Rejection] = []
+    places = read_places(data_dir, rejections)
+    for rejection in rejections:
+        logger.warning("place data row left out of the gazetteer: %s", rejection)
+    regions = {r.code: r for r in places.regions}
+    admin1 = {r.admin1_code: r.code for r in places.regions}
+    districts = {d.id: District.from_record(d, i) for i, d in enumerate(places.districts)}
     cities = _read_csv(data_dir / "sources" / "geonames_cities500_BY.csv")
     kufar_path = data_dir / "sources" / "kufar_area_labels.json"
     kufar = json.loads(kufar_path.read_text(encoding="utf-8")) if kufar_path.exists() else {}
-    return regions, admin1, districts, cities, kufar.get("areas", {}), _towns(data_dir)
-
-
-def _towns(data_dir: Path) -> list:
-    """towns.csv through the directory's validated reader; a rejected row is logged and left out
-    (``python -m directory.load`` refuses the same rows, naming file and line)."""
-    path = data_dir / "towns.csv"
-    if not path.exists():
-        return []
-    from directory.source_csv import read_districts, read_towns
-
-    rejections: list = []
-    known = {d.id: d for d in read_districts(
-        data_dir / "districts.csv", {r["region_code"] for r in _read_csv(data_dir / "regions.csv")}, [])}
-    towns = read_towns(path, known, rejections)
-    for rejection in rejections:
-        logger.warning("towns.csv row left out: %s", rejection)
-    return towns
+    return Sources(regions, admin1, districts, cities, kufar.get("areas", {}), places.towns)
 
 
 # ---------------------------------------------------------------- builder
 
 
 class _Builder:
+    """Builds a :class:`Gazetteer` in named steps (``build`` lists them in order). The order
+    matters: later steps read what earlier ones settled (a place's district, its weakness), and
+    the order senses are added in is the order the resolver meets them."""
+
     def __init__(self, data_dir: Path, classifier: WordClassifier):
         self.data_dir = data_dir
         self.cls = classifier
@@ -374,10 +430,32 @@ class _Builder:
     # -- main
     def build(self) -> Gazetteer:
         t0 = time.perf_counter()
-        regions, admin1, districts, cities, kufar, towns = load_data(self.data_dir)
-        places: Dict[str, Place] = {}
+        src = load_data(self.data_dir)
+        places = self._geonames_towns(src.cities, src.admin1)
+        self._fold_city_unit_rows(places, src.districts)
+        self._district_centres(places, src.districts)
+        self._region_centres(places, src.regions)
+        district_labels = self._kufar_labels(places, src.districts, src.kufar)
+        self._listed_towns(places, src.towns)
+        self._settle_districts(places)
+        self._order_places(places, src.districts)
+        self._place_names(places)
+        self._district_adjectives(src.districts, district_labels)
+        self._region_names(src.regions, places)
+        self._foreign_places()
+        words = self._grammar_words()
+        g = self._finish(src, places, words)
+        g.build_seconds = time.perf_counter() - t0
+        logger.debug("place gazetteer built in %.2fs: %s", g.build_seconds, g.stats)
+        return g
 
-        # 1. GeoNames towns
+    # -- the places: which towns there are, their names, region and district
+
+    @staticmethod
+    def _geonames_towns(cities: List[Dict[str, str]], admin1: Dict[str, str]) -> Dict[str, Place]:
+        """One place per GeoNames town of a known oblast, its Cyrillic alternate names sorted
+        into Russian and Belarusian by script (GeoNames does not say which is which)."""
+        places: Dict[str, Place] = {}
         for r in cities:
             region = admin1.get(r["admin1code"].zfill(2))
             if not region:
@@ -398,9 +476,13 @@ class _Builder:
                     p.names_ru.add(n)
                     p.names_be.add(n)
             places[p.pid] = p
+        return places
 
-        # GeoNames "Horad X" rows are the city unit of a town that has its own row as well
-        # («Horad Krychaw» = «Кричев»): fold them into that town when exactly one matches.
+    @staticmethod
+    def _fold_city_unit_rows(places: Dict[str, Place], districts: Dict[str, District]) -> None:
+        """GeoNames "Horad X" rows are the city unit of a town that has its own row as well
+        («Horad Krychaw» = «Кричев»): fold them into that town when exactly one matches, so a
+        name does not stand for two places."""
         for pid in [q.pid for q in places.values()]:
             q = places[pid]
             if not any(n.startswith("Horad ") for n in q.names_lat):
@@ -415,7 +497,10 @@ class _Builder:
                 same[0].names_be |= {n for n in q.names_be if not n.startswith("Горад")}
                 del places[pid]
 
-        # 2. district centres
+    @staticmethod
+    def _district_centres(places: Dict[str, Place], districts: Dict[str, District]) -> None:
+        """Each district's centre (by GeoNames id; added when GeoNames lacks it) learns the
+        district's ru/be/en centre names and which raion or city unit it is the centre of."""
         for d in districts.values():
             p = places.get(d.centre_gid)
             if p is None:
@@ -431,26 +516,33 @@ class _Builder:
             elif d.kind == "city":
                 p.city_unit = d.id
 
-        # 3. admin centres of regions
+    @staticmethod
+    def _region_centres(places: Dict[str, Place], regions: Dict[str, RegionRecord]) -> None:
+        """An oblast's admin centre names the oblast when it stands with «область»; Minsk is
+        the capital region BY-HM itself."""
         for code, r in regions.items():
-            p = places.get(r["admin_centre_geonameid"])
+            p = places.get(r.centre_gid)
             if p is None:
                 continue
-            p.names_ru.add(r["admin_centre_ru"])
-            p.names_be.add(r["admin_centre_be"])
-            p.names_lat.add(r["admin_centre_en_geonames"])
-            if r["kind"] == "oblast":
+            p.names_ru.add(r.centre_ru)
+            p.names_be.add(r.centre_be)
+            p.names_lat.add(r.centre_en)
+            if r.kind == "oblast":
                 p.oblast_of = code
             else:
                 p.capital_of = code
                 p.region = code
 
-        # 4. Kufar labels: towns per oblast (linked to GeoNames towns by name within the oblast)
+    def _kufar_labels(self, places: Dict[str, Place], districts: Dict[str, District],
+                      kufar: Dict[str, List[Dict[str, str]]]) -> List[DistrictLabel]:
+        """Kufar's ru/be labels of towns per oblast: names added to the GeoNames town of that
+        name in the oblast (or a new place); a label that names a district is returned, for
+        its adjectives."""
         district_by_name: Dict[Tuple[str, str], District] = {}
         for d in districts.values():
             district_by_name[(d.region, cyr_key(d.name_ru))] = d
             district_by_name[(d.region, cyr_key(d.name_be))] = d
-        kufar_district_labels: List[Tuple[District, str, str]] = []
+        labels_of_districts: List[DistrictLabel] = []
         for region, labels in kufar.items():
             for lab in labels:
                 ru = normalise_label(lab.get("ru", "")) or ""
@@ -467,11 +559,15 @@ class _Builder:
                         if dd.region == region and cyr_key(dd.name_ru.split()[0]) == cyr_key(ru):
                             d = dd
                 if d is not None:
-                    kufar_district_labels.append((d, ru, be))
+                    labels_of_districts.append(DistrictLabel(d, ru, be))
                     continue
                 self._link_kufar_town(places, region, ru, be)
+        return labels_of_districts
 
-        # 4b. towns that are not district centres (towns.csv): linked by GeoNames id, or new
+    @staticmethod
+    def _listed_towns(places: Dict[str, Place], towns: List[TownRecord]) -> None:
+        """towns.csv: towns that are not district centres, with the district each lies in (a
+        sourced row), linked by GeoNames id or added."""
         for t in towns:
             p = places.get(t.geonameid) if t.geonameid else None
             if p is None:
@@ -486,7 +582,9 @@ class _Builder:
             p.canonical = p.canonical or t.name_ru
             p.town_district = t.district_id
 
-        # 5. effective district, canonical names, weakness of the place as a whole
+    def _settle_districts(self, places: Dict[str, Place]) -> None:
+        """Each place's district, only where the data say so unambiguously, its canonical name
+        and whether it is, as a whole, an ordinary word."""
         for p in places.values():
             if p.city_unit:
                 p.district = p.city_unit        # «Гомель» is the city, not «Гомельский район»
@@ -503,6 +601,11 @@ class _Builder:
                 # a small town with an ordinary-word alias («Победа») is weak as a whole
                 p.common = p.common or any(
                     self._weak_of_form(tuple(n.split())) == COMMON for n in p.names_ru)
+
+    @staticmethod
+    def _order_places(places: Dict[str, Place], districts: Dict[str, District]) -> None:
+        """Ties between places are broken by this order: district centres in the order of
+        districts.csv, then the other towns, biggest first."""
         order = 0
         centres = sorted((p for p in places.values() if p.is_centre),
                          key=lambda p: min([districts[d].order for d in
@@ -514,7 +617,11 @@ class _Builder:
             p.order = order
             order += 1
 
-        # 6. place name forms
+    # -- the phrases: every form of every name, and what it means
+
+    def _place_names(self, places: Dict[str, Place]) -> None:
+        """Every case form of every name of a place (Latin keys only for big places), each
+        with its weakness; the weakest reading of a key for a place wins."""
         for p in places.values():
             latin = p.big
             for n in p.names_ru:
@@ -535,12 +642,13 @@ class _Builder:
                 if weak == STRONG:
                     self._typo(key, "P:" + p.pid)
         for (key, pid), weak in self.place_weak.items():
-            self._add(key, ("P", pid, weak))
+            self._add(key, TownSense(place=pid, weak=weak))
 
-        # 7. district and region adjectives («Слуцкий район», «Брестская область»)
-        #    An urban district's name carries its city («Ленинский район г. Бреста», «Lyeninski
-        #    Rayon (Brest)»): only the part up to the area noun is the adjective; the city itself is
-        #    a separate mention that settles which «Ленинский район» is meant (see resolver).
+    def _district_adjectives(self, districts: Dict[str, District], labels: List[DistrictLabel]) -> None:
+        """«Слуцкий район», «Slutski Rayon»: district adjectives. An urban district's name
+        carries its city («Ленинский район г. Бреста», «Lyeninski Rayon (Brest)»): only the part
+        up to the area noun is the adjective; the city itself is a separate mention that settles
+        which «Ленинский район» is meant (see resolver)."""
         for d in districts.values():
             self._adjectives(_up_to_area_noun(d.name_ru), "ru", "district", d.id)
             self._adjectives(_up_to_area_noun(d.name_be), "be", "district", d.id)
@@ -549,33 +657,38 @@ class _Builder:
             en_adj = " ".join(en_words[:en_area[0]]) if en_area else ""
             if en_adj:
                 key = tuple(token_key(w) for w in iter_words(en_adj))
-                self._add(key, ("A", "district", d.id, frozenset({"m", "f", "n", "p"})))
-        for d, ru, be in kufar_district_labels:
-            self._adjectives(ru, "ru", "district", d.id)
-            self._adjectives(be, "be", "district", d.id)
+                self._add(key, AdjectiveSense(kind="district", target=d.id, bare=frozenset({"m", "f", "n", "p"})))
+        for label in labels:
+            self._adjectives(label.ru, "ru", "district", label.district.id)
+            self._adjectives(label.be, "be", "district", label.district.id)
+
+    def _region_names(self, regions: Dict[str, RegionRecord], places: Dict[str, Place]) -> None:
+        """«Брестская область», «Гомельщина», «Brest Region», «Homieĺskaja voblasć»."""
         for code, r in regions.items():
-            if r["kind"] != "oblast":
+            if r.kind != "oblast":
                 continue
-            self._adjectives(r["name_ru"], "ru", "region", code)
-            self._adjectives(r["name_be"], "be", "region", code)
-            self._region_nouns(r["name_ru"], r["name_be"], code)
-            for lat in (r["name_iso3166_2"], r["geonames_admin1_name"], r["name_en"]):
+            self._adjectives(r.name_ru, "ru", "region", code)
+            self._adjectives(r.name_be, "be", "region", code)
+            self._region_nouns(r.name_ru, r.name_be, code)
+            for lat in (r.name_iso, r.admin1_name, r.name_en):
                 words = [w for w in iter_words(lat)]
                 if words and words[-1].lower() in ("region", "oblast", "voblasć", "voblasts"):
                     words = words[:-1]
                 if len(words) == 1 and words[0].lower().endswith(("kaja", "kaya", "kiy")):
                     key = (token_key(words[0]),)
-                    self._add(key, ("A", "region", code, frozenset({"f"})))
+                    self._add(key, AdjectiveSense(kind="region", target=code, bare=frozenset({"f"})))
                     self._typo(key, "A:" + code)
                 elif words:
                     # "Brest Region", "Gomel Oblast": the city part + area noun works through the
                     # admin-centre rule; add the English city word as an alias of the centre.
-                    p = places.get(r["admin_centre_geonameid"])
+                    p = places.get(r.centre_gid)
                     if p is not None:
                         key = tuple(token_key(w) for w in words)
-                        self._add(key, ("P", p.pid, STRONG))
+                        self._add(key, TownSense(place=p.pid, weak=STRONG))
 
-        # 8. foreign places
+    def _foreign_places(self) -> None:
+        """FOREIGN_PLACES in every case form (Latin transliterations too) and the adjectives of
+        foreign regions, so «Смоленск» is never read as a Belarusian place nor ignored."""
         for lang, names in FOREIGN_PLACES.items():
             for n in names:
                 if lang == "en" or n.isupper():
@@ -592,15 +705,19 @@ class _Builder:
                         if all(len(x) == 1 for x in lat):
                             keys.append(tuple(x[0] for x in lat))
                     for key in keys:
-                        self._add(key, ("F", weak))
+                        self._add(key, ForeignSense(weak=weak))
                         if weak == STRONG:
                             self._typo(key, "F")
         for adj in FOREIGN_REGION_ADJ:
-            for g, forms in adjective_forms(adj, "ru").items():
+            for forms in adjective_forms(adj, "ru").values():
                 for f in forms:
-                    self._add((cyr_key(f),), ("FA",))
+                    self._add((cyr_key(f),), ForeignAdjectiveSense())
 
-        # 9. grammatical words
+    # -- the words around places, and the finished lookup tables
+
+    def _grammar_words(self) -> GrammarWords:
+        """Area nouns (declined where they decline), settlement cues, prepositions, fillers;
+        long area nouns are typo-correctable («облость»)."""
         area: Dict[str, str] = {}
         for kind, ru_words, be_words, lat_words in (
                 ("obl", OBL_WORDS_RU, OBL_WORDS_BE, OBL_WORDS_LAT),
@@ -630,12 +747,15 @@ class _Builder:
         cues |= {token_key(w) for w in CUE_WORDS_LAT}
         preps = {token_key(w) for w in PLACE_PREPS}
         fillers = {token_key(w) for w in FILLER_WORDS} | preps | cues | set(area)
+        return GrammarWords(area, cues, preps, fillers)
 
-        # a grammatical word is never a place by itself
+    def _finish(self, src: Sources, places: Dict[str, Place], words: GrammarWords) -> Gazetteer:
+        """The lookup tables: phrases without the grammatical words (never a place by
+        themselves), the vocabulary, the deletion index for edit-distance-1 typos."""
+        area, cues, preps = words.area, words.cues, words.preps
         for k in list(self.phr):
             if len(k) == 1 and (k[0] in area or k[0] in cues or k[0] in preps):
                 del self.phr[k]
-
         phrases = {k: tuple(v) for k, v in self.phr.items()}
         vocab = {k for key in phrases for k in key} | set(area) | cues
         typo_words = {k: "|".join(sorted(s)) for k, s in self.typo_sig.items()}
@@ -645,19 +765,17 @@ class _Builder:
             for d in deletions(w):
                 typo_index.setdefault(d, set()).add(w)
         g = Gazetteer(
-            regions=regions, districts=districts, places=places, phrases=phrases,
+            regions=src.regions, districts=src.districts, places=places, phrases=phrases,
             max_len=max(len(k) for k in phrases), area=area, cues=frozenset(cues),
-            preps=frozenset(preps), fillers=frozenset(fillers), vocab=frozenset(vocab),
+            preps=frozenset(preps), fillers=frozenset(words.fillers), vocab=frozenset(vocab),
             typo_words=typo_words,
             typo_index={k: tuple(sorted(v)) for k, v in typo_index.items()},
         )
         g.morph = self.cls.morph
         g.collisions = sorted(" ".join(k) for k, v in phrases.items()
-                              if any(x[0] in ("F", "FA") for x in v)
-                              and any(x[0] in ("P", "A") for x in v))
-        g.build_seconds = time.perf_counter() - t0
+                              if any(isinstance(x, (ForeignSense, ForeignAdjectiveSense)) for x in v)
+                              and any(isinstance(x, (TownSense, AdjectiveSense)) for x in v))
         g.stats = {"places": len(places), "phrases": len(phrases), "typo_words": len(typo_words)}
-        logger.debug("place gazetteer built in %.2fs: %s", g.build_seconds, g.stats)
         return g
 
     def _link_kufar_town(self, places: Dict[str, Place], region: str, ru: str, be: str) -> None:
@@ -715,7 +833,7 @@ class _Builder:
         for noun, lang in nouns:
             for words in name_forms(noun, lang):
                 key = tuple(cyr_key(w) for w in words)
-                self._add(key, ("R", code, self._weak_of_form(words)))
+                self._add(key, RegionNounSense(region=code, weak=self._weak_of_form(words)))
                 self._typo(key, "R:" + code)
 
     def _adjectives(self, name: str, lang: str, kind: str, target: str) -> None:
@@ -743,7 +861,7 @@ class _Builder:
                 keys.append(tuple(token_key(x) for x in f.split("-")))
             keys += [(lk,) for lk in latin_keys_of_cyrillic(f) if len(lk) >= 4]
             for key in keys:
-                self._add(key, ("A", kind, target, bare))
+                self._add(key, AdjectiveSense(kind=kind, target=target, bare=bare))
                 self._typo(key, sig)
 
 

@@ -65,7 +65,19 @@ import threading
 from dataclasses import dataclass
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from .place_gazetteer import MIN_TYPO_LEN, NAME, STRONG, Gazetteer, build_gazetteer
+from .place_gazetteer import (
+    MIN_TYPO_LEN,
+    NAME,
+    STRONG,
+    AdjectiveSense,
+    ForeignAdjectiveSense,
+    ForeignSense,
+    Gazetteer,
+    RegionNounSense,
+    Sense,
+    TownSense,
+    build_gazetteer,
+)
 from .place_text import damerau1, deletions, tokenize
 
 REGION, DISTRICT, FOREIGN, OPTIONS = "region", "district", "foreign_place", "place_options"
@@ -103,7 +115,7 @@ class _Cand(NamedTuple):
 class _Span(NamedTuple):
     i: int                  # first token
     j: int                  # one past the last token
-    senses: tuple
+    senses: Tuple[Sense, ...]
     start: int
     end: int
     fuzzy: bool
@@ -282,21 +294,21 @@ class PlaceResolver:
         end = sp.end
         if area == "obl":
             for s in sp.senses:
-                if s[0] == "A" and s[1] == "region":
-                    cands.append(_Cand(s[2], None, (2, 0)))
-                elif s[0] == "R":
-                    cands.append(_Cand(s[1], None, (2, 0)))
-                elif s[0] == "P" and places[s[1]].oblast_of:
-                    cands.append(_Cand(places[s[1]].oblast_of, None, (2, 0)))
-                elif s[0] in ("F", "FA"):
+                if isinstance(s, AdjectiveSense) and s.kind == "region":
+                    cands.append(_Cand(s.target, None, (2, 0)))
+                elif isinstance(s, RegionNounSense):
+                    cands.append(_Cand(s.region, None, (2, 0)))
+                elif isinstance(s, TownSense) and places[s.place].oblast_of:
+                    cands.append(_Cand(places[s.place].oblast_of, None, (2, 0)))
+                elif isinstance(s, (ForeignSense, ForeignAdjectiveSense)):
                     foreign = True
         elif area == "raion":
             for s in sp.senses:
-                if s[0] == "A" and s[1] == "district":
-                    d = districts[s[2]]
+                if isinstance(s, AdjectiveSense) and s.kind == "district":
+                    d = districts[s.target]
                     cands.append(_Cand(d.region, d.id, (0, d.order)))
-                elif s[0] == "P":
-                    p = places[s[1]]
+                elif isinstance(s, TownSense):
+                    p = places[s.place]
                     raions = p.raions + p.separate_raions
                     if len(raions) == 1:
                         d = districts[raions[0]]
@@ -318,30 +330,30 @@ class PlaceResolver:
                 keys[k] in g.fillers for k in range(n) if not sp.i <= k < sp.j)
             # the context decides whether the word is a place at all; once one reading is
             # accepted, every town of that name is a candidate (no silent preference)
-            towns = [places[s[1]] for s in sp.senses if s[0] == "P"]
+            town_senses = [s for s in sp.senses if isinstance(s, TownSense)]
+            towns = [places[s.place] for s in town_senses]
             if any(p.district for p in towns):
                 # A raion centre and a hamlet of the same name elsewhere (Речица: the Gomel-oblast
                 # town of 65,000 and a Brest-oblast village listed with no population) are not
                 # two plausible meanings; towns of comparable size still ask.
                 towns = [p for p in towns if p.district or p.pop >= MIN_RIVAL_POPULATION]
-            if any(self._allowed(s[2], places[s[1]].big, sp.fuzzy, cap_inside, cue, prep, whole)
-                   for s in sp.senses if s[0] == "P"):
+            if any(self._allowed(s.weak, places[s.place].big, sp.fuzzy, cap_inside, cue, prep, whole)
+                   for s in town_senses):
                 for p in towns:
                     order = (0, districts[p.district].order) if p.district else (1, p.order)
                     cands.append(_Cand(p.region, p.district, order, p.pid))
             for s in sp.senses:
-                kind = s[0]
-                if kind == "F":
-                    if self._allowed(s[1], True, sp.fuzzy, cap_inside, cue, prep, whole):
+                if isinstance(s, ForeignSense):
+                    if self._allowed(s.weak, True, sp.fuzzy, cap_inside, cue, prep, whole):
                         foreign = True
-                elif kind == "R":
-                    if self._allowed(s[2], True, sp.fuzzy, cap_inside, cue, prep, whole):
-                        cands.append(_Cand(s[1], None, (2, 0)))
-                elif kind == "A" and whole and s[3] and not sp.fuzzy:
-                    if s[1] == "region":
-                        cands.append(_Cand(s[2], None, (2, 0)))
+                elif isinstance(s, RegionNounSense):
+                    if self._allowed(s.weak, True, sp.fuzzy, cap_inside, cue, prep, whole):
+                        cands.append(_Cand(s.region, None, (2, 0)))
+                elif isinstance(s, AdjectiveSense) and whole and s.bare and not sp.fuzzy:
+                    if s.kind == "region":
+                        cands.append(_Cand(s.target, None, (2, 0)))
                     else:
-                        d = districts[s[2]]
+                        d = districts[s.target]
                         cands.append(_Cand(d.region, d.id, (0, d.order)))
         if not cands and not foreign:
             return None

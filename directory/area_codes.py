@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .phones import valid_area_code
-from .source_csv import Rejection, _Rows
+from .source_csv import Rejection, read_rows
 
 __all__ = ["AREA_CODE_COLUMNS", "AreaCode", "read_area_codes"]
 
@@ -36,9 +36,9 @@ def read_area_codes(path: Path, district_ids: set[str], rejections: list[Rejecti
     """district_id → AreaCode; a missing file means no codes (every local number is reported)."""
     if not path.exists():
         return {}
-    rows = _Rows(path, rejections)
     codes: dict[str, AreaCode] = {}
-    for line, row in rows.read(AREA_CODE_COLUMNS, exact=True):
+
+    def check(row: dict[str, str]) -> list[str]:
         did, code = row["district_id"], row["area_code"]
         problems = []
         if did not in district_ids:
@@ -51,8 +51,8 @@ def read_area_codes(path: Path, district_ids: set[str], rejections: list[Rejecti
             problems.append("source_url must be a single http(s) URL")
         if not row["place_in_source"]:
             problems.append("missing place_in_source")
-        for problem in problems:
-            rows.reject(line, problem)
-        if not problems:
-            codes[did] = AreaCode(did, code, row["place_in_source"], row["source_url"])
+        return problems
+
+    for _line, row in read_rows(path, AREA_CODE_COLUMNS, rejections, check, exact=True):
+        codes[row["district_id"]] = AreaCode(row["district_id"], row["area_code"], row["place_in_source"], row["source_url"])
     return codes

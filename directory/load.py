@@ -23,7 +23,7 @@ from .database import DATA_DIR, default_database_url, read_engine, safe_url, sql
 from .db_writer import CARRY_LOCK_TIMEOUT_SECONDS, write_database
 from .diff import diff
 from .operator import OperatorNote, operator_notes
-from .source_csv import Rejection, read_districts, read_organisations, read_regions, read_towns, read_websites
+from .source_csv import Rejection, read_organisations, read_places, read_websites
 from .translations import Missing, read_glossary, read_translations
 
 __all__ = ["LoadReport", "OperatorNote", "Rejection", "Sources", "load", "main", "read_sources"]
@@ -64,13 +64,9 @@ def read_sources(data_dir: Path | None = None, say: Callable[[str], None] | None
     data_dir = Path(data_dir or DATA_DIR)
     say = say or (lambda _message: None)
     rejections: list[Rejection] = []
-    say(f"Reading {data_dir / 'regions.csv'}")
-    regions = read_regions(data_dir / "regions.csv", rejections)
-    say(f"Reading {data_dir / 'districts.csv'}")
-    districts = read_districts(data_dir / "districts.csv", {r.code for r in regions}, rejections)
-    if (data_dir / "towns.csv").exists():  # only the place gazetteer reads it; checked here too
-        say(f"Reading {data_dir / 'towns.csv'}")
-        read_towns(data_dir / "towns.csv", {d.id: d for d in districts}, rejections)
+
+    places = read_places(data_dir, rejections, say)  # towns.csv: only the place gazetteer uses it
+    regions, districts = places.regions, places.districts
     say(f"Reading {data_dir / 'organisations.csv'}")
     say(f"Reading {data_dir / 'area_codes.csv'}")
     codes = read_area_codes(data_dir / "area_codes.csv", {d.id for d in districts}, rejections)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .constants import HELP_TYPES, KINDS, NATIONWIDE, REGION_CODES, VERIFICATIONS, in_belarus
 from .hours import Schedule, ScheduleError
@@ -22,10 +22,17 @@ ORGANISATION_COLUMNS = (
     "phones", "hours", "schedule", "lat", "lon", "confidential", "public_contact", "active",
     "doubtful", "status_note", "source_url", "verified_on", "verification", "note",
 )
-REGION_COLUMNS = ("region_code", "name_ru", "name_be", "name_en", "admin_centre_lat", "admin_centre_lon")
+REGION_COLUMNS = (
+    "region_code", "kind", "name_ru", "name_be", "name_en", "name_iso3166_2", "geonames_admin1_code",
+    "geonames_admin1_name", "admin_centre_ru", "admin_centre_be", "admin_centre_en_geonames",
+    "admin_centre_geonameid", "admin_centre_lat", "admin_centre_lon",
+)
+# oblast: one of the six oblasts; capital_city: Minsk, a region of its own.
+REGION_KINDS = ("oblast", "capital_city")
 DISTRICT_COLUMNS = (
     "district_id", "region_code", "kind", "name_ru", "name_be", "name_en_geonames",
-    "centre_ru", "centre_be", "centre_en_geonames", "centre_lat", "centre_lon",
+    "centre_ru", "centre_be", "centre_en_geonames", "centre_geonameid", "centre_lat", "centre_lon",
+    "centre_is_separate_unit",
 )
 # raion: a rural district; city: a city that is a unit of its own (a city of oblast
 # subordination: Gomel, Baranavichy, Navapolatsk, …; Minsk is the region BY-HM itself);
@@ -34,6 +41,7 @@ DISTRICT_KINDS = ("raion", "city", "city_district")
 TOWN_COLUMNS = ("name_ru", "name_be", "name_en", "geonameid", "region_code", "district_id", "source_url")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _DISTRICT_ID = re.compile(r"BY-[A-Z]{2}-\d{2}")
+_ADMIN1 = re.compile(r"BY\.\d{2}")
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,15 @@ class RegionRecord:
     name_en: str
     centre_lat: float
     centre_lon: float
+    # What the place gazetteer (components/place_gazetteer.py) reads besides the names above.
+    kind: str = "oblast"
+    name_iso: str = ""  # the ISO 3166-2 romanisation («Bresckaja voblasć»)
+    admin1_code: str = ""  # GeoNames admin1 code without the country («01»): links its towns
+    admin1_name: str = ""  # GeoNames' English name («Gomel Oblast»)
+    centre_ru: str = ""
+    centre_be: str = ""
+    centre_en: str = ""
+    centre_gid: str = ""  # GeoNames id of the admin centre
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,7 @@ class DistrictRecord:
     centre_lon: float | None
     city_id: str | None = None  # an urban district's city unit (None for Minsk's: the region is the city)
     centre_gid: str = ""  # GeoNames id of the centre (the gazetteer links towns by it)
+    centre_separate: bool = False  # the centre is a city of oblast subordination, a unit of its own
 
 
 @dataclass(frozen=True)
@@ -159,6 +177,22 @@ class _Rows:
                 yield line, {k: (v or "").strip() for k, v in raw.items()}
 
 
+def read_rows(
+    path: Path, columns: tuple[str, ...], rejections: list[Rejection],
+    check: Callable[[dict[str, str]], list[str]], exact: bool = False,
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of one CSV file that pass `check` (which lists what is wrong with a row), with
+    their line; every problem of the other rows becomes a Rejection. `check` runs just before
+    its row is yielded, so it sees what the caller kept of the rows before (duplicates)."""
+    rows = _Rows(path, rejections)
+    for line, row in rows.read(columns, exact):
+        problems = check(row)
+        for problem in problems:
+            rows.reject(line, problem)
+        if not problems:
+            yield line, row
+
+
 def _float(text: str) -> float | None:
     try:
         return float(text)
@@ -166,36 +200,50 @@ def _float(text: str) -> float | None:
         return None
 
 
+def _url_problems(url: str) -> list[str]:
+    return [] if re.match(r"https?://\S+$", url) else ["source_url must be a single http(s) URL"]
+
+
 def read_regions(path: Path, rejections: list[Rejection]) -> list[RegionRecord]:
-    rows = _Rows(path, rejections)
     records: dict[str, RegionRecord] = {}
-    for line, row in rows.read(REGION_COLUMNS, exact=False):
+
+    def check(row: dict[str, str]) -> list[str]:
         code = row["region_code"]
         if code not in REGION_CODES:
-            rows.reject(line, f"unknown region {code!r}")
-            continue
+            return [f"unknown region {code!r}"]
         if code in records:
-            rows.reject(line, f"duplicate id {code!r}")
-            continue
+            return [f"duplicate id {code!r}"]
         if not row["name_ru"]:
-            rows.reject(line, "missing name_ru")
-            continue
+            return ["missing name_ru"]
+        if row["kind"] not in REGION_KINDS:
+            return [f"unknown kind {row['kind']!r}"]
+        if not _ADMIN1.fullmatch(row["geonames_admin1_code"]) or not row["admin_centre_geonameid"].isdigit():
+            return ["geonames_admin1_code must be BY.nn and admin_centre_geonameid a number"]
         lat, lon = _float(row["admin_centre_lat"]), _float(row["admin_centre_lon"])
         if lat is None or lon is None or not in_belarus(lat, lon):
-            rows.reject(line, "lat/lon outside Belarus or not a number")
-            continue
-        records[code] = RegionRecord(code, row["name_ru"], row["name_be"], row["name_en"], lat, lon)
+            return ["lat/lon outside Belarus or not a number"]
+        return []
+
+    for _line, row in read_rows(path, REGION_COLUMNS, rejections, check):
+        code = row["region_code"]
+        records[code] = RegionRecord(
+            code, row["name_ru"], row["name_be"], row["name_en"],
+            float(row["admin_centre_lat"]), float(row["admin_centre_lon"]),
+            kind=row["kind"], name_iso=row["name_iso3166_2"],
+            admin1_code=row["geonames_admin1_code"].split(".")[-1], admin1_name=row["geonames_admin1_name"],
+            centre_ru=row["admin_centre_ru"], centre_be=row["admin_centre_be"],
+            centre_en=row["admin_centre_en_geonames"], centre_gid=row["admin_centre_geonameid"],
+        )
     for code in REGION_CODES:
         if code not in records and not any(r.path == str(path) for r in rejections):
-            rows.reject(1, f"region {code!r} missing")
+            rejections.append(Rejection(str(path), 1, f"region {code!r} missing"))
     return [records[c] for c in REGION_CODES if c in records]
 
 
 def read_districts(path: Path, region_codes: set[str], rejections: list[Rejection]) -> list[DistrictRecord]:
-    rows = _Rows(path, rejections)
     records: dict[str, DistrictRecord] = {}
-    lines: dict[str, int] = {}
-    for line, row in rows.read(DISTRICT_COLUMNS, exact=False):
+
+    def check(row: dict[str, str]) -> list[str]:
         did, region = row["district_id"], row["region_code"]
         problems = []
         if not _DISTRICT_ID.fullmatch(did):
@@ -213,31 +261,36 @@ def read_districts(path: Path, region_codes: set[str], rejections: list[Rejectio
         lat, lon = _float(row["centre_lat"]), _float(row["centre_lon"])
         if (row["centre_lat"] or row["centre_lon"]) and (lat is None or lon is None or not in_belarus(lat, lon)):
             problems.append("lat/lon outside Belarus or not a number")
-        city_id = row.get("city_id") or None
-        if city_id is not None and row["kind"] != "city_district":
+        if row["centre_geonameid"] and not row["centre_geonameid"].isdigit():
+            problems.append("centre_geonameid must be a number or empty")
+        if _bool(row["centre_is_separate_unit"]) is None:
+            problems.append("centre_is_separate_unit must be true or false")
+        if row.get("city_id") and row["kind"] != "city_district":
             problems.append("only a city_district has a city_id")
-        for problem in problems:
-            rows.reject(line, problem)
-        if problems:
-            continue
+        return problems
+
+    lines: dict[str, int] = {}
+    for line, row in read_rows(path, DISTRICT_COLUMNS, rejections, check):
+        did = row["district_id"]
         records[did] = DistrictRecord(
-            did, region, row["kind"], row["name_ru"], row["name_be"], row["name_en_geonames"],
-            row["centre_ru"], row["centre_be"], row["centre_en_geonames"], lat, lon, city_id,
-            row.get("centre_geonameid", ""),
+            did, row["region_code"], row["kind"], row["name_ru"], row["name_be"], row["name_en_geonames"],
+            row["centre_ru"], row["centre_be"], row["centre_en_geonames"],
+            _float(row["centre_lat"]), _float(row["centre_lon"]), row.get("city_id") or None,
+            row["centre_geonameid"], bool(_bool(row["centre_is_separate_unit"])),
         )
         lines[did] = line
     for record in records.values():
         city = records.get(record.city_id or "")
         if record.city_id and (city is None or city.kind != "city" or city.region_code != record.region_code):
-            rows.reject(lines[record.id], f"city_id {record.city_id!r} is not a city of region {record.region_code!r}")
+            rejections.append(Rejection(
+                str(path), lines[record.id], f"city_id {record.city_id!r} is not a city of region {record.region_code!r}"))
     return list(records.values())
 
 
 def read_towns(path: Path, districts: dict[str, DistrictRecord], rejections: list[Rejection]) -> list[TownRecord]:
     """Validate towns.csv: towns that are not district centres, with the district they lie in."""
-    rows = _Rows(path, rejections)
-    records: list[TownRecord] = []
-    for line, row in rows.read(TOWN_COLUMNS, exact=False):
+
+    def check(row: dict[str, str]) -> list[str]:
         district = districts.get(row["district_id"])
         problems = []
         if not row["name_ru"]:
@@ -248,14 +301,35 @@ def read_towns(path: Path, districts: dict[str, DistrictRecord], rejections: lis
             problems.append(f"district {row['district_id']!r} is not in region {row['region_code']!r}")
         if row["geonameid"] and not row["geonameid"].isdigit():
             problems.append("geonameid must be a number or empty")
-        if not re.match(r"https?://\S+$", row["source_url"]):
-            problems.append("source_url must be a single http(s) URL")
-        for problem in problems:
-            rows.reject(line, problem)
-        if not problems:
-            records.append(TownRecord(row["name_ru"], row["name_be"], row["name_en"], row["geonameid"],
-                                      row["region_code"], row["district_id"], row["source_url"]))
-    return records
+        return problems + _url_problems(row["source_url"])
+
+    return [
+        TownRecord(row["name_ru"], row["name_be"], row["name_en"], row["geonameid"],
+                   row["region_code"], row["district_id"], row["source_url"])
+        for _line, row in read_rows(path, TOWN_COLUMNS, rejections, check)
+    ]
+
+
+@dataclass(frozen=True)
+class Places:
+    """regions.csv, districts.csv and towns.csv, validated together."""
+    regions: list[RegionRecord]
+    districts: list[DistrictRecord]
+    towns: list[TownRecord]
+
+
+def read_places(data_dir: Path, rejections: list[Rejection], say: Callable[[str], None] = lambda _m: None) -> Places:
+    """The places of `data_dir`, as the loader and the place gazetteer read them: a district must
+    name a known region, a town a known district (towns.csv is optional)."""
+    say(f"Reading {data_dir / 'regions.csv'}")
+    regions = read_regions(data_dir / "regions.csv", rejections)
+    say(f"Reading {data_dir / 'districts.csv'}")
+    districts = read_districts(data_dir / "districts.csv", {r.code for r in regions}, rejections)
+    towns: list[TownRecord] = []
+    if (data_dir / "towns.csv").exists():
+        say(f"Reading {data_dir / 'towns.csv'}")
+        towns = read_towns(data_dir / "towns.csv", {d.id: d for d in districts}, rejections)
+    return Places(regions, districts, towns)
 
 
 def _bool(text: str) -> bool | None:
@@ -375,21 +449,19 @@ def read_websites(path: Path, organisation_ids: set[str], rejections: list[Rejec
     """websites.csv: organisation id → its website as the source prints it (a missing file = none)."""
     if not path.exists():
         return {}
-    rows = _Rows(path, rejections)
     websites: dict[str, str] = {}
-    for line, row in rows.read(WEBSITE_COLUMNS, exact=True):
-        oid, site = row["id"], row["website"]
+
+    def check(row: dict[str, str]) -> list[str]:
+        oid = row["id"]
         problems = []
         if oid not in organisation_ids:
             problems.append(f"unknown organisation {oid!r}")
         elif oid in websites:
             problems.append(f"duplicate organisation {oid!r}")
-        if not _WEBSITE.fullmatch(site):
+        if not _WEBSITE.fullmatch(row["website"]):
             problems.append("website must be a domain or an http(s) URL")
-        if not re.match(r"https?://\S+$", row["source_url"]):
-            problems.append("source_url must be a single http(s) URL")
-        for problem in problems:
-            rows.reject(line, problem)
-        if not problems:
-            websites[oid] = site
+        return problems + _url_problems(row["source_url"])
+
+    for _line, row in read_rows(path, WEBSITE_COLUMNS, rejections, check, exact=True):
+        websites[row["id"]] = row["website"]
     return websites

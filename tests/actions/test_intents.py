@@ -7,10 +7,11 @@ from pathlib import Path
 
 import yaml
 
+from directory import HELP_TYPES
+
 from actions import buttons, intents
 from actions.texts import LANGUAGES
 from channels import telegram
-from directory import HELP_TYPES
 
 REPO = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
@@ -36,6 +37,27 @@ def test_every_help_type_has_its_intent_in_the_domain():
     assert [help_type for help_type, _ in intents.HELP_INTENTS] == list(HELP_TYPES)
     assert set(intents.INTENT_FOR_HELP.values()) <= set(DOMAIN["intents"])
     assert DOMAIN["slots"]["help_type"]["values"] == list(HELP_TYPES)
+
+
+def test_no_stray_help_intent_in_the_domain_the_rules_or_the_stories():
+    """A need_* intent, a help_type mapping or a rule outside the table would be a second source."""
+    table = set(intents.HELP_FOR_INTENT)
+    assert {i for i in DOMAIN["intents"] if i.startswith("need_")} == table
+    mapped = {m["intent"] for m in DOMAIN["slots"]["help_type"]["mappings"] if m["type"] == "from_intent"}
+    assert mapped == table | {"danger"}
+    stories = yaml.safe_load((REPO / "data" / "stories.yml").read_text(encoding="utf-8"))["stories"]
+    named = set()
+    for item in RULES + stories:
+        for step in item["steps"]:
+            named |= {step["intent"]} if "intent" in step else {o["intent"] for o in step.get("or", []) if "intent" in o}
+    assert {i for i in named if i.startswith("need_")} <= table
+
+
+def test_every_help_type_has_a_button():
+    for lang in LANGUAGES:
+        offered = [b["payload"] for b in buttons.help_types(lang)]
+        assert offered == [intents.payload(i) for _, i in intents.HELP_INTENTS]
+        assert all(intents.PAYLOAD_PATTERN.match(p) for p in offered)
 
 
 def test_the_slot_mappings_are_the_table():
@@ -79,7 +101,8 @@ def test_the_menus_offer_everything_once_and_the_first_is_short():
         shown = [b["payload"] for b in first[:-1] + more[:-1]]
         assert len(shown) == len(set(shown))
         assert {f"/{i}" for _, i in intents.HELP_INTENTS} <= set(shown)
-        assert {"/risk_check", "/safety_plan", "/witness_guide", "/rights", "/about", "/role_specialist", "/choose_language"} <= set(shown)
+        guides = {"/risk_check", "/safety_plan", "/witness_guide", "/rights", "/about", "/role_specialist", "/choose_language"}
+        assert guides <= set(shown)
         assert more[-1]["payload"] == "/main_menu"
 
 

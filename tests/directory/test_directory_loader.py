@@ -213,3 +213,17 @@ def test_old_database_without_the_doubtful_column(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "organisations.doubtful" in out and "~ organisation" not in out
     assert open_directory(url).hotline().doubtful
+
+
+def test_what_the_place_gazetteer_reads_is_validated_too(loaded):
+    """regions.csv / districts.csv columns the gazetteer uses (kind, GeoNames ids, separate unit)
+    are checked by the same reader, so the gazetteer never sees a row the loader would refuse."""
+    data_dir, _db, url = loaded
+    regions = (data_dir / "regions.csv").read_text(encoding="utf-8").replace(",oblast,", ",province,", 1)
+    (data_dir / "regions.csv").write_text(regions, encoding="utf-8")
+    districts = (data_dir / "districts.csv").read_text(encoding="utf-8").splitlines()
+    districts[2] = districts[2].replace(",false,", ",maybe,", 1)
+    (data_dir / "districts.csv").write_text("\n".join(districts) + "\n", encoding="utf-8")
+    messages = [str(r) for r in load(data_dir, url).rejections]
+    assert f"{data_dir / 'regions.csv'}:2: unknown kind 'province'" in messages
+    assert f"{data_dir / 'districts.csv'}:3: centre_is_separate_unit must be true or false" in messages
