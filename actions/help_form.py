@@ -27,6 +27,8 @@ from actions.texts import text
 DomainDict = Dict[Text, Any]
 # Slots validated on every turn even though a mapping of theirs is conditioned on the form.
 ALWAYS_GLOBAL = ("help_type",)
+# Help types whose region question names them (locales: ask_region_for.<help type>).
+NAMED_NEEDS = ("shelter", "psychological", "legal", "social", "police", "medical", "addiction")
 
 
 def _unavailable(dispatcher: CollectingDispatcher, lang: str) -> None:
@@ -240,9 +242,19 @@ class ActionAskRegion(Action):
         if known is None:
             _unavailable(dispatcher, state.language)
             return []
-        key = "ask_region_emergency" if state.help_type == "emergency" else "ask_region"
-        dispatcher.utter_message(text=text(state.language, key), buttons=buttons.regions(state.language, known.regions()))
+        dispatcher.utter_message(text=region_question(state.language, state.help_type),
+                                 buttons=buttons.regions(state.language, known.regions()))
         return []
+
+
+def region_question(lang: str, help_type: Optional[str]) -> str:
+    """The region question names the need («Где искать юриста?»): after the emergency numbers
+    of a long danger story, the person sees that what she asked for was kept."""
+    if help_type == "emergency":
+        return text(lang, "ask_region_emergency")
+    if help_type in NAMED_NEEDS:
+        return text(lang, f"ask_region_for.{help_type}") + " " + text(lang, "ask_region_for.hint")
+    return text(lang, "ask_region")
 
 
 class ActionAskDistrict(Action):

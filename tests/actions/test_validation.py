@@ -96,7 +96,7 @@ async def test_ambiguous_place_asks_with_buttons(directory_url, known, dispatche
     a, b = known.districts("BY-HO")[0], known.districts("BY-HM")[0]
     await validate(dispatcher, text="x", entities=[{"entity": "place_options", "value": f"{a.id}|{b.id}|BY-XX-77"}])
     payloads = [b_["payload"] for m in dispatcher.messages for b_ in m.get("buttons") or []]
-    assert payloads == [f'/inform{{"district":"{a.id}"}}', f'/inform{{"district":"{b.id}"}}']
+    assert payloads == ["/need_emergency", f'/inform{{"district":"{a.id}"}}', f'/inform{{"district":"{b.id}"}}']
 
 
 @pytest.mark.parametrize(
