@@ -5,7 +5,7 @@ callback limit (the longest, a district, is 31 bytes).
 """
 from __future__ import annotations
 
-from typing import Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from directory import District, Region
 
@@ -98,6 +98,25 @@ def followups(lang: str, help_type: str | None = None, role: str = "survivor") -
         button(text(lang, "followup.change_region"), "change_region"),
         button(text(lang, "followup.restart"), "restart"),
     ]
+
+
+def place_name(lang: str, known: Any, key: str) -> str:
+    """A district's or region's name for a text or a button ("" when the directory lacks it)."""
+    found = known.district(key) if key.count("-") == 2 else known.region(key)
+    return found.name(lang) if found is not None else ""
+
+
+def other_steps(lang: str, known: Any, help_type: Optional[str], place_now: Sequence[Optional[str]],
+                other_need: Optional[str], other_place: Optional[str]) -> List[Tuple[str, Button]]:
+    """The other of two needs / places named at once, as the next step after the results:
+    (what it is called in a sentence, its button)."""
+    result = []
+    if other_need and other_need != help_type:
+        result.append((text(lang, f"help_names.{other_need}"),
+                       button(text(lang, f"menu.{other_need}"), intents.INTENT_FOR_HELP[other_need])))
+    if other_place and other_place not in place_now and (name := place_name(lang, known, other_place)):
+        result.append((name, place(text(lang, "other_place", place=name), other_place)))
+    return result
 
 
 def languages() -> List[Button]:

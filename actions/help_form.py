@@ -63,6 +63,16 @@ class SlotValidators:
         dispatcher.utter_message(text=text(keep, "invalid_choice"))
         return {"language": keep}
 
+    def validate_other_need(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if value is None or slot_rules.help_type(value):
+            return {"other_need": value}
+        return self._refuse(dispatcher, tracker, "other_need", None)
+
+    def validate_other_place(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if value is None or slot_rules.place(value):
+            return {"other_place": value}
+        return self._refuse(dispatcher, tracker, "other_place", None)
+
     def validate_whole_region(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         return {"whole_region": slot_rules.whole_region(value)}
 
@@ -228,7 +238,7 @@ class ActionAskHelpType(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         lang = State.of(tracker).language
-        dispatcher.utter_message(text=text(lang, "ask_help_type"), buttons=buttons.help_types(lang))
+        dispatcher.utter_message(text=with_note(tracker, text(lang, "ask_help_type")), buttons=buttons.help_types(lang))
         return []
 
 
@@ -242,9 +252,26 @@ class ActionAskRegion(Action):
         if known is None:
             _unavailable(dispatcher, state.language)
             return []
-        dispatcher.utter_message(text=region_question(state.language, state.help_type),
+        dispatcher.utter_message(text=with_note(tracker, region_question(state.language, state.help_type)),
                                  buttons=buttons.regions(state.language, known.regions()))
         return []
+
+
+def with_note(tracker: Tracker, question: str) -> str:
+    """The question, after a line saying both needs / places were kept when the latest message
+    named two (issue 17.5): the first is searched now, the other is offered after the results."""
+    state = State.of(tracker)
+    known = directory()
+    lines = []
+    if state.other_need and state.other_need != previous_slot_value(tracker, "other_need") and state.help_type:
+        lines.append(text(state.language, "two_needs", first=text(state.language, f"help_names.{state.help_type}"),
+                          second=text(state.language, f"help_names.{state.other_need}")))
+    if state.other_place and state.other_place != previous_slot_value(tracker, "other_place") and known is not None:
+        first = state.district or state.city or state.region
+        names = [buttons.place_name(state.language, known, key) for key in (first, state.other_place) if key]
+        if len(names) == 2:
+            lines.append(text(state.language, "two_places", first=names[0], second=names[1]))
+    return "\n".join(lines + [question]) if lines else question
 
 
 def region_question(lang: str, help_type: Optional[str]) -> str:
@@ -275,7 +302,8 @@ class ActionAskDistrict(Action):
             urban, place = known.urban_districts(region.code), region.name(state.language)  # Minsk
         if urban:
             keyboard = buttons.urban_district_keyboard(state.language, urban)
-            dispatcher.utter_message(text=text(state.language, "ask_urban_district", city=place), buttons=keyboard)
+            dispatcher.utter_message(text=with_note(tracker, text(state.language, "ask_urban_district", city=place)),
+                                     buttons=keyboard)
             return []
         keyboard, page, pages = buttons.district_page(
             state.language, region.code, known.district_choices(region.code), state.page
@@ -283,7 +311,7 @@ class ActionAskDistrict(Action):
         message = text(state.language, "ask_district", region=region.name(state.language))
         if pages > 1:
             message += "\n" + text(state.language, "ask_district_page", page=page + 1, pages=pages)
-        dispatcher.utter_message(text=message, buttons=keyboard)
+        dispatcher.utter_message(text=with_note(tracker, message), buttons=keyboard)
         return []
 
 

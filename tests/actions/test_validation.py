@@ -35,6 +35,9 @@ async def validate(dispatcher, **kwargs):
         ("district", "BY-MI-12; DROP TABLE organisations"),
         ("district", "../../etc/passwd"),
         ("role", "admin"),
+        ("other_need", "legal' --"),
+        ("other_place", "BY-MI-12; DROP TABLE organisations"),
+        ("other_place", "BY-XX"),
     ],
 )
 async def test_hostile_values_are_not_kept(directory_url, dispatcher, slot, value):
