@@ -117,10 +117,11 @@ class SlotValidators:
         if found is None:
             return self._refuse(dispatcher, tracker, "district", None)
         if (found.kind == "city" and known.urban_districts(found.id) and latest_intent(tracker) != "whole_region"
-                and previous_slot_value(tracker, "city") != found.id):
+                and found.id not in (previous_slot_value(tracker, "city"), previous_slot_value(tracker, "district"))):
             # «в Гомеле»: which urban district? (asked by action_ask_district). Not after "whole
-            # city" (Rasa's form looks once more at the value the global validator returned) and
-            # not when the person names the same city again: that is the whole city.
+            # city" (Rasa's form looks once more at the value the global validator returned),
+            # not when the person names the same city again (that is the whole city), and not
+            # when the form starts again with the whole city chosen before (another kind of help).
             return {"district": None, "city": found.id, "region": found.region_code,
                     "whole_region": False, "district_page": 0}
         return {"district": found.id, "city": None, "region": found.region_code, "whole_region": False}
