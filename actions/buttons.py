@@ -5,7 +5,7 @@ callback limit (the longest, a district, is 31 bytes).
 """
 from __future__ import annotations
 
-from typing import Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from directory import District, Region
 
@@ -43,8 +43,14 @@ def help_types(lang: str) -> List[Button]:
     return [button(text(lang, f"menu.{key}"), intent) for key, intent in HELP_INTENTS]
 
 
+def sos(lang: str) -> Button:
+    """Emergency help one tap away at every question of the search (issue 17, item 4): the
+    numbers once, then the same question again (data/rules.yml, "danger interrupts the form")."""
+    return button(text(lang, "menu.emergency"), intents.INTENT_FOR_HELP["emergency"])
+
+
 def regions(lang: str, all_regions: Sequence[Region]) -> List[Button]:
-    return [button(region.name(lang), "inform", region=region.code) for region in all_regions]
+    return [sos(lang)] + [button(region.name(lang), "inform", region=region.code) for region in all_regions]
 
 
 def district_page(
@@ -54,7 +60,7 @@ def district_page(
     pages = max(1, -(-len(districts) // DISTRICTS_PER_PAGE))
     page = page if 0 <= page < pages else 0
     chunk = districts[page * DISTRICTS_PER_PAGE : (page + 1) * DISTRICTS_PER_PAGE]
-    result = [button(d.name(lang), "inform", district=d.id) for d in chunk]
+    result = [sos(lang)] + [button(d.name(lang), "inform", district=d.id) for d in chunk]
     whole = "whole_city" if region_code == "BY-HM" else "whole_region"
     result.append(button(text(lang, whole), "whole_region"))
     if page + 1 < pages:
@@ -67,7 +73,7 @@ def district_page(
 def urban_district_keyboard(lang: str, urban: Sequence[District]) -> List[Button]:
     """A city's urban districts (at most 9, Minsk) on one keyboard, then "I don't know / whole
     city" (the ``whole_region`` intent: with a city being asked it means the whole city)."""
-    return [button(d.name(lang), "inform", district=d.id) for d in urban] + [
+    return [sos(lang)] + [button(d.name(lang), "inform", district=d.id) for d in urban] + [
         button(text(lang, "whole_city"), "whole_region")]
 
 
@@ -94,16 +100,37 @@ def followups(lang: str, help_type: str | None = None, role: str = "survivor") -
     ]
 
 
+def place_name(lang: str, known: Any, key: str) -> str:
+    """A district's or region's name for a text or a button ("" when the directory lacks it)."""
+    found = known.district(key) if key.count("-") == 2 else known.region(key)
+    return found.name(lang) if found is not None else ""
+
+
+def other_steps(lang: str, known: Any, help_type: Optional[str], place_now: Sequence[Optional[str]],
+                other_need: Optional[str], other_place: Optional[str]) -> List[Tuple[str, Button]]:
+    """The other of two needs / places named at once, as the next step after the results:
+    (what it is called in a sentence, its button)."""
+    result = []
+    if other_need and other_need != help_type:
+        result.append((text(lang, f"help_names.{other_need}"),
+                       button(text(lang, f"menu.{other_need}"), intents.INTENT_FOR_HELP[other_need])))
+    if other_place and other_place not in place_now and (name := place_name(lang, known, other_place)):
+        result.append((name, place(text(lang, "other_place", place=name), other_place)))
+    return result
+
+
 def languages() -> List[Button]:
     return [button(title, "set_language", language=code) for code, title in LANGUAGE_TITLES]
 
 
 def places(lang: str, options: Sequence[Tuple[str, str]]) -> List[Button]:
     """Buttons for an ambiguous place name: (district id or region code, label)."""
-    return [
-        button(label, "inform", **({"district": key} if key.count("-") == 2 else {"region": key}))
-        for key, label in options
-    ]
+    return [sos(lang)] + [place(label, key) for key, label in options]
+
+
+def place(label: str, key: str) -> Button:
+    """A place button: a district id (BY-xx-NN) or a region code (BY-xx)."""
+    return button(label, "inform", **({"district": key} if key.count("-") == 2 else {"region": key}))
 
 
 def offer(lang: str, target: str) -> Button:

@@ -33,6 +33,8 @@ def fresh_search() -> List[EventType]:
         SlotSet("district_page", 0),
         SlotSet("role", "survivor"),
         SlotSet("risk_answers", None),
+        SlotSet("other_need", None),
+        SlotSet("other_place", None),
     ]
 
 

@@ -28,6 +28,8 @@ from safety import fallback
 DomainDict = Dict[Text, Any]
 # Slots validated on every turn even though a mapping of theirs is conditioned on the form.
 ALWAYS_GLOBAL = ("help_type",)
+# Help types whose region question names them (locales: ask_region_for.<help type>).
+NAMED_NEEDS = ("shelter", "psychological", "legal", "social", "police", "medical", "addiction")
 
 
 def _unavailable(dispatcher: CollectingDispatcher, lang: str) -> None:
@@ -67,6 +69,20 @@ class SlotValidators:
         keep = slot_rules.language_or_default(previous_slot_value(tracker, "language"))
         dispatcher.utter_message(text=text(keep, "invalid_choice"))
         return {"language": keep}
+
+    def validate_other_need(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if value is None or slot_rules.help_type(value):
+            return {"other_need": value}
+        return self._refuse(dispatcher, tracker, "other_need", None)
+
+    def validate_other_place(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if value is None or slot_rules.place(value):
+            return {"other_place": value}
+        return self._refuse(dispatcher, tracker, "other_place", None)
 
     def validate_whole_region(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -120,10 +136,11 @@ class SlotValidators:
         if found is None or known is None:
             return self._refuse(dispatcher, tracker, "district", None)
         if (found.kind == "city" and known.urban_districts(found.id) and latest_intent(tracker) != "whole_region"
-                and previous_slot_value(tracker, "city") != found.id):
+                and found.id not in (previous_slot_value(tracker, "city"), previous_slot_value(tracker, "district"))):
             # «в Гомеле»: which urban district? (asked by action_ask_district). Not after "whole
-            # city" (Rasa's form looks once more at the value the global validator returned) and
-            # not when the person names the same city again: that is the whole city.
+            # city" (Rasa's form looks once more at the value the global validator returned),
+            # not when the person names the same city again (that is the whole city), and not
+            # when the form starts again with the whole city chosen before (another kind of help).
             return {"district": None, "city": found.id, "region": found.region_code,
                     "whole_region": False, "district_page": 0}
         return {"district": found.id, "city": None, "region": found.region_code, "whole_region": False}
@@ -246,7 +263,7 @@ class ActionAskHelpType(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         lang = State.of(tracker).language
-        dispatcher.utter_message(text=text(lang, "ask_help_type"), buttons=buttons.help_types(lang))
+        dispatcher.utter_message(text=with_note(tracker, text(lang, "ask_help_type")), buttons=buttons.help_types(lang))
         return []
 
 
@@ -260,9 +277,36 @@ class ActionAskRegion(Action):
         if known is None:
             _unavailable(dispatcher, state.language)
             return []
-        key = "ask_region_emergency" if state.help_type == "emergency" else "ask_region"
-        dispatcher.utter_message(text=text(state.language, key), buttons=buttons.regions(state.language, known.regions()))
+        dispatcher.utter_message(text=with_note(tracker, region_question(state.language, state.help_type)),
+                                 buttons=buttons.regions(state.language, known.regions()))
         return []
+
+
+def with_note(tracker: Tracker, question: str) -> str:
+    """The question, after a line saying both needs / places were kept when the latest message
+    named two (issue 17.5): the first is searched now, the other is offered after the results."""
+    state = State.of(tracker)
+    known = directory()
+    lines = []
+    if state.other_need and state.other_need != previous_slot_value(tracker, "other_need") and state.help_type:
+        lines.append(text(state.language, "two_needs", first=text(state.language, f"help_names.{state.help_type}"),
+                          second=text(state.language, f"help_names.{state.other_need}")))
+    if state.other_place and state.other_place != previous_slot_value(tracker, "other_place") and known is not None:
+        first = state.district or state.city or state.region
+        names = [buttons.place_name(state.language, known, key) for key in (first, state.other_place) if key]
+        if len(names) == 2:
+            lines.append(text(state.language, "two_places", first=names[0], second=names[1]))
+    return "\n".join(lines + [question]) if lines else question
+
+
+def region_question(lang: str, help_type: Optional[str]) -> str:
+    """The region question names the need («Где искать юриста?»): after the emergency numbers
+    of a long danger story, the person sees that what she asked for was kept."""
+    if help_type == "emergency":
+        return text(lang, "ask_region_emergency")
+    if help_type in NAMED_NEEDS:
+        return text(lang, f"ask_region_for.{help_type}") + " " + text(lang, "ask_region_for.hint")
+    return text(lang, "ask_region")
 
 
 class ActionAskDistrict(Action):
@@ -283,7 +327,8 @@ class ActionAskDistrict(Action):
             urban, place = known.urban_districts(region.code), region.name(state.language)  # Minsk
         if urban:
             keyboard = buttons.urban_district_keyboard(state.language, urban)
-            dispatcher.utter_message(text=text(state.language, "ask_urban_district", city=place), buttons=keyboard)
+            dispatcher.utter_message(text=with_note(tracker, text(state.language, "ask_urban_district", city=place)),
+                                     buttons=keyboard)
             return []
         keyboard, page, pages = buttons.district_page(
             state.language, region.code, known.district_choices(region.code), state.page
@@ -291,7 +336,7 @@ class ActionAskDistrict(Action):
         message = text(state.language, "ask_district", region=region.name(state.language))
         if pages > 1:
             message += "\n" + text(state.language, "ask_district_page", page=page + 1, pages=pages)
-        dispatcher.utter_message(text=message, buttons=keyboard)
+        dispatcher.utter_message(text=with_note(tracker, message), buttons=keyboard)
         return []
 
 

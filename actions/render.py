@@ -213,6 +213,11 @@ def _blocks(result: SearchResult, lang: str, role: str, place: str, nearby: Sequ
         blocks.append(text(lang, "results_region_fallback"))
     if result.local:
         blocks.extend(block(c) for c in _ordered(result.local))
+    if not in_district and nearby:  # the district's entries have no phone: the nearest that do
+        blocks.append(text(lang, "results_nearest_phone"))
+        blocks.extend(nearby_block(n, lang, role, said, compact) for n in nearby)
+        if any(n.contact.kind == "crisis_room" for n in nearby):
+            blocks.append(_any_registration(lang, role))
     national = _not_repeated(result.national, list(result.local) + [n.contact for n in nearby])
     if national:
         key = "results_national_header" if result.local or nearby else "results_national_fallback"

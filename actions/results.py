@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -95,31 +95,44 @@ class ActionShowContacts(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         state = State.of(tracker)
         lang = state.language
-        blocks = self._results(state)
+        steps = self._other_steps(state)
+        prompt = text(lang, "followup_prompt")
+        if steps:  # the other of two needs / places named at once (issue 17.5), never dropped
+            prompt = text(lang, "also_asked", what="; ".join(name for name, _ in steps)) + "\n" + prompt
+        blocks = self._results(state, prompt)
         if blocks is None:
             blocks = [text(lang, "unavailable"), fallback.emergency_text(lang), hotline.line(lang)]
             count(("safety_net", "shown"))
         else:
-            blocks += [self._hotline_line(lang, blocks)]
+            blocks += [self._hotline_line(lang, blocks, prompt)]
             count(
                 ("contacts_shown", state.help_type or ""), ("region", state.region or ""),
                 ("role", state.role), ("language", lang),
             )
-        messages = render.pack(blocks + [text(lang, "followup_prompt")])
+        messages = render.pack(blocks + [prompt])
         for message in messages[:-1]:
             dispatcher.utter_message(text=message)
-        dispatcher.utter_message(text=messages[-1], buttons=buttons.followups(lang, state.help_type, state.role))
-        return [SlotSet("district_page", 0)]
+        dispatcher.utter_message(text=messages[-1],
+                                 buttons=[b for _, b in steps] + buttons.followups(lang, state.help_type, state.role))
+        return [SlotSet("district_page", 0), SlotSet("other_need", None), SlotSet("other_place", None)]
 
     @staticmethod
-    def _hotline_line(lang: str, blocks: List[str]) -> str:
+    def _other_steps(state: State) -> List[Tuple[str, Dict[str, str]]]:
+        known = directory()
+        if known is None or not (state.other_need or state.other_place):
+            return []
+        return buttons.other_steps(state.language, known, state.help_type, (state.district, state.city, state.region),
+                                   state.other_need, state.other_place)
+
+    @staticmethod
+    def _hotline_line(lang: str, blocks: List[str], prompt: str) -> str:
         """The hotline line; its shortest form when the contacts need the room (the budget)."""
         line = fallback.footer(lang)
-        used = sum(len(b) + 2 for b in blocks) + len(text(lang, "followup_prompt"))
+        used = sum(len(b) + 2 for b in blocks) + len(prompt)
         return line if used + len(line) + 2 <= ANSWER_BUDGET else hotline.reminder(lang)
 
     @staticmethod
-    def _results(state: State) -> List[str] | None:
+    def _results(state: State, prompt: str) -> List[str] | None:
         known = directory()
         if known is None or state.help_type is None or state.region is None:
             return None
@@ -133,5 +146,5 @@ class ActionShowContacts(Action):
             return None
         place = render.place_label(state.language, region, district)
         # Room left for the contacts once the shortest hotline line and the prompt are counted.
-        room = ANSWER_BUDGET - len(hotline.reminder(state.language)) - len(text(state.language, "followup_prompt")) - 4
+        room = ANSWER_BUDGET - len(hotline.reminder(state.language)) - len(prompt) - 4
         return render.result_blocks(without_hotline(result), state.language, state.role, place, budget=room)

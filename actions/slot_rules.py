@@ -62,6 +62,11 @@ def district_id(value: Any) -> Optional[str]:
     return value if isinstance(value, str) and value in DISTRICT_IDS else None
 
 
+def place(value: Any) -> Optional[str]:
+    """A place a button can name: a district id or a region code (``other_place``)."""
+    return district_id(value) or region(value)
+
+
 def page(value: Any) -> int:
     """A district keyboard page number; anything odd means the first page."""
     try:

@@ -25,6 +25,8 @@ class State:
     page: int
     requested_slot: Optional[str]
     active_loop: Optional[str]
+    other_need: Optional[str] = None  # the second of two needs named at once (issue 17.5)
+    other_place: Optional[str] = None  # the second of two places: a district id or region code
 
     @classmethod
     def of(cls, tracker: Tracker) -> "State":
@@ -40,6 +42,8 @@ class State:
             page=slot_rules.page(slot("district_page")),
             requested_slot=slot("requested_slot"),
             active_loop=(tracker.active_loop or {}).get("name"),
+            other_need=slot_rules.help_type(slot("other_need")),
+            other_place=slot_rules.place(slot("other_place")),
         )
 
 

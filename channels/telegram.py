@@ -199,8 +199,10 @@ class TelegramOutput(OutputChannel):
         # The bot messages of the turn in progress (text, buttons); ``flush`` sends them joined.
         self.pending: List[Tuple[str, List[Dict[str, Any]]]] = []
 
-    async def send(self, message: str, reply_markup: Optional[Dict[str, Any]] = None) -> None:
+    async def send(self, message: str, reply_markup: Optional[Dict[str, Any]] = None) -> Optional[int]:
+        """Sends ``message`` (split at Telegram's limit); the last part's message id, if sent."""
         parts = split_text(message) or [" "]
+        last: Optional[int] = None
         if reply_markup is None and self.sender in self.reply_keyboards:
             reply_markup = {"remove_keyboard": True}
         if reply_markup is not None and ("keyboard" in reply_markup or "remove_keyboard" in reply_markup):
@@ -222,17 +224,41 @@ class TelegramOutput(OutputChannel):
             self.sent += 1
             if isinstance(result, dict):
                 self.log.add(self.sender, self.chat_id, result.get("message_id"), active=False)
+                last = result.get("message_id") if isinstance(result.get("message_id"), int) else None
+        return last
+
+    async def send_hiding_location(self, message: str, buttons: List[Dict[str, Any]]) -> None:
+        """One message that hides the "share location" keyboard and carries ``buttons``: a
+        message holds one kind of keyboard, so it is sent with the removal and its inline
+        keyboard is added by an edit (a message without inline keyboard may get one). If the
+        edit fails, the last paragraph comes again in a second message with the buttons."""
+        head, _, tail = message.rpartition("\n\n")
+        if not head:
+            await self.send_text_with_buttons(self.sender, message, buttons)
+            return
+        message_id = await self.send(message, {"remove_keyboard": True})
+        if message_id is not None:
+            try:
+                await self.api.call("editMessageReplyMarkup",
+                                    {"chat_id": self.chat_id, "message_id": message_id, "reply_markup": self.markup(buttons)})
+                return
+            except TelegramAPIError as error:
+                logger.warning("Telegram editMessageReplyMarkup failed (HTTP %s: %s)", error.status, error.description)
+        await self.send_text_with_buttons(self.sender, tail, buttons)
 
     async def send_text_message(self, recipient_id: Text, text_: Text, **kwargs: Any) -> None:
         await self.send(text_)
 
-    async def send_text_with_buttons(self, recipient_id: Text, text_: Text, buttons: List[Dict[str, Any]], **kwargs: Any) -> None:
+    def markup(self, buttons: List[Dict[str, Any]]) -> Dict[str, Any]:
+        """The inline keyboard of ``buttons``; the two menus also get the erase button."""
         payloads = {str(b.get("payload", "")) for b in buttons}
         self.lang = button_language(buttons, self.lang)  # the language may have changed this turn
         in_menu = intents.is_main_menu(payloads) or "/choose_language" in payloads  # the two menus
-        erase = text(self.lang, "telegram.erase_button") if in_menu else None
-        await self.send(text_ or " ", keyboard(buttons, erase))
-        if intents.offers_regions(payloads):
+        return keyboard(buttons, text(self.lang, "telegram.erase_button") if in_menu else None)
+
+    async def send_text_with_buttons(self, recipient_id: Text, text_: Text, buttons: List[Dict[str, Any]], **kwargs: Any) -> None:
+        await self.send(text_ or " ", self.markup(buttons))
+        if intents.offers_regions({str(b.get("payload", "")) for b in buttons}):
             await self.offer_location()
 
     async def offer_location(self) -> None:
@@ -263,12 +289,11 @@ class TelegramOutput(OutputChannel):
                 texts.append(body)
             if buttons:
                 joined = "\n\n".join(texts)
-                if self.sender in self.reply_keyboards and "\n\n" in joined:
-                    # The "share location" keyboard is showing and a message holds only one kind
-                    # of keyboard: the text hides it, its last paragraph carries the buttons.
-                    head, joined = joined.rsplit("\n\n", 1)
-                    await self.send(head)
-                await self.send_text_with_buttons(self.sender, joined, buttons)
+                offers_place = any(str(b.get("payload", "")).startswith('/inform{"region"') for b in buttons)
+                if self.sender in self.reply_keyboards and not offers_place:
+                    await self.send_hiding_location(joined, buttons)  # the answer: one message
+                else:
+                    await self.send_text_with_buttons(self.sender, joined, buttons)
                 texts = []
         if texts:
             await self.send_text_message(self.sender, "\n\n".join(texts))

@@ -18,6 +18,8 @@ Runs after ``DangerPriority``; each rule is small, deterministic and tested
   numbers: words that name it beyond doubt ("закодировать", "переночевать", "юрист"), else a
   need the classifier ranks at least ``need_threshold``. A need message that says outright
   "бьёт меня" / "hits me" is danger first in the same way, its need kept.
+* **two needs**: a message naming two kinds of help ("lawyer and a safe place") answers the
+  first named; the next one becomes entity ``other_need``, offered as the next step.
 """
 from __future__ import annotations
 
@@ -79,7 +81,8 @@ _PROFESSION = re.compile(
     r"i'?m a (?:school nurse|nurse|teacher|social worker|psychologist|doctor))\b",
     re.IGNORECASE,
 )
-# Words that name a need beyond doubt (checked under a danger message, after the ranking).
+# Words that name a kind of help beyond doubt, in the order a need under danger is looked for
+# (addiction first: "закодировать" inside a story of threats); police last (102 is the police).
 _NEED_WORDS = {
     "addiction": re.compile(
         r"закодир|кодиров|закадзір|нарколог|от алкогол|ад алкагол|rehab|treated for (?:alcohol|drinking)"
@@ -88,11 +91,30 @@ _NEED_WORDS = {
     ),
     "shelter": re.compile(
         r"переночевать|ночевать негде|негде жить|пожить|начаваць|пераначаваць|пажыць|place to stay"
-        r"|where (?:can|do) (?:i|we) (?:stay|sleep)|кризисн\w* комнат|крызісн\w* пакой|crisis room|shelter",
+        r"|where (?:can|do) (?:i|we) (?:stay|sleep)|кризисн\w* комнат|крызісн\w* пакой|crisis room"
+        r"|shelter|убежищ|прытулак|safe place|somewhere safe|безопасн\w* мест|бяспечн\w* месц",
         re.IGNORECASE,
     ),
-    "legal": re.compile(r"юрист|адвокат|юрыст|lawyer|legal advice", re.IGNORECASE),
+    "legal": re.compile(
+        r"юрист|адвокат|юрыст|lawyer|legal advice|legal help|attorney|юридическ\w* помощ"
+        r"|юрыдычн\w* дапамог",
+        re.IGNORECASE,
+    ),
+    "psychological": re.compile(r"психолог|псіхолаг|псіхалаг|психотерапевт|psychologist|therapist|counsell?or", re.IGNORECASE),
+    "social": re.compile(
+        r"соцслужб|соцработник|социальн\w* (?:служб|работник|педагог)|тцсон|сацыяльн\w* (?:служб|работнік"
+        r"|педагог)|social (?:services|worker)",
+        re.IGNORECASE,
+    ),
+    "medical": re.compile(
+        r"(?:снять|зафиксировать|фиксаци\w*|зняць|зафіксаваць|фіксацы\w*) побо|побои|пабоі"
+        r"|медосвидетельств|судмед|травмпункт|document(?:ing)? (?:my |the )?injur",
+        re.IGNORECASE,
+    ),
+    "police": re.compile(r"милици|міліцы|полици|участков\w* инспектор|police", re.IGNORECASE),
 }
+# The second of two needs named in one message (issue 17.5): entity ``other_need``.
+OTHER_NEED = "other_need"
 
 # The writer's own partner: "мой муж", "муж меня", "my husband".
 _OWN_PARTNER = re.compile(
@@ -146,8 +168,22 @@ def says_they_are_abroad(text: str, entities: List[Dict[str, Any]]) -> bool:
     )
 
 
+def _said_at(words: "re.Pattern[str]", text: str) -> Optional[int]:
+    """Where ``words`` first occur in ``text`` not right after a negation («не нужен психолог»)."""
+    return next((m.start() for m in words.finditer(text)
+                 if not _NEGATION_BEFORE.search(text[max(0, m.start() - 30): m.start()])), None)
+
+
 def _named_need(text: str) -> Optional[str]:
-    return next((name for name, words in _NEED_WORDS.items() if words.search(text)), None)
+    """The need a danger story names beyond doubt (police is no need to keep: 102 is shown)."""
+    return next((name for name, words in _NEED_WORDS.items()
+                 if name in KEPT_NEEDS and _said_at(words, text) is not None), None)
+
+
+def named_needs(text: str) -> List[str]:
+    """The kinds of help a message names, in the order it names them (not negated)."""
+    found = [(at, name) for name, words in _NEED_WORDS.items() if (at := _said_at(words, text)) is not None]
+    return [name for _, name in sorted(found)]
 
 
 def _ranked(message: Message) -> List[Dict[str, Any]]:
@@ -195,6 +231,7 @@ class MomentSignals(GraphComponent):
             self.abroad(message, text)
             self.child(message, text)
             self.need_under_danger(message)
+            self.two_needs(message, text)
         return messages
 
     @staticmethod
@@ -289,3 +326,27 @@ class MomentSignals(GraphComponent):
                 ENTITIES, list(entities) + [{"entity": NEED, "value": need, "extractor": type(self).__name__}],
                 add_to_output=True,
             )
+
+    def two_needs(self, message: Message, text: str) -> None:
+        """Two kinds of help in one message («lawyer and a safe place»): the first named is
+        answered (the intent, or the need kept under danger), the next one becomes entity
+        ``other_need``, offered as the next step; never dropped silently."""
+        intent = self.intent(message) or ""
+        entities = list(message.get(ENTITIES) or [])
+        kept = next((e.get("value") for e in entities if e.get("entity") == NEED), None)
+        if intent == DANGER:
+            named = [n for n in named_needs(text) if n in KEPT_NEEDS]
+            first = kept
+        elif intent.startswith("need_") and intent[5:] in _NEED_WORDS:
+            named = named_needs(text)
+            first = intent[5:]
+            if len(named) >= 2 and named[0] != first:
+                first = named[0]  # the need named first is answered first
+                _set_intent(message, f"need_{first}")
+        else:
+            return
+        others = [n for n in named if n != first]
+        if first is None or len(named) < 2 or not others:
+            return
+        entities.append({"entity": OTHER_NEED, "value": others[0], "extractor": type(self).__name__})
+        message.set(ENTITIES, entities, add_to_output=True)

@@ -44,8 +44,9 @@ Decisions (documented here because other layers depend on them):
   place preposition (personal-name-like forms only: «в лиде»), or as the whole reply («Горки»).
   Small towns whose name is an ordinary word («Мир», «Победа») need a settlement cue («д. Мир»).
   Once the context makes a word a place, every town of that name is a candidate.
-* A bare district/region adjective («Слуцкий», «Брестская») counts only as a whole reply; inside a
-  sentence it needs an area noun («Слуцкий р-н», «Брестской обл.»).
+* A bare district/region adjective («Слуцкий», «Брестская») counts only as a whole reply, or in a
+  reply of places only («минск, фрунзенский»); inside a sentence it needs an area noun
+  («Слуцкий р-н», «Брестской обл.»).
 * Typos: one edit (insert/delete/substitute/swap) on Cyrillic names of >= 6 letters, only when the
   typed word is not a Russian dictionary word («городом» is not «Городок»).  Latin text is matched
   exactly (after folding romanisation variants): without an English dictionary «stolen» would
@@ -275,14 +276,18 @@ class PlaceResolver:
                     spans.append(_Span(i, i + 1, s, ps, pe, False, True))
             i += 1
 
+        # The reply is nothing but places («минск, фрунзенский»): a bare adjective in it names
+        # a place as it would as the whole reply.
+        covered = {k for sp in spans if not sp.part for k in range(sp.i, sp.j)}
+        only_places = len(spans) > 1 and all(k in covered or keys[k] in g.fillers for k in range(n))
         out: List[Mention] = []
         for sp in spans:
-            m = self._mention(text, toks, keys, sp, len(spans))
+            m = self._mention(text, toks, keys, sp, len(spans), only_places)
             if m is not None:
                 out.append(m)
         return out
 
-    def _mention(self, text, toks, keys, sp: _Span, n_spans: int) -> Optional[Mention]:
+    def _mention(self, text, toks, keys, sp: _Span, n_spans: int, only_places: bool = False) -> Optional[Mention]:
         g = self.g
         n = len(toks)
         places, districts = g.places, g.districts
@@ -349,7 +354,7 @@ class PlaceResolver:
                 elif isinstance(s, RegionNounSense):
                     if self._allowed(s.weak, True, sp.fuzzy, cap_inside, cue, prep, whole):
                         cands.append(_Cand(s.region, None, (2, 0)))
-                elif isinstance(s, AdjectiveSense) and whole and s.bare and not sp.fuzzy:
+                elif isinstance(s, AdjectiveSense) and (whole or only_places) and s.bare and not sp.fuzzy:
                     if s.kind == "region":
                         cands.append(_Cand(s.target, None, (2, 0)))
                     else:

@@ -129,7 +129,8 @@ class SearchResult:
     local: tuple[Contact, ...]
     national: tuple[Contact, ...]
     # When the district itself has nothing of this kind: the nearest entries elsewhere in the
-    # region (at most 3), nearest first. `local` then holds only the region-wide ones.
+    # region (at most 3), nearest first. `local` then holds only the region-wide ones. When its
+    # entries (and the region-wide ones) have no phone, only a website: the nearest with a phone.
     nearby: tuple[Nearby, ...] = ()
     district_has_own: bool = False  # the district itself has contacts of this kind
 

@@ -246,6 +246,9 @@ class Directory:
             local = own + wide
             if own:
                 level = "district"
+                if not any(c.phones for c in local):
+                    # Only a website here (Nesvizh, Lelchitsy, …): the nearest help with a phone too.
+                    nearby = self._nearby(snapshot, services, district.region_code, district.id, with_phone=True)
             else:
                 nearby = self._nearby(snapshot, services, district.region_code, district.id)
                 level = "region" if wide else ("nearby" if nearby else "national")
@@ -258,9 +261,10 @@ class Directory:
 
     @staticmethod
     def _nearby(snapshot: Snapshot, services: tuple[str, ...], region_code: str, district_id: str,
-                limit: int = NEARBY_LIMIT) -> list[Nearby]:
+                limit: int = NEARBY_LIMIT, with_phone: bool = False) -> list[Nearby]:
         """The nearest contacts of other districts of the region, by distance from the district's
-        centre to each contact's point (a confidential one: its district's centre)."""
+        centre to each contact's point (a confidential one: its district's centre); `with_phone`:
+        only those with a phone."""
         origin = snapshot.district_centres.get(district_id)
         if origin is None:
             return []
@@ -269,7 +273,8 @@ class Directory:
             for contact in snapshot.in_region.get((service, region_code), []):
                 point = snapshot.points.get(contact.id)
                 district = snapshot.districts.get(contact.district_id or "")
-                if contact.id in seen or point is None or district is None or district.id == district_id:
+                if (contact.id in seen or point is None or district is None or district.id == district_id
+                        or (with_phone and not contact.phones)):
                     continue
                 seen[contact.id] = Nearby(contact, km(origin[0], origin[1], point[0], point[1]), district)
         ranked = sorted(seen.values(), key=lambda n: (round(n.km), n.contact.doubtful, snapshot.position[n.contact.id]))

@@ -51,7 +51,7 @@ async def test_a_typed_city_asks_its_urban_district_never_the_raion(directory_ur
     assert kept["district"] is None and kept["city"] == "BY-HO-26" and kept["region"] == "BY-HO"
     asked = await ask_district({"help_type": "legal", "region": "BY-HO", "city": "BY-HO-26"}, lang)
     payloads = [b["payload"] for b in asked["buttons"]]
-    assert payloads == [f'/inform{{"district":"{d}"}}' for d in GOMEL_URBAN] + ["/whole_region"]
+    assert payloads == ["/need_emergency"] + [f'/inform{{"district":"{d}"}}' for d in GOMEL_URBAN] + ["/whole_region"]
     assert asked["buttons"][-1]["title"] == text(lang, "whole_city")
     assert "BY-HO-04" not in str(asked)  # «Гомельский район» is not offered for «Гомель»
     assert ("г. Гомель" if lang != "en" else "Gomel (city)") in asked["text"]
@@ -110,8 +110,8 @@ async def test_the_raion_only_when_named(directory_url, dispatcher):
 async def test_minsk_asks_its_nine_districts_on_one_keyboard(directory_url, known):
     asked = await ask_district({"help_type": "legal", "region": "BY-HM"})
     payloads = [b["payload"] for b in asked["buttons"]]
-    assert payloads == [f'/inform{{"district":"{d.id}"}}' for d in known.urban_districts("BY-HM")] + ["/whole_region"]
-    assert len(payloads) == 10 and asked["buttons"][-1]["title"] == text("ru", "whole_city")
+    assert payloads == ["/need_emergency"] + [f'/inform{{"district":"{d.id}"}}' for d in known.urban_districts("BY-HM")] + ["/whole_region"]
+    assert len(payloads) == 11 and asked["buttons"][-1]["title"] == text("ru", "whole_city")
 
 
 @pytest.mark.parametrize("region, cities", [

@@ -17,6 +17,8 @@ async def test_a_shared_urban_district_name_asks_with_buttons_that_tell_the_citi
     await validate(dispatcher, text=text, before={"language": lang},
                    entities=[{"entity": "place_options", "value": LENINSKY}])
     choices = [b for m in dispatcher.messages for b in m.get("buttons") or []]
+    assert choices[0]["payload"] == "/need_emergency"  # 🆘 one tap away at every question
+    choices = choices[1:]
     assert [b["payload"] for b in choices] == [f'/inform{{"district":"{d}"}}' for d in LENINSKY.split("|")]
     titles = [b["title"] for b in choices]
     assert len(set(titles)) == len(titles)  # Mogilev's and Babruysk's are both in Mogilev oblast
@@ -45,7 +47,8 @@ def test_the_region_keyboard_pages_its_cities_then_raions_and_leaves_urban_distr
     while page < pages:
         keyboard, page, pages = buttons.district_page("ru", region, choices, page)
         shown += [b["payload"] for b in keyboard if b["payload"].startswith('/inform{"district"')]
-        assert len(keyboard) <= buttons.DISTRICTS_PER_PAGE + 3  # + whole region, more, back
+        assert keyboard[0]["payload"] == "/need_emergency"  # 🆘 one tap away at every question
+        assert len(keyboard) <= buttons.DISTRICTS_PER_PAGE + 4  # + 🆘, whole region, more, back
         page += 1
     assert shown == [f'/inform{{"district":"{d.id}"}}' for d in choices]
     assert all(len(p.encode()) <= 64 for p in shown)  # Telegram callback_data limit

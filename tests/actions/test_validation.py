@@ -35,6 +35,9 @@ async def validate(dispatcher, **kwargs):
         ("district", "BY-MI-12; DROP TABLE organisations"),
         ("district", "../../etc/passwd"),
         ("role", "admin"),
+        ("other_need", "legal' --"),
+        ("other_place", "BY-MI-12; DROP TABLE organisations"),
+        ("other_place", "BY-XX"),
     ],
 )
 async def test_hostile_values_are_not_kept(directory_url, dispatcher, slot, value):
@@ -96,7 +99,7 @@ async def test_ambiguous_place_asks_with_buttons(directory_url, known, dispatche
     a, b = known.districts("BY-HO")[0], known.districts("BY-HM")[0]
     await validate(dispatcher, text="x", entities=[{"entity": "place_options", "value": f"{a.id}|{b.id}|BY-XX-77"}])
     payloads = [b_["payload"] for m in dispatcher.messages for b_ in m.get("buttons") or []]
-    assert payloads == [f'/inform{{"district":"{a.id}"}}', f'/inform{{"district":"{b.id}"}}']
+    assert payloads == ["/need_emergency", f'/inform{{"district":"{a.id}"}}', f'/inform{{"district":"{b.id}"}}']
 
 
 @pytest.mark.parametrize(

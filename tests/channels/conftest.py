@@ -189,9 +189,10 @@ def sent_texts(calls: List[Dict[str, Any]]) -> str:
 
 
 def callback_data(calls: List[Dict[str, Any]]) -> List[str]:
+    """The buttons of the sent messages, and of keyboards added to one by an edit."""
     return [
         button["callback_data"]
-        for c in calls if c["method"] == "sendMessage"
+        for c in calls if c["method"] in ("sendMessage", "editMessageReplyMarkup")
         for row in (c.get("reply_markup") or {}).get("inline_keyboard", [])
         for button in row
     ]

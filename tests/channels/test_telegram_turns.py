@@ -37,10 +37,14 @@ def test_a_results_answer_is_one_message_with_its_buttons(telegram, lang):
     telegram.say(telegram.callback(me, f'/set_language{{"language":"{lang}"}}'))
     telegram.say(telegram.callback(me, "/need_psychological"))
     telegram.say(telegram.callback(me, '/inform{"region":"BY-HM"}'))
-    first = sends(telegram.say(telegram.callback(me, "/whole_region")))
-    # The "share location" keyboard offered with the region question is hidden by the answer's
-    # text; a message holds one kind of keyboard, so the follow-ups come in a second message.
-    assert len(first) == 2 and first[0]["reply_markup"] == {"remove_keyboard": True}
+    calls = telegram.say(telegram.callback(me, "/whole_region"))
+    first = sends(calls)
+    # The "share location" keyboard offered with the region question is hidden by the answer,
+    # one message; a message holds one kind of keyboard, so its follow-ups are added by an edit.
+    assert len(first) == 1 and first[0]["reply_markup"] == {"remove_keyboard": True}
+    assert text(lang, "followup_prompt") in first[0]["text"]
+    [edit] = [c for c in calls if c["method"] == "editMessageReplyMarkup"]
+    assert edit["message_id"] and "/restart" in [b["callback_data"] for row in edit["reply_markup"]["inline_keyboard"] for b in row]
     assert hotline.mentions(sent_texts([{"method": "sendMessage", **m} for m in first])) == 1
     telegram.say(telegram.callback(me, "/change_help"))
     answer = sends(telegram.say(telegram.callback(me, "/need_legal")))

@@ -153,3 +153,36 @@ def test_a_need_that_says_he_hits_me_is_danger_first_and_keeps_the_need():
     assert run(msg) == "danger"
     assert [e["value"] for e in msg.get("entities") if e["entity"] == "need"] == ["addiction"]
     assert run(message("муж пьёт, куда обратиться в минске", [("need_addiction", 0.8), ("danger", 0.02)])) == "need_addiction"
+
+
+def entity(msg, name):
+    return [e["value"] for e in msg.get("entities") or [] if e["entity"] == name]
+
+
+@pytest.mark.parametrize("text, ranking, first, other", [
+    ("lawyer and a safe place", [("need_shelter", 0.6), ("need_legal", 0.3)], "need_legal", "shelter"),
+    ("мне нужен юрист и кризисная комната в Бресте", [("need_legal", 0.7)], "need_legal", "shelter"),
+    ("мне патрэбны юрыст і псіхолаг у Гродне", [("need_psychological", 0.5), ("need_legal", 0.4)], "need_legal", "psychological"),
+    ("нужен психолог, а потом снять побои", [("need_psychological", 0.8)], "need_psychological", "medical"),
+])
+def test_two_needs_answer_the_first_named_and_keep_the_other(text, ranking, first, other):
+    msg = message(text, ranking)
+    assert run(msg) == first
+    assert entity(msg, "other_need") == [other]
+
+
+@pytest.mark.parametrize("text, ranking", [
+    ("не нужен психолог, нужен юрист", [("need_legal", 0.8)]),
+    ("нужен юрист", [("need_legal", 0.9)]),
+    ("I need a place to stay", [("need_shelter", 0.9)]),
+])
+def test_one_need_or_a_negated_one_keeps_no_other(text, ranking):
+    msg = message(text, ranking)
+    run(msg)
+    assert entity(msg, "other_need") == []
+
+
+def test_danger_with_two_needs_keeps_both_and_no_police():
+    msg = message("он бьёт меня, нужен юрист и где переночевать, милицию звать?", [("danger", 0.9)])
+    assert run(msg) == "danger"
+    assert entity(msg, "need") == ["shelter"] and entity(msg, "other_need") == ["legal"]

@@ -3,6 +3,7 @@
 import asyncio
 import textwrap
 
+import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -97,3 +98,26 @@ def test_trained_nlu_model_parses_places(tmp_path):
     assert all(e["extractor"] == "PlaceExtractor" for e in result["entities"])
     result = asyncio.run(agent.parse_message("Могилёўская вобласць"))
     assert _pairs(result["entities"]) == [("region", "BY-MA")]
+
+
+@pytest.mark.parametrize("text, kept, other", [
+    ("нужен психолог по Витебскому району и Полоцку", [("district", "BY-VI-04"), ("region", "BY-VI")], "BY-VI-13"),
+    ("Гомель и Брест", [("district", "BY-HO-26"), ("region", "BY-HO")], "BY-BR-19"),
+    ("Минская область и Гомель", [("region", "BY-MI")], "BY-HO-26"),
+])
+def test_two_places_keep_the_first_and_the_other_as_other_place(text, kept, other):
+    from components.place_extractor import first_place
+    from components.place_resolver import PlaceResolver
+
+    found = first_place(PlaceResolver.shared().resolve(text))
+    assert sorted((m.entity, m.value) for m in found if m.entity != "other_place") == kept
+    assert [m.value for m in found if m.entity == "other_place"] == [other]
+
+
+@pytest.mark.parametrize("text", ["Минская обл., Слуцкий р-н", "минск, фрунзенский", "Гомельская область, Речица",
+                                  "Ленинский район Минска"])
+def test_a_region_with_its_own_district_is_one_place(text):
+    from components.place_extractor import first_place
+    from components.place_resolver import PlaceResolver
+
+    assert not [m for m in first_place(PlaceResolver.shared().resolve(text)) if m.entity == "other_place"]

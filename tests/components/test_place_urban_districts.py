@@ -160,3 +160,19 @@ def test_urban_districts_leave_the_city_places_alone(resolver):
     urban = [d for d in g.districts.values() if d.kind == "city_district"]
     assert len(urban) == 24
     assert {d.region for d in urban} == {"BY-HM", "BY-BR", "BY-VI", "BY-HO", "BY-HR", "BY-MA"}
+
+
+@pytest.mark.parametrize("text,district", [
+    ("минск, фрунзенский", "BY-HM-08"),       # typed after the 🆘 button (issue 16/17)
+    ("Минск Ленинский", "BY-HM-02"),
+    ("гомель, железнодорожный", "BY-HO-22"),
+    ("могилев ленинский", "BY-MA-22"),
+    ("Брест, Ленинский", "BY-BR-17"),
+])
+def test_a_city_and_a_bare_urban_district_adjective_is_that_district(resolve_any, text, district):
+    assert ("district", district) in resolve_any(text)
+
+
+@pytest.mark.parametrize("text", ["нужен юрист минск фрунзенский", "фрунзенский суд минска"])
+def test_a_bare_adjective_inside_a_sentence_still_needs_its_area_noun(resolve_any, text):
+    assert not [v for e, v in resolve_any(text) if e == "district"]

@@ -79,3 +79,18 @@ def test_a_confidential_room_is_measured_from_its_district_centre_never_its_own_
     assert item.contact.address is None and item.contact.map_url is None
     assert "mi-room" not in {c.id for c, _ in moved.nearest_public("shelter", 53.9, 27.56)}
     assert "Секретная" not in repr(result) and "53.9," not in repr(result)
+
+
+def test_a_district_entry_without_a_phone_still_brings_the_nearest_with_one(build_directory):
+    """Nesvizh's only social entry has no phone (an address or a website): the nearest entries
+    of the region that have one are added, without the phoneless ones (issue 16, item 2)."""
+    from .directory_fixtures import org_row
+    rows = [org_row("mi-nesvizh", district="BY-MI-14", phones="", address="ул. Ленина, 1"),
+            org_row("mi-slutsk", district="BY-MI-16"),
+            org_row("mi-kletsk-no-phone", district="BY-MI-06", phones="", address="ул. Мира, 2")]
+    directory = build_directory(rows)
+    result = directory.search("social", "BY-MI", "BY-MI-14")
+    assert result.district_has_own and [c.id for c in result.local] == ["mi-nesvizh"]
+    assert [n.contact.id for n in result.nearby] == ["mi-slutsk"]
+    # with a phone of its own, no neighbours
+    assert directory.search("social", "BY-MI", "BY-MI-16").nearby == ()

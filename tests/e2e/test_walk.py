@@ -30,7 +30,6 @@ def test_every_pair_is_reached_by_taps(walked):
     assert all(a.reply for a in answers)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16.2: 6 of 959 (146 of 994 before): the district's only entry is a website, and the nearest phones elsewhere are not added")
 def test_no_district_shows_nothing_while_its_region_holds_some(walked):
     assert walked[1].empty_though_region_has == []
 
