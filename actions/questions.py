@@ -22,7 +22,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, hotline, safety_net
-from actions.content import OFFER, ContentError, Source, _source_ids, _text, content, fill
+from actions.content import OFFER, ContentError, Source, _source_ids, content
+from actions.moments import CHILDREN_LINE
+from actions.texts import LANGUAGES
 from actions.state import State, latest_intent
 from actions.texts import text
 
@@ -32,8 +34,14 @@ INTENT_PREFIX = "question_"
 # 2–4 sentences: well under a guide screen, so the answer and the hotline line fit one phone screen.
 MAX_ANSWER_CHARS = 500
 HOTLINE_FORMS = ("line", "full")
-# A question answers; it does not send people to the hotline by number: that comes from hotline.yml.
-_HOTLINE_PLACEHOLDER = "{hotline}"
+# The numbers an answer may name, each written in one place: 102 / 103 / 112 (actions/hotline.py)
+# and the children's line (actions/moments.py, checked against the directory). Not the hotline:
+# its line under every answer comes from content/hotline.yml.
+NUMBERS = {
+    "police": safety_net.POLICE, "ambulance": safety_net.AMBULANCE, "emergency": safety_net.EMERGENCY,
+    "children_line": CHILDREN_LINE,
+}
+_FIELD = re.compile(r"{([^{}]*)}")
 _SCREEN_OFFER = re.compile(r"^guide:(?P<guide>[a-z_]+)/(?P<screen>[a-z_]+)$")
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 
@@ -53,6 +61,25 @@ class Question:
     @property
     def intent(self) -> str:
         return INTENT_PREFIX + self.id
+
+
+def fill(template: str) -> str:
+    return template.format(**NUMBERS)
+
+
+def _text(raw: Any, where: str, limit: int) -> Text3:
+    """ru/be/en, none empty, only NUMBERS in braces, at most ``limit`` characters once filled."""
+    if not isinstance(raw, dict) or set(raw) != set(LANGUAGES):
+        raise ContentError(f"{where}: needs exactly the languages {', '.join(LANGUAGES)}")
+    for lang in LANGUAGES:
+        value = raw[lang]
+        if not isinstance(value, str) or not value.strip():
+            raise ContentError(f"{where} [{lang}]: empty")
+        if set(_FIELD.findall(value)) - set(NUMBERS) or value.count("{") != value.count("}"):
+            raise ContentError(f"{where} [{lang}]: only {sorted(NUMBERS)} may appear in braces")
+        if len(fill(value)) > limit:
+            raise ContentError(f"{where} [{lang}]: {len(fill(value))} characters, more than {limit}")
+    return {lang: raw[lang].strip() for lang in LANGUAGES}
 
 
 def _offer(raw: Any, where: str) -> str:
@@ -76,8 +103,6 @@ def _question(raw: Any, where: str, known: Mapping[str, Source]) -> Question:
         raise ContentError(f"{where}: needs an id of lowercase letters, digits and _")
     where = f"{where} ({raw['id']})"
     answer = _text(raw.get("answer"), f"{where} answer", limit=MAX_ANSWER_CHARS)
-    if any(_HOTLINE_PLACEHOLDER in value for value in answer.values()):
-        raise ContentError(f"{where}: the hotline comes from hotline.yml (`hotline: full`), not {{hotline}}")
     sources = _source_ids(raw.get("sources"), f"{where} sources", known)
     legal = raw.get("legal") is True
     if legal and not any(known[s].kind in ("law", "official") for s in sources):
