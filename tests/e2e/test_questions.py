@@ -51,7 +51,7 @@ ASKED = [
     ("en", "which day is the police officer on the hotline", "mvd_officer"),
     ("en", "explain to me what a protective order means", "protective_order"),
     ("en", "can i go to the crisis room together with my children", "with_children"),
-    ("en", "do i have to pay for the crisis room?", "free"),
+    ("en", "is the crisis room paid or free?", "free"),
     ("en", "tell me how to delete this whole conversation", "delete_chat"),
     ("en", "will they take me without registration in that district?", "no_registration"),
     ("en", "i have no money at all, can you still help?", "no_money"),
