@@ -82,6 +82,8 @@ class RiskCheck:
     questions: Tuple[Question, ...]
     result_high: Text
     result_lower: Text
+    # How "don't know" answers were counted (shown under the result when there were any).
+    unknown_counted: Text
     sources: Tuple[str, ...]
 
 
@@ -98,7 +100,7 @@ class Content:
             items.extend((f"{guide.id}/{s.id}", s.text, s.sources) for s in guide.screens)
         check = self.risk_check
         items.extend((f"risk_check/{q.id}", q.text, q.sources) for q in check.questions)
-        for name in ("intro", "result_high", "result_lower"):
+        for name in ("intro", "result_high", "result_lower", "unknown_counted"):
             items.append((f"risk_check/{name}", getattr(check, name), check.sources))
         return items
 
@@ -213,6 +215,7 @@ def _risk_check(raw: Any, where: str, known: Mapping[str, Source]) -> RiskCheck:
         questions=tuple(questions),
         result_high=_text(raw.get("result_high"), f"{where} result_high"),
         result_lower=_text(raw.get("result_lower"), f"{where} result_lower"),
+        unknown_counted=_text(raw.get("unknown_counted"), f"{where} unknown_counted"),
         sources=_source_ids(raw.get("sources"), f"{where} sources", known),
     )
 

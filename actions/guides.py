@@ -77,7 +77,7 @@ class ActionRiskCheck(Action):
         events: List[EventType] = leave_form()
         answers = self._answers(tracker)
         if answers is None:
-            if latest_intent(tracker) in ("affirm", "deny"):
+            if latest_intent(tracker) in ("affirm", "deny", "dont_know"):
                 # A yes or no with no question open: nothing to answer.
                 dispatcher.utter_message(text=f"{text(lang, 'not_understood')}\n{hotline.reminder(lang)}")
             else:
@@ -96,11 +96,12 @@ class ActionRiskCheck(Action):
             )
             return events + [SlotSet("risk_answers", answers)]
         count(("risk_check", result))
+        unknown = unknown_note(lang, answers)
         if result == risk.HIGH:
-            body = [fallback.with_footer(lang, f"{fill(check.result_high[lang])}\n\n{fallback.emergency_text(lang)}")]
+            body = [fallback.with_footer(lang, f"{fill(check.result_high[lang])}{unknown}\n\n{fallback.emergency_text(lang)}")]
             offers = ["contacts:shelter", "contacts:emergency", "guide:safety_plan"]
         else:
-            body = [fallback.with_footer(lang, fill(check.result_lower[lang]))]
+            body = [fallback.with_footer(lang, f"{fill(check.result_lower[lang])}{unknown}")]
             offers = ["guide:safety_plan", "contacts:psychological", "contacts:shelter"]
         dispatcher.utter_message(text="\n\n".join(body), buttons=buttons.offers(lang, offers))
         return events + [SlotSet("risk_answers", None)]
@@ -113,9 +114,21 @@ class ActionRiskCheck(Action):
         if intent == "risk_check":
             given = _entity(tracker, "answers")
             return "" if given is None else risk.valid_answers(given, check)
-        if intent in ("affirm", "deny"):
+        if intent in TYPED_ANSWERS:
             so_far = risk.valid_answers(tracker.get_slot("risk_answers"), check)
             if so_far is None:
                 return None
-            return risk.valid_answers(so_far + ("y" if intent == "affirm" else "n"), check)
+            return risk.valid_answers(so_far + TYPED_ANSWERS[intent], check)
         return None
+
+
+# A typed answer to the open self-check question: yes, no, don't know (its own answer, not "no").
+TYPED_ANSWERS = {"affirm": "y", "deny": "n", "dont_know": risk.UNKNOWN}
+
+
+def unknown_note(lang: str, answers: str) -> str:
+    """How the "don't know" answers were counted, when there were any ('' otherwise)."""
+    n = risk.unknowns(answers)
+    if not n:
+        return ""
+    return f"\n\n{text(lang, 'risk.unknown_count', n=n)} {fill(content().risk_check.unknown_counted[lang])}"

@@ -46,7 +46,7 @@ CONTROL_INTENTS: Tuple[str, ...] = ("change_help", "change_region", "restart", "
 _REGION = "BY-(?:" + "|".join(code.removeprefix("BY-") for code in REGION_CODES) + ")"
 # Payloads that carry one entity: (intent, entity, pattern of the value).
 ENTITY_PAYLOADS: Tuple[Tuple[str, str, str], ...] = (
-    ("risk_check", "answers", "[yn]{1,12}"),
+    ("risk_check", "answers", "[ynu]{1,12}"),
     *((intent, "step", r"\d{1,2}") for intent in GUIDE_INTENTS.values()),
     ("inform", "region", _REGION),
     ("inform", "district", _REGION + r"-\d{2}"),

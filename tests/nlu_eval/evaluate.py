@@ -117,6 +117,11 @@ def evaluate(model: Path, heldout: Path) -> Report:
             if item["intent"] == moment:
                 report.moments[moment][item["lang"] + "_total"] += 1
                 report.moments[moment][item["lang"]] += got["intent"] == moment
+        if item["intent"].startswith("question_") or item["intent"] == "dont_know":
+            # issue 17.6: which direct question (content/questions.yml), and the self-check's "don't know"
+            key = "dont_know" if item["intent"] == "dont_know" else "questions (17.6)"
+            report.moments[key][item["lang"] + "_total"] += 1
+            report.moments[key][item["lang"]] += got["intent"] == item["intent"]
         if item.get("need"):
             report.moments["need kept under danger"][item["lang"] + "_total"] += 1
             report.moments["need kept under danger"][item["lang"]] += got["danger"] and got["need"] == item["need"]

@@ -32,8 +32,8 @@ INTENTS = {
     "district_page", "change_help", "change_region", "main_menu", "set_language",
     "choose_language", "thank", "goodbye", "bot_challenge", "out_of_scope",
     "risk_check", "safety_plan", "witness_guide", "rights", "about", "affirm", "deny",
-    "witness_danger", "child_help", "abroad",
-}
+    "witness_danger", "child_help", "abroad", "dont_know",
+} | {f"question_{q['id']}" for q in yaml.safe_load((ROOT / "content" / "questions.yml").read_text(encoding="utf-8"))["questions"]}
 URGENT = {"danger", "witness_danger", "child_help"}
 ROLE_OF = {"role_witness": "witness", "role_specialist": "specialist", "witness_danger": "witness", "child_help": "child"}
 NEEDS = {"shelter", "psychological", "legal", "social", "medical", "addiction"}
