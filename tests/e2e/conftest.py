@@ -21,7 +21,7 @@ from bench.servers import ACTION_SERVER_ENV, action_server_args
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL = REPO / "models" / "dv-help.tar.gz"
-RASA = str(REPO / ".venv" / "bin" / "rasa")
+RASA = str(REPO / "bin" / "rasa")  # Rasa with the patches DV_PATCHES selects (rasa_patches/)
 
 
 def free_port() -> int:

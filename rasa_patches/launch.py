@@ -1,0 +1,24 @@
+"""``bin/rasa``: Rasa's own command line, with the patches ``DV_PATCHES`` selects installed first.
+
+Takes exactly ``rasa``'s arguments (``bin/rasa run --model …``, ``bin/rasa train``,
+``bin/rasa data validate``). Nothing of Rasa may be imported before ``install()``:
+``tensorflow_on_demand`` only works if it is in place before Rasa's command line is imported.
+"""
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+from rasa_patches.install import install
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    install()
+    sys.argv = ["rasa", *(sys.argv[1:] if argv is None else argv)]
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
