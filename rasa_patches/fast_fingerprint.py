@@ -47,7 +47,6 @@ import threading
 from types import ModuleType
 from typing import Any, Dict, Optional, Text, Tuple
 
-import numpy as np
 
 import rasa.shared.nlu.training_data.util as nlu_util
 import rasa.shared.utils.io as rasa_io

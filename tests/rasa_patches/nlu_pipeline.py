@@ -27,8 +27,7 @@ from tests.actions.conftest import REPO
 @contextlib.contextmanager
 def speedups(active: bool) -> Iterator[None]:
     """All training speed-ups installed (True) or Rasa's and spaCy's own functions (False) inside
-    the block; afterwards each is as it was (importing ``safeguards.training_speedups``, as
-    config.yml does, installs them for the rest of the process)."""
+    the block; afterwards each is as it was."""
     from rasa_patches import count_vectors_batch, fast_fingerprint, fit_gc_pause, lemma_cache, training_matrix
 
     modules = (fast_fingerprint, training_matrix, fit_gc_pause, count_vectors_batch, lemma_cache)

@@ -49,7 +49,6 @@ def test_process_training_data_in_the_graph_uses_it():
     with nlu_pipeline.speedups(False):
         featurizer.process_training_data(expected)
     with nlu_pipeline.speedups(True):
-        assert CountVectorsFeaturizer.process is count_vectors_batch.process
         featurizer.process_training_data(got)
     for a, b in zip(expected.training_examples, got.training_examples):
         _same_features(a, b)
@@ -117,15 +116,6 @@ def test_untrained_featurizer_is_rasas(tmp_path):
     assert all(not m.features for m in expected + got)
 
 
-def test_install_is_idempotent_and_reversible():
-    with nlu_pipeline.speedups(False):
-        original = CountVectorsFeaturizer.process
-        count_vectors_batch.install()
-        count_vectors_batch.install()
-        assert CountVectorsFeaturizer.process is count_vectors_batch.process
-        count_vectors_batch.uninstall()
-        assert CountVectorsFeaturizer.process is original
-
 
 @pytest.mark.parametrize("which", [0, 1], ids=["words", "char_wb"])
 def test_one_message_at_a_time_gives_rasas_features(which):
@@ -192,9 +182,3 @@ def test_on_read_features_can_be_replaced():
     feature.features = "replacement"
     assert feature.features == "replacement" and built == []
     assert (feature.type, feature.attribute, feature.origin) == ("sequence", "text", "cv")
-
-
-def test_pipeline_hook_installs_it_for_serving():
-    import safeguards.pipeline_hook  # noqa: F401 - importing it installs
-
-    assert CountVectorsFeaturizer.process is count_vectors_batch.process

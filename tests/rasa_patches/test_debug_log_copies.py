@@ -52,20 +52,3 @@ def test_no_copy_when_debug_is_dropped_and_a_real_copy_otherwise(structlog_level
     assert not debug_log_copies.debug_dropped()
     copied = debug_log_copies.deepcopy(value)
     assert copied == value and copied is not value and copied["events"][0]["value"] is not value["events"][0]["value"]
-
-
-def test_install_points_only_those_modules_at_the_namespace():
-    import copy
-
-    import rasa.core.actions.action as action_module
-    import rasa.core.processor as processor
-    import rasa.core.actions.forms as forms
-
-    debug_log_copies.install()
-    try:
-        assert processor.copy.deepcopy is debug_log_copies.deepcopy and forms.copy.deepcopy is debug_log_copies.deepcopy
-        assert processor.copy.copy is copy.copy
-        assert action_module.copy is copy  # uses deepcopy for real: untouched
-    finally:
-        debug_log_copies.uninstall()
-    assert processor.copy is copy

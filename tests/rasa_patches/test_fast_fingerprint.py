@@ -173,17 +173,3 @@ def test_class_sources_follow_the_file(tmp_path, monkeypatch):
         assert fast_fingerprint.getsource(cls) == inspect.getsource(cls)
     assert fast_fingerprint.getsource(test_class_sources_follow_the_file) == inspect.getsource(
         test_class_sources_follow_the_file)
-
-
-def test_install_is_idempotent_and_reversible():
-    with nlu_pipeline.speedups(False):
-        functions = (rasa_io.deep_container_fingerprint, nlu_util.sparse_matrix_to_string, fingerprinting.inspect)
-        fast_fingerprint.install()
-        fast_fingerprint.install()
-        assert rasa_io.deep_container_fingerprint is fast_fingerprint.deep_container_fingerprint
-        assert nlu_util.sparse_matrix_to_string is fast_fingerprint.sparse_matrix_to_string
-        assert fingerprinting.inspect.getsource is fast_fingerprint.getsource
-        assert fingerprinting.inspect.signature is inspect.signature
-        fast_fingerprint.uninstall()
-        assert (rasa_io.deep_container_fingerprint, nlu_util.sparse_matrix_to_string,
-                fingerprinting.inspect) == functions

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import pytest
 import spacy
-from spacy.lang.ru.lemmatizer import RussianLemmatizer
 
-from rasa_patches import lemma_cache
 from tests.actions.conftest import REPO
 from tests.rasa_patches import nlu_pipeline
 
@@ -77,13 +75,3 @@ def test_a_new_analyzer_is_asked_again(nlp):
             assert counting.calls == 1
         finally:
             lemmatizer._morph = lemmatizer.__dict__.pop("_dv_real_morph")
-
-
-def test_install_is_idempotent_and_reversible():
-    with nlu_pipeline.speedups(False):
-        original = RussianLemmatizer._pymorphy_lookup_lemmatize
-        lemma_cache.install()
-        lemma_cache.install()
-        assert RussianLemmatizer._pymorphy_lookup_lemmatize is lemma_cache._lookup_lemmatize
-        lemma_cache.uninstall()
-        assert RussianLemmatizer._pymorphy_lookup_lemmatize is original

@@ -14,7 +14,6 @@ from rasa.shared.importers.rasa import RasaFileImporter
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_patches import nlu_file_cache
-from rasa_patches.nlu_file_cache import FileCachingImporter
 from tests.actions.conftest import REPO
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -27,6 +26,12 @@ def _snapshot(data: TrainingData) -> Tuple[Any, ...]:
         data.entity_synonyms, data.regex_features, data.lookup_tables, data.responses,
         data.fingerprint(),
     )
+
+
+class FileCachingImporter(RasaFileImporter):
+    """``RasaFileImporter`` with the patched ``get_nlu_data`` (what installing the patch makes of it)."""
+
+    get_nlu_data = nlu_file_cache.get_nlu_data
 
 
 def _importers(paths: List[str]) -> Tuple[RasaFileImporter, FileCachingImporter]:

@@ -58,12 +58,3 @@ def test_a_new_history_or_domain_is_computed_again(agent):
     tracker.events.extend([ActionExecuted("action_listen"), UserUttered("да", {"name": "affirm", "confidence": 1.0}),
                            ActionExecuted("utter_y")])
     assert past_states_memo.past_states(tracker, domain) == _rasas(tracker, domain)
-
-
-def test_install_and_uninstall():
-    past_states_memo.install()
-    try:
-        assert DialogueStateTracker.past_states is past_states_memo.past_states
-    finally:
-        past_states_memo.uninstall()
-    assert DialogueStateTracker.past_states is past_states_memo._original

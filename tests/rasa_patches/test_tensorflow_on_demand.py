@@ -1,7 +1,7 @@
 """TensorFlow is not imported to serve this assistant, and Rasa behaves the same without it.
 
-The subprocess tests run `.venv`'s Python as bin/setup leaves it, start-up hook included, so
-they check what `rasa run` really gets.
+The subprocess tests install the patch first, as bin/rasa does, so they check what `bin/rasa run`
+really gets.
 """
 from __future__ import annotations
 
@@ -19,21 +19,27 @@ from tests.actions.conftest import REPO
 MODEL = REPO / "models" / "dv-help.tar.gz"
 
 
-def _python(code: str, timeout: float = 240) -> dict:
-    """Runs ``code`` in a fresh interpreter from the repository; it prints one JSON line last."""
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=REPO, capture_output=True,
+LAUNCH = "from rasa_patches.install import install\ninstall('tensorflow_on_demand')  # as bin/rasa\n"
+
+
+def _python(code: str, timeout: float = 240, launch: str = LAUNCH) -> dict:
+    """Runs ``code`` in a fresh interpreter from the repository, after what bin/rasa does first;
+    it prints one JSON line last."""
+    done = subprocess.run([sys.executable, "-c", launch + textwrap.dedent(code)], cwd=REPO, capture_output=True,
                           text=True, timeout=timeout, env={"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_the_start_up_hook_is_active_in_the_virtualenv():
-    found = _python("""
+def test_only_the_launcher_installs_it():
+    code = """
         import json, sys
-        print(json.dumps({"hook": "safeguards.tensorflow_on_demand" in sys.modules,
+        import rasa.core.agent
+        print(json.dumps({"hook": "rasa_patches.tensorflow_on_demand" in sys.modules,
                           "tf": "tensorflow" in sys.modules}))
-    """)
-    assert found == {"hook": True, "tf": False}
+    """
+    assert _python(code) == {"hook": True, "tf": False}
+    assert _python(code, launch="") == {"hook": False, "tf": True}  # plain Python of .venv: Rasa as it is
 
 
 @pytest.mark.skipif(not MODEL.exists(), reason="needs the trained model (bin/setup)")
@@ -169,11 +175,12 @@ def test_fast_whichmodule_does_not_run_pending_modules_and_answers_the_same(tmp_
             sys.modules.pop(name, None)
 
 
-def test_install_is_idempotent_and_never_late():
-    before = list(sys.meta_path)
-    tensorflow_on_demand.install()
-    assert sum(isinstance(f, tensorflow_on_demand._Finder) for f in sys.meta_path) <= 1
-    assert len(sys.meta_path) == len(before)
+def test_too_late_is_an_error_the_installer_reports():
+    """In this process Rasa is imported already: installing now would change nothing, so it says so
+    (rasa_patches.install turns that into its one warning) instead of pretending."""
+    with pytest.raises(RuntimeError, match="too late"):
+        tensorflow_on_demand.install()
+    assert not any(isinstance(f, tensorflow_on_demand._Finder) for f in sys.meta_path)
 
 
 _TRAINING_GRAPH = """
@@ -204,8 +211,8 @@ _TRAINING_GRAPH = """
 
 
 def _training_graph(configs, hook: bool = True):
-    env = {"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin", **({} if hook else {"DV_TENSORFLOW_ON_DEMAND": "0"})}
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(_TRAINING_GRAPH.format(configs=[str(c) for c in configs]))],
+    env = {"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", (LAUNCH if hook else "") + textwrap.dedent(_TRAINING_GRAPH.format(configs=[str(c) for c in configs]))],
                           cwd=REPO, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])

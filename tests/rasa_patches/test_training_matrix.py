@@ -114,13 +114,3 @@ def test_what_rasa_refuses_is_refused_alike(messages):
         assert got == expected
     else:
         _same(got, expected)
-
-
-def test_install_is_idempotent_and_reversible():
-    with nlu_pipeline.speedups(False):
-        original = LogisticRegressionClassifier._create_X
-        training_matrix.install()
-        training_matrix.install()
-        assert LogisticRegressionClassifier._create_X is training_matrix.create_X
-        training_matrix.uninstall()
-        assert LogisticRegressionClassifier._create_X is original

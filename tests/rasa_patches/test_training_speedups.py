@@ -1,7 +1,7 @@
-"""config.yml switches the training speed-ups on before any data is read, and a model trained
-with them is the model trained without them: same node outputs (training-cache fingerprints),
-same classifier, same vocabularies, same answers on the held-out messages. (Two trainings in
-subprocesses: about two minutes on 2 cores.)"""
+"""A model trained with every patch (``bin/rasa train``, DV_PATCHES=all) is the model trained
+without any (DV_PATCHES=none): same node outputs (training-cache fingerprints), same classifier,
+same vocabularies, same answers on the held-out messages. (Two trainings in subprocesses: about
+two minutes on 2 cores.)"""
 from __future__ import annotations
 
 import asyncio
@@ -17,37 +17,17 @@ import numpy as np
 import pytest
 import yaml
 
-import rasa.shared.utils.io as rasa_io
-from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
-from rasa.shared.importers.importer import TrainingDataImporter
-from spacy.lang.ru.lemmatizer import RussianLemmatizer
 
-from rasa_patches import count_vectors_batch, fast_fingerprint, lemma_cache, nlu_file_cache, training_matrix
 from tests.actions.conftest import REPO
 from tests.rasa_patches import nlu_pipeline
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
 
-def test_config_yml_installs_them_through_its_importer():
-    config = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
-    assert config["importers"] == [{"name": "safeguards.training_speedups.TrainingSpeedups"}]
-    with nlu_pipeline.speedups(False):
-        importer = TrainingDataImporter.load_from_config(str(REPO / "config.yml"), str(REPO / "domain.yml"),
-                                                         [str(REPO / "data")])
-        import safeguards.training_speedups as training_speedups
-
-        training_speedups.install()  # what importing it did (the first time)
-        assert rasa_io.deep_container_fingerprint is fast_fingerprint.deep_container_fingerprint
-        assert LogisticRegressionClassifier._create_X is training_matrix.create_X
-        assert CountVectorsFeaturizer.process is count_vectors_batch.process
-        assert RussianLemmatizer._pymorphy_lookup_lemmatize is lemma_cache._lookup_lemmatize
-    assert isinstance(importer.importer._importer._importers[0], nlu_file_cache.FileCachingImporter)
-
-
 TRAIN_AND_DUMP = """
 import json, os, sys
+from rasa_patches.install import install
+install(os.environ["DV_PATCHES"])  # what bin/rasa does first
 import rasa.engine.training.hooks as hooks
 import rasa.shared.utils.io as rasa_io
 from rasa.engine.storage.resource import Resource
@@ -68,16 +48,14 @@ finally:
 """
 
 
-def _train(tmp_path: Path, name: str, config: Dict[str, Any]) -> Tuple[Path, List[List[str]]]:
+def _train(tmp_path: Path, name: str, patches: str) -> Tuple[Path, List[List[str]]]:
     """``rasa train --force`` with an empty training cache, in a new process with a fixed hash seed
     (Rasa orders the training trackers by set iteration); returns the model and (node, output
     fingerprint) of every node whose output is data, not a trained resource or the importer."""
-    config_path = tmp_path / f"config-{name}.yml"
-    config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    env = {**os.environ, "PYTHONHASHSEED": "0", "RASA_CACHE_DIRECTORY": str(tmp_path / f"cache-{name}"),
+    env = {**os.environ, "DV_PATCHES": patches, "PYTHONHASHSEED": "0", "RASA_CACHE_DIRECTORY": str(tmp_path / f"cache-{name}"),
            "DUMP": str(tmp_path / f"{name}.json"), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     done = subprocess.run(
-        [sys.executable, "-c", TRAIN_AND_DUMP, "train", "--force", "--config", str(config_path),
+        [sys.executable, "-c", TRAIN_AND_DUMP, "train", "--force", "--config", "config.yml",
          "--out", str(tmp_path / name), "--fixed-model-name", name],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -110,9 +88,8 @@ def test_the_trained_model_is_the_same(tmp_path):
     import skops.io as sio
 
     config = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
-    without = {k: v for k, v in config.items() if k != "importers"}
-    reference, reference_outputs = _train(tmp_path, "rasa", without)
-    fast, fast_outputs = _train(tmp_path, "fast", config)
+    reference, reference_outputs = _train(tmp_path, "rasa", "none")
+    fast, fast_outputs = _train(tmp_path, "fast", "all")
 
     # every data output of the graph (NLU data after each component, domain, trackers, …)
     assert fast_outputs == reference_outputs
