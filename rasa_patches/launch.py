@@ -12,7 +12,15 @@ from typing import List, Optional
 from rasa_patches.install import install
 
 
+def _without_old_start_up_hook() -> None:
+    """An older bin/setup wrote a ``.pth`` start-up hook into the (possibly shared) virtualenv that
+    installed ``tensorflow_on_demand`` in every Python; bin/setup removes it. Until then its
+    finder is taken out here, before Rasa is imported, so that DV_PATCHES alone decides."""
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__module__ != "safeguards.tensorflow_on_demand"]
+
+
 def main(argv: Optional[List[str]] = None) -> None:
+    _without_old_start_up_hook()
     install()
     sys.argv = ["rasa", *(sys.argv[1:] if argv is None else argv)]
     from rasa.__main__ import main as rasa_main
