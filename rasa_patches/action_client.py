@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import json
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple, Union
 
 import aiohttp
 import orjson
@@ -65,7 +65,7 @@ def dumps(value: Any) -> str:
         return json.dumps(value)
 
 
-def loads(text: str) -> Any:
+def loads(text: Union[str, bytes]) -> Any:
     """``json.loads``'s meaning (NaN and Infinity included), orjson's speed."""
     try:
         return orjson.loads(text)
@@ -144,13 +144,13 @@ def install() -> None:
     """Idempotent."""
     if "session" not in _ORIGINALS:
         _ORIGINALS["session"] = EndpointConfig.session
-        EndpointConfig.session = session  # type: ignore[method-assign]
+        EndpointConfig.session = session
 
 
 def uninstall() -> None:
     """For tests."""
     if "session" in _ORIGINALS:
-        EndpointConfig.session = _ORIGINALS.pop("session")  # type: ignore[method-assign]
+        EndpointConfig.session = _ORIGINALS.pop("session")
 
 
 async def close_all() -> None:

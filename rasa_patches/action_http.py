@@ -63,7 +63,7 @@ class _Connection(asyncio.Protocol):
         self._waiter: Optional[asyncio.Future] = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
+        self.transport = transport  # type: ignore[assignment]  # asyncio hands a Transport
         sock = transport.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -238,7 +238,7 @@ class Pool:
             _, connection = await asyncio.wait_for(loop.create_connection(_Connection, *address), timeout)
         except OSError as error:
             raise aiohttp.ClientConnectionError(f"cannot connect to {address[0]}:{address[1]} ({error.strerror})") from error
-        return connection  # type: ignore[return-value]
+        return connection
 
     def release(self, address: _Address, connection: _Connection, reusable: bool) -> None:
         idle = self.idle.setdefault(address, [])
@@ -371,9 +371,9 @@ def install() -> None:
             return await original(self, method, subpath, content_type, compress, **kwargs)
         return await post_json(*where, kwargs["json"], _seconds(kwargs.get("timeout")))
 
-    request._lean_http = True  # type: ignore[attr-defined]
-    request._original = original  # type: ignore[attr-defined]
-    EndpointConfig.request = request  # type: ignore[assignment]
+    request._lean_http = True  # type: ignore[attr-defined]  # a marker on the function
+    request._original = original  # type: ignore[attr-defined]  # a marker on the function
+    EndpointConfig.request = request
 
 
 def uninstall() -> None:
@@ -381,7 +381,7 @@ def uninstall() -> None:
     global _enabled
     _enabled = False
     if getattr(EndpointConfig.request, "_lean_http", False):
-        EndpointConfig.request = EndpointConfig.request._original  # type: ignore[attr-defined]
+        EndpointConfig.request = EndpointConfig.request._original
 
 
 def close_all() -> None:

@@ -52,9 +52,9 @@ _namespace = types.SimpleNamespace(**{**vars(dataclasses), "asdict": asdict})
 
 def install() -> None:
     """Idempotent."""
-    trackers.dataclasses = _namespace  # type: ignore[attr-defined]
+    trackers.dataclasses = _namespace
 
 
 def uninstall() -> None:
     """For tests."""
-    trackers.dataclasses = dataclasses  # type: ignore[attr-defined]
+    trackers.dataclasses = dataclasses

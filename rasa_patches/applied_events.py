@@ -20,8 +20,16 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.shared.core.events import (
-    ActionExecuted, ActionExecutionRejected, ActionReverted, ActiveLoop, DefinePrevUserUtteredFeaturization, Event,
-    Restarted, SessionStarted, UserUttered, UserUtteranceReverted,
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActionReverted,
+    ActiveLoop,
+    DefinePrevUserUtteredFeaturization,
+    Event,
+    Restarted,
+    SessionStarted,
+    UserUtteranceReverted,
+    UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -53,9 +61,9 @@ def applied_events(self: DialogueStateTracker) -> List[Event]:
     """Rasa's ``applied_events`` (see the module docstring)."""
     events = list(self.events)
     kinds = [kind(event) for event in events]
-    loop_names = [event.name for event, k in zip(events, kinds) if k & LOOP and event.name]
+    loop_names = [event.name for event, k in zip(events, kinds, strict=False) if k & LOOP and event.name]
     applied: List[Event] = []
-    for event, k in zip(events, kinds):
+    for event, k in zip(events, kinds, strict=False):
         if k & RESET:
             applied = []
         elif k & ACTION_REVERTED:
@@ -122,10 +130,10 @@ def install() -> None:
     """Idempotent; keeps Rasa's method from this moment."""
     if "applied_events" not in _ORIGINALS:
         _ORIGINALS["applied_events"] = DialogueStateTracker.applied_events
-        DialogueStateTracker.applied_events = applied_events  # type: ignore[method-assign]
+        DialogueStateTracker.applied_events = applied_events
 
 
 def uninstall() -> None:
     """For tests."""
     if "applied_events" in _ORIGINALS:
-        DialogueStateTracker.applied_events = _ORIGINALS.pop("applied_events")  # type: ignore[method-assign]
+        DialogueStateTracker.applied_events = _ORIGINALS.pop("applied_events")

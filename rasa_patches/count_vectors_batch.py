@@ -18,9 +18,10 @@ arrays, same dtypes). Features are added to each message in the same order (mess
 attribute by attribute), with the same ``Features`` wrapper. An untrained featurizer, or a
 batch whose matrix would need 64-bit indices, go to Rasa's own ``process``.
 
-A single message (every typed turn of the running assistant) is featurized for what is read. Its sentence row — the features the intent
-classifier reads — is counted directly: the vectorizer's own analyzer and vocabulary, one count
-per known feature, columns in ascending order, as COO with scikit-learn's dtypes (what
+A single message (every typed turn of the running assistant) is featurized for what is read.
+Its sentence row — the features the intent classifier reads — is counted directly: the
+vectorizer's own analyzer and vocabulary, one count per known feature, columns in ascending
+order, as COO with scikit-learn's dtypes (what
 ``_count_vocab`` + ``sort_indices`` + ``tocoo`` give for one document; a vectorizer without a
 fitted vocabulary — unfitted, empty, or loaded and not used yet — goes to Rasa's ``process``,
 whose ``transform`` checks it and raises as before). Its token-level (sequence) features,
@@ -41,13 +42,12 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
 import numpy as np
-from scipy.sparse import coo_matrix
-
-from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 from rasa.nlu.constants import DENSE_FEATURIZABLE_ATTRIBUTES
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
+from scipy.sparse import coo_matrix
 
 _ORIGINALS: Dict[str, Any] = {}
 
@@ -111,7 +111,7 @@ class SequenceFeaturesOnRead(Features):
         self.attribute = attribute
         self._cached_fingerprint: Optional[Text] = None
 
-    @property  # type: ignore[override]
+    @property
     def features(self) -> Any:
         if self._build is not None:
             self._matrix, self._build = self._build(), None
@@ -171,7 +171,7 @@ def _process_one(self: CountVectorsFeaturizer, message: Message) -> List[Message
     return [message]
 
 
-def process(self, messages: List[Message]) -> List[Message]:  # no annotation on self: Rasa reads the hints
+def process(self, messages: List[Message]) -> List[Message]:  # type: ignore[no-untyped-def]  # self bare: Rasa reads hints
     """Same features as ``CountVectorsFeaturizer.process`` (see module docstring)."""
     if self.vectorizers is None or not messages:
         return original_process(self, messages)
@@ -195,9 +195,9 @@ def install() -> None:
     """Idempotent."""
     if "process" not in _ORIGINALS:
         _ORIGINALS["process"] = CountVectorsFeaturizer.process
-        CountVectorsFeaturizer.process = process  # type: ignore[assignment]
+        CountVectorsFeaturizer.process = process
 
 
 def uninstall() -> None:
     if "process" in _ORIGINALS:
-        CountVectorsFeaturizer.process = _ORIGINALS.pop("process")  # type: ignore[assignment]
+        CountVectorsFeaturizer.process = _ORIGINALS.pop("process")

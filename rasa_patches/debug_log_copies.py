@@ -46,7 +46,8 @@ def install() -> None:
     import importlib
 
     for name in MODULES:
-        importlib.import_module(name).copy = _namespace
+        module: Any = importlib.import_module(name)
+        module.copy = _namespace
 
 
 def uninstall() -> None:
@@ -54,4 +55,5 @@ def uninstall() -> None:
     import importlib
 
     for name in MODULES:
-        importlib.import_module(name).copy = copy
+        module: Any = importlib.import_module(name)
+        module.copy = copy

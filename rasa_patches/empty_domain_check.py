@@ -33,10 +33,10 @@ def install() -> None:
     """Idempotent; keeps Rasa's method from this moment."""
     if "is_empty" not in _ORIGINALS:
         _ORIGINALS["is_empty"] = Domain.is_empty
-        Domain.is_empty = is_empty  # type: ignore[method-assign]
+        Domain.is_empty = is_empty
 
 
 def uninstall() -> None:
     """For tests."""
     if "is_empty" in _ORIGINALS:
-        Domain.is_empty = _ORIGINALS.pop("is_empty")  # type: ignore[method-assign]
+        Domain.is_empty = _ORIGINALS.pop("is_empty")

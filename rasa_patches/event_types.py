@@ -53,15 +53,15 @@ def install() -> None:
     if "resolve_by_type" in _ORIGINALS:
         return
     _ORIGINALS["resolve_by_type"] = Event.__dict__["resolve_by_type"]
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[assignment]
-    Event.__init_subclass__ = classmethod(_forget_table)  # type: ignore[assignment]
+    Event.resolve_by_type = staticmethod(resolve_by_type)
+    Event.__init_subclass__ = classmethod(_forget_table)
 
 
 def uninstall() -> None:
     """For tests."""
     if "resolve_by_type" not in _ORIGINALS:
         return
-    Event.resolve_by_type = _ORIGINALS.pop("resolve_by_type")  # type: ignore[method-assign]
+    Event.resolve_by_type = _ORIGINALS.pop("resolve_by_type")
     if "__init_subclass__" in Event.__dict__:
         del Event.__init_subclass__
     _table.clear()

@@ -47,9 +47,9 @@ import threading
 from types import ModuleType
 from typing import Any, Dict, Optional, Text, Tuple
 
-
 import rasa.shared.nlu.training_data.util as nlu_util
 import rasa.shared.utils.io as rasa_io
+
 from rasa_patches.after_import import when_imported
 
 FINGERPRINTING = "rasa.engine.training.fingerprinting"  # imported by training only
@@ -186,7 +186,7 @@ def sparse_matrix_to_string(m: Any) -> Text:
             texts.append(text)
     else:
         texts = [str(value) for value in data.tolist()]  # integers and booleans print alike
-    return "\n".join([f"  ({r}, {c})\t{v}" for r, c, v in zip(rows.tolist(), cols.tolist(), texts)])
+    return "\n".join([f"  ({r}, {c})\t{v}" for r, c, v in zip(rows.tolist(), cols.tolist(), texts, strict=False)])
 
 
 _sources: Dict[Any, Tuple[Optional[Tuple[Text, int, int]], Text]] = {}
@@ -248,7 +248,7 @@ def install() -> None:
 
 def _use_cached_class_sources(fingerprinting: ModuleType) -> None:
     if _ORIGINALS:  # still installed
-        fingerprinting.inspect = _InspectWithCachedClassSource()  # type: ignore[attr-defined]
+        fingerprinting.inspect = _InspectWithCachedClassSource()  # type: ignore[attr-defined]  # a module's global, replaced
 
 
 def uninstall() -> None:
@@ -261,7 +261,7 @@ def uninstall() -> None:
     nlu_util.sparse_matrix_to_string = _ORIGINALS["sparse_matrix_to_string"]
     _ORIGINALS.clear()
     if FINGERPRINTING in sys.modules:
-        sys.modules[FINGERPRINTING].inspect = inspect  # type: ignore[attr-defined]
+        sys.modules[FINGERPRINTING].inspect = inspect  # type: ignore[attr-defined]  # a module's global, restored
 
 
 def original(name: str) -> Any:

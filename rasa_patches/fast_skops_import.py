@@ -78,7 +78,7 @@ class _Plan:
         by_kind = step[3]
         if kind not in by_kind:
             found: Dict[Tuple[str, int], Tuple[str, Dict[str, Any]]] = {}
-            for module_name, namespace in zip(step[1], step[2]):
+            for module_name, namespace in zip(step[1], step[2], strict=False):
                 for attribute, value in namespace.items():
                     if type(value) is kind:
                         found.setdefault((attribute, id(value)), (module_name, namespace))
@@ -98,7 +98,7 @@ def make_whichmodule(original: Any) -> Any:
             return original(obj, name)
         snapshot = sys.modules.copy()
         plan = cache.get("plan")
-        if cache.get("snapshot") != snapshot or not plan.still_valid():
+        if plan is None or cache.get("snapshot") != snapshot or not plan.still_valid():
             plan = cache["plan"] = _Plan(snapshot)
             cache["snapshot"] = snapshot
         kind = type(obj)
@@ -115,12 +115,12 @@ def make_whichmodule(original: Any) -> Any:
                 return step[1]
         return "__main__"
 
-    whichmodule._fast = True  # type: ignore[attr-defined]
-    whichmodule._original = original  # type: ignore[attr-defined]
+    whichmodule._fast = True  # type: ignore[attr-defined]  # a marker on the function
+    whichmodule._original = original  # type: ignore[attr-defined]  # a marker on the function
     return whichmodule
 
 
-def _patch(utils: ModuleType) -> None:
+def _patch(utils: Any) -> None:  # skops.io._utils
     if not getattr(utils.whichmodule, "_fast", False):
         utils.whichmodule = make_whichmodule(utils.whichmodule)
 

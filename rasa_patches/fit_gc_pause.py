@@ -32,7 +32,7 @@ _ORIGINALS: Dict[str, Any] = {}
 
 def _with_gc_paused(train: Any) -> Any:
     @functools.wraps(train)  # keeps the signature and type hints Rasa's graph validation reads
-    def train_with_gc_paused(self, *args: Any, **kwargs: Any) -> Any:
+    def train_with_gc_paused(self: Any, *args: Any, **kwargs: Any) -> Any:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
@@ -48,9 +48,9 @@ def install() -> None:
     """Idempotent."""
     if "train" not in _ORIGINALS:
         _ORIGINALS["train"] = LogisticRegressionClassifier.train
-        LogisticRegressionClassifier.train = _with_gc_paused(LogisticRegressionClassifier.train)  # type: ignore
+        LogisticRegressionClassifier.train = _with_gc_paused(LogisticRegressionClassifier.train)
 
 
 def uninstall() -> None:
     if "train" in _ORIGINALS:
-        LogisticRegressionClassifier.train = _ORIGINALS.pop("train")  # type: ignore[assignment]
+        LogisticRegressionClassifier.train = _ORIGINALS.pop("train")

@@ -79,6 +79,6 @@ def run(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
 def install() -> None:
     if getattr(DaskGraphRunner.run, "_dv_sequential", False):
         return
-    run._dv_sequential = True  # type: ignore[attr-defined]
-    run._dask = DaskGraphRunner.run  # type: ignore[attr-defined]
-    DaskGraphRunner.run = run  # type: ignore[assignment]
+    run._dv_sequential = True  # type: ignore[attr-defined]  # a marker on the function
+    run._dask = DaskGraphRunner.run  # type: ignore[attr-defined]  # a marker on the function
+    DaskGraphRunner.run = run

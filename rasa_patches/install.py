@@ -68,7 +68,7 @@ def _apply(patch: Patch) -> None:
         try:
             if uninstall is not None:
                 uninstall()
-        except Exception:  # noqa: S110 - best effort; the warning below names the patch
+        except Exception:  # best effort: the warning below names the patch
             pass
         _skip(patch, f"{type(error).__name__}: {error}")
         return

@@ -105,7 +105,7 @@ def _concatenated_row(blocks: List[Any]) -> Optional[csr_matrix]:
     return csr_matrix((data, indices, np.array([0, indices.size], dtype=np.int32)), shape=(1, offset))
 
 
-def process(self, messages: List[Message]) -> List[Message]:  # noqa: ANN001 (Rasa reads annotated parameters as graph inputs)
+def process(self, messages: List[Message]) -> List[Message]:  # type: ignore[no-untyped-def]  # self bare: Rasa reads hints
     if len(messages) != 1 or not _multinomial(self.clf):
         return _original(self, messages)
     features = _sentence_features(messages[0])
@@ -119,7 +119,7 @@ def process(self, messages: List[Message]) -> List[Message]:  # noqa: ANN001 (Ra
     probas = softmax(safe_sparse_dot(X, _coef_t(self.clf), dense_output=True) + self.clf.intercept_, copy=False)
     message = messages[0]
     # Plain ``str`` and ``float`` (equal to the numpy values, which subclass them): see docstring.
-    intent_ranking = [{"name": k, "confidence": v} for k, v in zip(self.clf.classes_.tolist(), probas[0].tolist())]
+    intent_ranking = [{"name": k, "confidence": v} for k, v in zip(self.clf.classes_.tolist(), probas[0].tolist(), strict=False)]
     sorted_ranking = sorted(intent_ranking, key=lambda e: -e["confidence"])
     intent = sorted_ranking[0]
     if self.config["ranking_length"] > 0:
@@ -133,10 +133,10 @@ def install() -> None:
     """Idempotent; must run before the model's graph nodes are created."""
     if "process" not in _ORIGINALS:
         _ORIGINALS["process"] = LogisticRegressionClassifier.process
-        LogisticRegressionClassifier.process = process  # type: ignore[method-assign]
+        LogisticRegressionClassifier.process = process
 
 
 def uninstall() -> None:
     """For tests."""
     if "process" in _ORIGINALS:
-        LogisticRegressionClassifier.process = _ORIGINALS.pop("process")  # type: ignore[method-assign]
+        LogisticRegressionClassifier.process = _ORIGINALS.pop("process")

@@ -57,11 +57,11 @@ def install() -> None:
 
     if not _ORIGINALS:
         _ORIGINALS["_pymorphy_lookup_lemmatize"] = RussianLemmatizer._pymorphy_lookup_lemmatize
-        RussianLemmatizer._pymorphy_lookup_lemmatize = _lookup_lemmatize  # type: ignore[assignment]
+        RussianLemmatizer._pymorphy_lookup_lemmatize = _lookup_lemmatize
 
 
 def uninstall() -> None:
     from spacy.lang.ru.lemmatizer import RussianLemmatizer
 
     if _ORIGINALS:
-        RussianLemmatizer._pymorphy_lookup_lemmatize = _ORIGINALS.pop("_pymorphy_lookup_lemmatize")  # type: ignore[assignment]
+        RussianLemmatizer._pymorphy_lookup_lemmatize = _ORIGINALS.pop("_pymorphy_lookup_lemmatize")

@@ -85,7 +85,7 @@ def _watching_warnings() -> Iterator[List[type]]:
             seen.append(kind)
         original(message, category, stacklevel + 1, source)
 
-    warnings.warn = warn  # type: ignore[assignment]
+    warnings.warn = warn
     try:
         yield seen
     finally:
@@ -153,10 +153,10 @@ def install() -> None:
     """Idempotent; keeps Rasa's method from this moment."""
     if "get_nlu_data" not in _ORIGINALS:
         _ORIGINALS["get_nlu_data"] = RasaFileImporter.get_nlu_data
-        RasaFileImporter.get_nlu_data = get_nlu_data  # type: ignore[method-assign]
+        RasaFileImporter.get_nlu_data = get_nlu_data
 
 
 def uninstall() -> None:
     """For tests."""
     if "get_nlu_data" in _ORIGINALS:
-        RasaFileImporter.get_nlu_data = _ORIGINALS.pop("get_nlu_data")  # type: ignore[method-assign]
+        RasaFileImporter.get_nlu_data = _ORIGINALS.pop("get_nlu_data")

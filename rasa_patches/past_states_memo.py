@@ -73,10 +73,10 @@ def install() -> None:
     """Idempotent; keeps Rasa's method from this moment."""
     if "past_states" not in _ORIGINALS:
         _ORIGINALS["past_states"] = DialogueStateTracker.past_states
-        DialogueStateTracker.past_states = past_states  # type: ignore[method-assign]
+        DialogueStateTracker.past_states = past_states
 
 
 def uninstall() -> None:
     """For tests."""
     if "past_states" in _ORIGINALS:
-        DialogueStateTracker.past_states = _ORIGINALS.pop("past_states")  # type: ignore[method-assign]
+        DialogueStateTracker.past_states = _ORIGINALS.pop("past_states")

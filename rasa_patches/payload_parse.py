@@ -79,10 +79,10 @@ def install() -> None:
             return parsed
         return original(self, message, tracker, only_output_properties)
 
-    _parse_message_with_graph._without_payload_shortcut = original  # type: ignore[attr-defined]
-    MessageProcessor._parse_message_with_graph = _parse_message_with_graph  # type: ignore[assignment]
+    _parse_message_with_graph._without_payload_shortcut = original  # type: ignore[attr-defined]  # a marker on the function
+    MessageProcessor._parse_message_with_graph = _parse_message_with_graph
 
 
 def uninstall() -> None:
     """For tests."""
-    MessageProcessor._parse_message_with_graph = _original()  # type: ignore[assignment]
+    MessageProcessor._parse_message_with_graph = _original()

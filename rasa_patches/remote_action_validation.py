@@ -120,10 +120,10 @@ def install() -> None:
     """Idempotent; keeps Rasa's method from this moment."""
     if "_validate_action_result" not in _ORIGINALS:
         _ORIGINALS["_validate_action_result"] = RemoteAction._validate_action_result
-        RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+        RemoteAction._validate_action_result = _validate_action_result
 
 
 def uninstall() -> None:
     """For tests."""
     if "_validate_action_result" in _ORIGINALS:
-        RemoteAction._validate_action_result = _ORIGINALS.pop("_validate_action_result")  # type: ignore[method-assign]
+        RemoteAction._validate_action_result = _ORIGINALS.pop("_validate_action_result")

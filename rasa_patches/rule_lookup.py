@@ -99,10 +99,10 @@ def install() -> None:
     """Idempotent; keeps Rasa's method from this moment."""
     if "_get_possible_keys" not in _ORIGINALS:
         _ORIGINALS["_get_possible_keys"] = RulePolicy._get_possible_keys
-        RulePolicy._get_possible_keys = get_possible_keys  # type: ignore[method-assign]
+        RulePolicy._get_possible_keys = get_possible_keys
 
 
 def uninstall() -> None:
     """For tests."""
     if "_get_possible_keys" in _ORIGINALS:
-        RulePolicy._get_possible_keys = _ORIGINALS.pop("_get_possible_keys")  # type: ignore[method-assign]
+        RulePolicy._get_possible_keys = _ORIGINALS.pop("_get_possible_keys")

@@ -38,7 +38,7 @@ def _is_plain(cls: type) -> bool:
 
 def shallow_copy(value: Any) -> Any:
     """``copy.copy(value)``, without its generic protocol for plain objects."""
-    cls = type(value)
+    cls: Any = type(value)
     if _is_plain(cls) and hasattr(value, "__dict__"):
         new = cls.__new__(cls)
         new.__dict__.update(value.__dict__)
@@ -51,9 +51,9 @@ _namespace = types.SimpleNamespace(**{**vars(copy), "copy": shallow_copy})
 
 def install() -> None:
     """Idempotent."""
-    trackers.copy = _namespace  # type: ignore[attr-defined]
+    trackers.copy = _namespace
 
 
 def uninstall() -> None:
     """For tests."""
-    trackers.copy = copy  # type: ignore[attr-defined]
+    trackers.copy = copy

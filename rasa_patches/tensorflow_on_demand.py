@@ -77,7 +77,7 @@ def load(module: DeferredModule) -> None:
         if module.__dict__.get("_dv_loaded"):
             return
         module.__dict__["_dv_loaded"] = True
-        module.__spec__._dv_real_loader.exec_module(module)  # type: ignore[union-attr]
+        module.__spec__._dv_real_loader.exec_module(module)  # type: ignore[union-attr]  # set on every imported module
 
 
 class _DeferringLoader(importlib.abc.Loader):
@@ -113,7 +113,7 @@ class _Finder(importlib.abc.MetaPathFinder):
         if spec is None or spec.loader is None:
             return spec
         if name in self.deferred:
-            spec._dv_real_loader = spec.loader  # type: ignore[attr-defined]
+            spec._dv_real_loader = spec.loader  # type: ignore[attr-defined]  # our note on the spec
             spec.loader = _DeferringLoader()
         else:
             spec.loader = _AfterImport(spec.loader, self.after[name])
@@ -127,10 +127,10 @@ def _lazy_train_schema(storage: types.ModuleType) -> None:
         return
     original = metadata_class.from_dict.__func__
 
-    class LazyTrainSchemaMetadata(metadata_class):  # type: ignore[misc, valid-type]
+    class LazyTrainSchemaMetadata(metadata_class):  # type: ignore[misc, valid-type]  # a class known at run time only
         _dv_lazy_train_schema = True
 
-        @property  # type: ignore[override]
+        @property
         def train_schema(self) -> Any:
             pending = self.__dict__.pop("_dv_train_serialized", None)
             if pending is not None:
@@ -197,7 +197,7 @@ def _import_with_stand_ins() -> None:
             setattr(stand_in, class_name, type(class_name, (), {"__module__": module_name, "_dv_stand_in": True}))
             sys.modules[module_name] = stand_in
         for user in STAND_IN_USERS:
-            importlib.import_module(user)._dv_stand_ins = True  # type: ignore[attr-defined]
+            importlib.import_module(user)._dv_stand_ins = True  # type: ignore[attr-defined]  # our note on the module
     finally:
         for name, module in saved.items():
             if module is None:
@@ -229,7 +229,7 @@ def _validator_without_tensorflow(default_recipe: types.ModuleType) -> None:
                 _import_with_stand_ins()
         return original(self, config, cli_parameters)
 
-    _create_train_nodes._dv_stand_ins = True  # type: ignore[attr-defined]
+    _create_train_nodes._dv_stand_ins = True  # type: ignore[attr-defined]  # a marker on the function
     recipe._create_train_nodes = _create_train_nodes
 
 

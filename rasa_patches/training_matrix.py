@@ -31,12 +31,11 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse._sputils import get_index_dtype, upcast
-
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from scipy.sparse import csr_matrix
+from scipy.sparse._sputils import get_index_dtype, upcast
 
 _ORIGINALS: Dict[str, Any] = {}
 
@@ -57,7 +56,7 @@ def _sentence_blocks(message: Message) -> Any:
     return blocks or None
 
 
-def create_X(self, messages: List[Message]) -> csr_matrix:  # no annotation on self: Rasa reads the hints
+def create_X(self, messages: List[Message]) -> csr_matrix:  # type: ignore[no-untyped-def]  # self bare: Rasa reads hints
     """Same matrix as ``LogisticRegressionClassifier._create_X`` (see module docstring)."""
     if not messages:
         return original_create_X(self, messages)
@@ -93,6 +92,7 @@ def create_X(self, messages: List[Message]) -> csr_matrix:  # no annotation on s
         return original_create_X(self, messages)  # unsorted or duplicate entries: Rasa sorts/sums
     dtype = upcast(*dtypes)
     data = np.concatenate([v.astype(dtype, copy=False) for v in values]).astype(dtype, copy=False)
+    assert width is not None  # set by the first message; there is one
     index_dtype = get_index_dtype(maxval=max(len(data), width))
     indptr = np.zeros(len(messages) + 1, dtype=index_dtype)
     np.cumsum(row_nnz, out=indptr[1:])
@@ -103,10 +103,10 @@ def install() -> None:
     """Idempotent."""
     if "_create_X" not in _ORIGINALS:
         _ORIGINALS["_create_X"] = LogisticRegressionClassifier._create_X
-        LogisticRegressionClassifier._create_X = create_X  # type: ignore[assignment]
+        LogisticRegressionClassifier._create_X = create_X
 
 
 def uninstall() -> None:
     if "_create_X" in _ORIGINALS:
-        LogisticRegressionClassifier._create_X = _ORIGINALS.pop("_create_X")  # type: ignore[assignment]
+        LogisticRegressionClassifier._create_X = _ORIGINALS.pop("_create_X")
 

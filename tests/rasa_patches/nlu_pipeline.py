@@ -37,7 +37,7 @@ def speedups(active: bool) -> Iterator[None]:
     try:
         yield
     finally:
-        for module, was in zip(modules, installed):
+        for module, was in zip(modules, installed, strict=False):
             (module.install if was else module.uninstall)()
 
 

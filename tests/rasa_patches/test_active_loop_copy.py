@@ -36,7 +36,7 @@ def _leaves_not_shared(copied, original):
         for key in original:
             _leaves_not_shared(copied[key], original[key])
     elif isinstance(original, (list, tuple)):
-        for a, b in zip(copied, original):
+        for a, b in zip(copied, original, strict=False):
             _leaves_not_shared(a, b)
 
 
@@ -66,7 +66,8 @@ def test_other_uses_go_to_dataclasses():
 
 
 def test_current_state_is_unchanged():
-    domain = Domain.from_yaml("version: '3.1'\nslots:\n  region:\n    type: text\n    mappings: [{type: custom}]\nforms:\n  help_form:\n    required_slots: [region]\n")
+    domain = Domain.from_yaml("version: '3.1'\nslots:\n  region:\n    type: text\n    mappings: [{type: custom}]\n"
+                              "forms:\n  help_form:\n    required_slots: [region]\n")
     tracker = DialogueStateTracker.from_events("s", [UserUttered("нужен психолог", PARSE["intent"], parse_data=PARSE),
                                                      ActiveLoop("help_form"), SlotSet("region", "BY-MI")], domain.slots)
     active_loop_copy.uninstall()

@@ -4,17 +4,23 @@ from __future__ import annotations
 import random
 
 from rasa.shared.core.events import (
-    ActionExecuted, ActionExecutionRejected, ActionReverted, ActiveLoop, BotUttered,
-    DefinePrevUserUtteredFeaturization, LoopInterrupted, Restarted, SessionStarted, SlotSet, UserUttered,
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActionReverted,
+    ActiveLoop,
+    BotUttered,
+    DefinePrevUserUtteredFeaturization,
+    LoopInterrupted,
+    Restarted,
+    SessionStarted,
+    SlotSet,
     UserUtteranceReverted,
+    UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_patches import applied_events
 from tests.rasa_patches.served_flows import loaded_agent, served_trackers
-
-
-
 
 
 def _random_events(rng: random.Random, n: int):

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 def _same_features(a: Message, b: Message) -> None:
     assert len(a.features) == len(b.features)
-    for x, y in zip(a.features, b.features):
+    for x, y in zip(a.features, b.features, strict=False):
         assert (x.type, x.attribute, x.origin) == (y.type, y.attribute, y.origin)
         assert type(x.features) is type(y.features) and x.features.shape == y.features.shape
         assert x.features.dtype == y.features.dtype
@@ -38,7 +38,7 @@ def test_project_features_are_rasas(which):
     count_vectors_batch.original_process(featurizer, expected.training_examples)
     count_vectors_batch.process(featurizer, got.training_examples)
     assert len(got.training_examples) > 3000
-    for a, b in zip(expected.training_examples, got.training_examples):
+    for a, b in zip(expected.training_examples, got.training_examples, strict=False):
         _same_features(a, b)
     assert got.fingerprint() == expected.fingerprint()
 
@@ -50,7 +50,7 @@ def test_process_training_data_in_the_graph_uses_it():
         featurizer.process_training_data(expected)
     with nlu_pipeline.speedups(True):
         featurizer.process_training_data(got)
-    for a, b in zip(expected.training_examples, got.training_examples):
+    for a, b in zip(expected.training_examples, got.training_examples, strict=False):
         _same_features(a, b)
 
 
@@ -84,7 +84,7 @@ def _compare(featurizer, make_messages):
         tokenizer.process_training_data(TrainingData(messages))
     count_vectors_batch.original_process(featurizer, expected)
     count_vectors_batch.process(featurizer, got)
-    for a, b in zip(expected, got):
+    for a, b in zip(expected, got, strict=False):
         _same_features(a, b)
 
 
@@ -102,7 +102,7 @@ def test_edge_cases_are_rasas(tmp_path, config):
                                   Message(data={"text": "юрист", "intent": "need_legal"})])
     _compare(featurizer, lambda: [Message(data={"text": "юрист"})])  # one message: one transform
     for index in range(len(_examples())):  # every edge case alone, as a served turn sees it
-        _compare(featurizer, lambda: [_examples()[index]])
+        _compare(featurizer, lambda index=index: [_examples()[index]])
     _compare(featurizer, lambda: [])
 
 
@@ -126,7 +126,7 @@ def test_one_message_at_a_time_gives_rasas_features(which):
     calls = []
     vectorizer = featurizer.vectorizers["text"]
     real_transform = type(vectorizer).transform
-    for a, b in list(zip(expected.training_examples, got.training_examples))[:600]:
+    for a, b in list(zip(expected.training_examples, got.training_examples, strict=False))[:600]:
         count_vectors_batch.original_process(featurizer, [a])
         count_vectors_batch.process(featurizer, [b])
         _same_features(a, b)  # reads every matrix, the on-read ones too
@@ -152,12 +152,12 @@ def test_combined_features_are_rasas():
     deep-copies and extends the on-read ones) — is Rasa's."""
     featurizers = nlu_pipeline.count_vectorizers()
     expected, got = nlu_pipeline.stage("tokenized"), nlu_pipeline.stage("tokenized")
-    for a, b in list(zip(expected.training_examples, got.training_examples))[:200]:
+    for a, b in list(zip(expected.training_examples, got.training_examples, strict=False))[:200]:
         for featurizer in featurizers:
             count_vectors_batch.original_process(featurizer, [a])
             count_vectors_batch.process(featurizer, [b])
         for attribute in ("text", "intent"):
-            for x, y in zip(a.get_sparse_features(attribute), b.get_sparse_features(attribute)):
+            for x, y in zip(a.get_sparse_features(attribute), b.get_sparse_features(attribute), strict=False):
                 assert (x is None) == (y is None)
                 if x is not None:
                     assert (x.features != y.features).nnz == 0 and x.features.shape == y.features.shape

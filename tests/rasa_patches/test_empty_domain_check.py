@@ -11,7 +11,8 @@ DOMAINS = {
     "empty": "version: '3.1'\n",
     "one intent": "version: '3.1'\nintents: [greet]\n",
     "only a session config": "version: '3.1'\nsession_config:\n  session_expiration_time: 5\n",
-    "a default session config spelled out": "version: '3.1'\nsession_config:\n  session_expiration_time: 60\n  carry_over_slots_to_new_session: true\n",
+    "a default session config spelled out":
+        "version: '3.1'\nsession_config:\n  session_expiration_time: 60\n  carry_over_slots_to_new_session: true\n",
     "one response": "version: '3.1'\nresponses:\n  utter_hi:\n  - text: hi\n",
     "one slot": "version: '3.1'\nslots:\n  region:\n    type: text\n    mappings: [{type: custom}]\n",
 }

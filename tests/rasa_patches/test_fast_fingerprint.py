@@ -10,10 +10,9 @@ import textwrap
 
 import numpy as np
 import pytest
-import scipy.sparse
-
 import rasa.shared.nlu.training_data.util as nlu_util
 import rasa.shared.utils.io as rasa_io
+import scipy.sparse
 from rasa.engine.training import fingerprinting
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
@@ -96,7 +95,8 @@ class _OddList(list):
 EDGE_CASES = [
     "", "text", "ünïcödé ✓ 🙂", "x" * 300, 0, 1, -7, 2 ** 70, 1.0, 1, True, False, None, -0.0, 0.0,
     float("nan"), float("inf"), 1e16, 1e-5, 0.1 + 0.2, np.float32(0.1), np.int64(3), (1, "a"), {1, 2},
-    b"bytes", [], {}, [1, "1", 1.0, True, None], {"1": 1, 1: "1", True: 2}, {1: "a", 1.0: "b"},
+    b"bytes", [], {}, [1, "1", 1.0, True, None],
+    {"1": 1, 1: "1", True: 2}, {1: "a", 1.0: "b"},  # noqa: F601 - keys that collide, on purpose
     {"b": [1, {"c": [None, 0.5]}], "a": ()}, [[[]], [{}], [[1], [1]]], collections.OrderedDict(z=1, a=2),
     _OddList([1, 2]), [_WithFingerprint(), _NotCallable()], {"k": _WithFingerprint()},
     {_WithFingerprint(): "value"}, {"nested": {"deeper": {"deepest": ["x", 1]}}},

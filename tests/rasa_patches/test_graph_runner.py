@@ -51,13 +51,13 @@ def test_same_parses_and_predictions_as_dask(processor, monkeypatch):
                                                    slots=processor.domain.slots)
         for text in messages:
             message = UserMessage(text, sender_id=tracker.sender_id, message_id=f"m{compared}")
-            by_dask = _with(dask_run, monkeypatch, lambda: parse(processor, message, tracker))
-            ours = _with(graph_runner.run, monkeypatch, lambda: parse(processor, message, tracker))
+            by_dask = _with(dask_run, monkeypatch, lambda m=message, t=tracker: parse(processor, m, t))
+            ours = _with(graph_runner.run, monkeypatch, lambda m=message, t=tracker: parse(processor, m, t))
             assert ours == by_dask, text
             tracker.update(UserUttered(text, ours["intent"], ours["entities"], ours))
             for _ in range(4):  # predict until the bot would listen
-                by_dask = _with(dask_run, monkeypatch, lambda: processor._predict_next_with_tracker(tracker))
-                ours = _with(graph_runner.run, monkeypatch, lambda: processor._predict_next_with_tracker(tracker))
+                by_dask = _with(dask_run, monkeypatch, lambda t=tracker: processor._predict_next_with_tracker(t))
+                ours = _with(graph_runner.run, monkeypatch, lambda t=tracker: processor._predict_next_with_tracker(t))
                 assert (ours.probabilities, ours.policy_name, ours.events, ours.optional_events, ours.is_end_to_end_prediction,
                         ours.is_no_user_prediction, ours.diagnostic_data, ours.action_metadata) == \
                        (by_dask.probabilities, by_dask.policy_name, by_dask.events, by_dask.optional_events,

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 from jsonschema import ValidationError
-
 from rasa.core.actions.action import RemoteAction
+
 from rasa_patches import remote_action_validation
 
 GOOD = {"events": [{"event": "slot", "name": "region", "value": "BY-HO"}], "responses": [{"text": "hi"}]}

@@ -98,9 +98,11 @@ def test_lazy_training_schema_equals_the_eagerly_parsed_one():
         print(json.dumps({{
             "loaded_before": loaded_before,
             "same_train": metadata.train_schema.as_dict() == eager,
-            "same_predict": metadata.predict_schema.as_dict() == GraphSchema.from_dict(copy.deepcopy(serialized["predict_schema"])).as_dict(),
+            "same_predict": metadata.predict_schema.as_dict()
+                            == GraphSchema.from_dict(copy.deepcopy(serialized["predict_schema"])).as_dict(),
             "same_dict": json.dumps(metadata.as_dict(), sort_keys=True, default=str)
-                         == json.dumps(type(metadata)._dv_eager_from_dict(copy.deepcopy(serialized)).as_dict(), sort_keys=True, default=str),
+                         == json.dumps(type(metadata)._dv_eager_from_dict(copy.deepcopy(serialized)).as_dict(),
+                                       sort_keys=True, default=str),
             "class": type(metadata).__name__,
             "replaced": (setattr(metadata, "train_schema", GraphSchema({{}})) or metadata.as_dict()["train_schema"]),
         }}))
@@ -212,7 +214,8 @@ _TRAINING_GRAPH = """
 
 def _training_graph(configs, hook: bool = True):
     env = {"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-c", (LAUNCH if hook else "") + textwrap.dedent(_TRAINING_GRAPH.format(configs=[str(c) for c in configs]))],
+    code = (LAUNCH if hook else "") + textwrap.dedent(_TRAINING_GRAPH.format(configs=[str(c) for c in configs]))
+    done = subprocess.run([sys.executable, "-c", code],
                           cwd=REPO, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -17,7 +17,6 @@ import numpy as np
 import pytest
 import yaml
 
-
 from tests.actions.conftest import REPO
 from tests.rasa_patches import nlu_pipeline
 
