@@ -261,7 +261,7 @@ def test_only_action_calls_take_the_lean_path():
 
 
 def test_uninstall_works_under_another_wrapper():
-    from rasa_patches import in_process_actions
+    from safeguards import in_process_actions  # the in-server whitelist (safety)
 
     original = EndpointConfig.request
     try:
