@@ -22,7 +22,11 @@ from tests.actions.conftest import REPO
 
 @pytest.fixture(autouse=True)
 def _fresh_status(monkeypatch):
+    """A fresh status, and Rasa's own ``Domain.is_empty`` before and after (other tests install it)."""
     monkeypatch.setattr(install, "status", {})
+    empty_domain_check.uninstall()
+    yield
+    empty_domain_check.uninstall()
 
 
 def _warnings(caplog, name: str) -> list:
