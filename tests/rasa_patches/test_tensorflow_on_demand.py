@@ -19,7 +19,8 @@ from tests.actions.conftest import REPO
 MODEL = REPO / "models" / "dv-help.tar.gz"
 
 
-LAUNCH = "from rasa_patches.install import install\ninstall('tensorflow_on_demand')  # as bin/rasa\n"
+LAUNCH = ("from rasa_patches.launch import _without_old_start_up_hook\n_without_old_start_up_hook()\n"
+          "from rasa_patches.install import install\ninstall('tensorflow_on_demand')  # as bin/rasa\n")
 
 
 def _python(code: str, timeout: float = 240, launch: str = LAUNCH) -> dict:
