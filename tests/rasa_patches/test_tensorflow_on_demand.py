@@ -181,6 +181,8 @@ def test_fast_whichmodule_does_not_run_pending_modules_and_answers_the_same(tmp_
 def test_too_late_is_an_error_the_installer_reports():
     """In this process Rasa is imported already: installing now would change nothing, so it says so
     (rasa_patches.install turns that into its one warning) instead of pretending."""
+    import rasa.utils.train_utils  # noqa: F401 - Rasa imported: now it is too late
+
     with pytest.raises(RuntimeError, match="too late"):
         tensorflow_on_demand.install()
     assert not any(isinstance(f, tensorflow_on_demand._Finder) for f in sys.meta_path)

@@ -91,7 +91,7 @@ def test_the_trained_model_is_the_same(tmp_path):
     fast, fast_outputs = _train(tmp_path, "fast", "all")
 
     # every data output of the graph (NLU data after each component, domain, trackers, …)
-    assert fast_outputs == reference_outputs
+    assert sorted(fast_outputs) == sorted(reference_outputs)  # graph_runner may order independent nodes otherwise
     compared = {n for n, _ in fast_outputs if n.startswith("run_")}
     names = [f"run_{entry['name']}{i}" for i, entry in enumerate(config["pipeline"])]
     assert {n for n in names if n.startswith(("run_SpacyNLP", "run_SpacyTokenizer", "run_CountVectorsFeaturizer"))} <= compared
