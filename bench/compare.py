@@ -53,7 +53,7 @@ import yaml
 
 from bench import load
 from bench.servers import (
-    ACTION_SERVER_ENV, REPO, RASA, TreeMemory, action_server_args, bench_env, cpu_seconds, free_port, rasa_run_args, spawn, stop,
+    ACTION_SERVER_ENV, PLAIN_RASA, REPO, RASA, TreeMemory, action_server_args, bench_env, cpu_seconds, free_port, rasa_run_args, spawn, stop,
     wait_for_answer,
 )
 
@@ -102,6 +102,11 @@ class Bot:
     bad_reply: Optional[Callable[[list], Optional[str]]]
     with_action_server: bool
 
+    @property
+    def rasa(self) -> str:
+        """Ours through bin/rasa (its patches), the stock bot through plain Rasa."""
+        return RASA if self.with_action_server else PLAIN_RASA
+
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
@@ -116,7 +121,7 @@ def generate_stock(workdir: Path) -> Path:
     log(f"stock bot: rasa init --no-prompt --init-dir {stock} (generates and trains it once)")
     env = bench_env(RASA_CACHE_DIRECTORY=str(workdir / "cache-init"))
     with (workdir / "stock-init.log").open("w") as out:
-        subprocess.run([RASA, "init", "--no-prompt", "--init-dir", str(stock)], cwd=workdir, env=env,
+        subprocess.run([PLAIN_RASA, "init", "--no-prompt", "--init-dir", str(stock)], cwd=workdir, env=env,
                        stdout=out, stderr=subprocess.STDOUT, check=True)
     return stock
 
@@ -127,7 +132,7 @@ def train(bot: Bot, workdir: Path) -> tuple[float, Path]:
     shutil.rmtree(cache, ignore_errors=True)
     out = workdir / "models"
     out.mkdir(exist_ok=True)
-    args = [RASA, "train", "--force", "--out", str(out), "--fixed-model-name", f"{bot.name}-bench"]
+    args = [bot.rasa, "train", "--force", "--out", str(out), "--fixed-model-name", f"{bot.name}-bench"]
     log(f"{bot.name}: {' '.join(args[1:])} (cwd {bot.directory})")
     started = time.perf_counter()
     with (workdir / f"{bot.name}-train.log").open("w") as output:
@@ -190,7 +195,7 @@ def start(bot: Bot, model: Path, workdir: Path, result: BotRun) -> Served:
             actions = spawn(action_server_args(action_port), REPO, {**env, **ACTION_SERVER_ENV}, workdir / f"{bot.name}-actions.log")
             served.processes.append(actions)
             served.memories["actions"] = TreeMemory(actions.pid)
-        rasa = spawn(rasa_run_args(model, rasa_port, endpoints, credentials, token), bot.directory, env,
+        rasa = spawn(rasa_run_args(model, rasa_port, endpoints, credentials, token, bot.rasa), bot.directory, env,
                      workdir / f"{bot.name}-rasa.log")
         served.processes.append(rasa)
         served.memories["rasa"] = TreeMemory(rasa.pid)

@@ -14,7 +14,10 @@ from typing import Any, Callable, Dict, IO, List, Optional, Sequence, Union
 
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = REPO / ".venv" / "bin"
-RASA = str(VENV_BIN / "rasa")
+# Our assistant runs through bin/rasa (the patches DV_PATCHES selects); the stock bot through
+# plain Rasa (PLAIN_RASA), as anyone would run it.
+RASA = str(REPO / "bin" / "rasa")
+PLAIN_RASA = str(VENV_BIN / "rasa")
 
 Reply = List[Dict[str, Any]]
 
@@ -145,8 +148,8 @@ def spawn(args: Sequence[str], cwd: Path, env: Dict[str, str], log: Union[Path, 
 
 
 def rasa_run_args(model: Path, port: int, endpoints: Optional[Path] = None, credentials: Optional[Path] = None,
-                  token: Optional[str] = None) -> List[str]:
-    args = [RASA, "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port)]
+                  token: Optional[str] = None, rasa: str = RASA) -> List[str]:
+    args = [rasa, "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port)]
     if endpoints:
         args += ["--endpoints", str(endpoints)]
     if credentials:

@@ -10,7 +10,7 @@ export RASA_PORT="${RASA_PORT:-5005}"
 # only (rasa_sdk's default is every interface): only the Rasa server on this machine calls it.
 # Set SANIC_HOST=0.0.0.0 when the Rasa server runs elsewhere (e.g. another container).
 start_action_server() {
-  SANIC_HOST="${SANIC_HOST:-127.0.0.1}" .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" \
+  SANIC_HOST="${SANIC_HOST:-127.0.0.1}" bin/rasa run actions --actions actions --port "$ACTION_PORT" \
     >"${ACTION_LOG:-var/action-server.log}" 2>&1 &
   ACTION_PID=$!
   for _ in $(seq 1 120); do

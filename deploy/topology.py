@@ -90,11 +90,11 @@ def services(ports: Ports = Ports(), endpoints: str = "endpoints.yml") -> List[S
                           "--appendonly", "no", "--protected-mode", "yes"], ports.redis, image="redis:7"),
     ]
     for number, port in enumerate(ports.action_servers, 1):
-        listed.append(Service(f"actions{number}", [".venv/bin/rasa", "run", "actions", "--actions", "actions",
+        listed.append(Service(f"actions{number}", ["bin/rasa", "run", "actions", "--actions", "actions",
                                                    "--port", str(port)], port, "/health", env))
     for number, port in enumerate(ports.rasa, 1):
         listed.append(Service(f"rasa{number}", [
-            ".venv/bin/rasa", "run", "--model", MODEL, "--endpoints", endpoints, "--credentials", "credentials.yml",
+            "bin/rasa", "run", "--model", MODEL, "--endpoints", endpoints, "--credentials", "credentials.yml",
             "--interface", "127.0.0.1", "--port", str(port), "--enable-api", "--auth-token", "${RASA_API_TOKEN}",
         ], port, "/", env))
     listed.append(Service("haproxy", ["haproxy", "-W", "-db", "-f", "haproxy.cfg"], ports.balancer,

@@ -12,7 +12,7 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 import yaml
@@ -21,7 +21,7 @@ from bench.servers import ACTION_SERVER_ENV, action_server_args
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL = REPO / "models" / "dv-help.tar.gz"
-RASA = str(REPO / ".venv" / "bin" / "rasa")
+RASA = str(REPO / "bin" / "rasa")  # Rasa with the patches DV_PATCHES selects (rasa_patches/)
 
 
 def free_port() -> int:
@@ -91,13 +91,16 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def running_assistant(work: Path, with_action_server: bool = True) -> Iterator[Assistant]:
-    """The Rasa server (and, unless told otherwise, the action server) on free local ports."""
+def running_assistant(work: Path, with_action_server: bool = True, patches: Optional[str] = None) -> Iterator[Assistant]:
+    """The Rasa server (and, unless told otherwise, the action server) on free local ports, both
+    through bin/rasa; ``patches`` sets DV_PATCHES (default: the environment's, i.e. all)."""
     if not MODEL.exists():
         pytest.fail("no trained model: run bin/setup (bin/test does) before the end-to-end tests")
     action_port, rasa_port = free_port(), free_port()
     endpoints = endpoints_for(work, action_port, work / "tracker.sqlite")
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    if patches is not None:
+        env["DV_PATCHES"] = patches
     # A copy of the directory: the servers write usage counters into it, never into var/.
     shutil.copyfile(REPO / "var" / "directory.sqlite", work / "directory.sqlite")
     env["DIRECTORY_DATABASE_URL"] = f"sqlite:///{work / 'directory.sqlite'}"

@@ -1,1 +1,0 @@
-"""Safeguards inside the Rasa server process (see ``action_safety_net``)."""
