@@ -1,7 +1,7 @@
 """Install the patches chosen by ``DV_PATCHES``, each one fail-soft.
 
 ``DV_PATCHES``: ``all`` (the default), ``none``, or names from the registry separated by commas
-(``DV_PATCHES=action_http,rule_lookup``). For each selected patch, in registry order: every
+(``DV_PATCHES=event_types,rule_lookup``). For each selected patch, in registry order: every
 target's source is read from its file and compared with the pinned SHA-256; then the patch's
 module is imported and its ``install()`` runs — now, or right after Rasa imports the module the
 entry names in ``after_import``. A hash mismatch, a target that is gone, or any exception while

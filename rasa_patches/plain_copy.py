@@ -2,7 +2,7 @@
 
 ``copy.deepcopy`` (and ``dataclasses.asdict``, which calls it per leaf) pays its generic protocol
 and memo for every string and number, which it returns unchanged anyway. The speed-ups that
-must hand out independent copies (``active_loop_copy``, ``past_states_memo``) rebuild dicts and
+must hand out independent copies (``active_loop_copy``) rebuild dicts and
 lists here and pass every other kind of value to their own rule.
 """
 from __future__ import annotations

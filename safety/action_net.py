@@ -20,6 +20,7 @@ import logging
 import os
 from typing import Any, List
 
+import aiohttp
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.exceptions import RasaException
@@ -54,7 +55,8 @@ def install() -> None:
             return await asyncio.wait_for(original(self, output_channel, nlg, tracker, domain), ACTION_TIMEOUT_SECONDS)
         except ActionExecutionRejection:
             raise
-        except (RasaException, asyncio.TimeoutError) as error:
+        except (RasaException, asyncio.TimeoutError, aiohttp.ClientError, ValueError) as error:
+            # ValueError: an answer that says JSON and is not; ClientError: any other HTTP failure.
             # Action name and error class only: never message text or slot values.
             logger.error("custom action %s failed (%s); sending the safety net", self.name(), type(error).__name__)
             if _already_sent_this_turn(tracker):

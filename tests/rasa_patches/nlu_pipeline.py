@@ -28,9 +28,9 @@ from tests.actions.conftest import REPO
 def speedups(active: bool) -> Iterator[None]:
     """All training speed-ups installed (True) or Rasa's and spaCy's own functions (False) inside
     the block; afterwards each is as it was."""
-    from rasa_patches import count_vectors_batch, fast_fingerprint, fit_gc_pause, lemma_cache, training_matrix
+    from rasa_patches import fast_fingerprint, fit_gc_pause, lemma_cache, training_matrix
 
-    modules = (fast_fingerprint, training_matrix, fit_gc_pause, count_vectors_batch, lemma_cache)
+    modules = (fast_fingerprint, training_matrix, fit_gc_pause, lemma_cache)
     installed = [bool(module._ORIGINALS) for module in modules]
     for module in modules:
         (module.install if active else module.uninstall)()
@@ -134,12 +134,10 @@ def count_vectorizers() -> Tuple[Any, Any]:
 
 @functools.lru_cache(maxsize=None)
 def _featurized() -> TrainingData:
-    from rasa_patches import count_vectors_batch
-
     data = stage("tokenized")
     with speedups(False):
         for featurizer in count_vectorizers():
-            count_vectors_batch.original_process(featurizer, data.training_examples)
+            featurizer.process(data.training_examples)
     return data
 
 

@@ -13,20 +13,20 @@ import textwrap
 
 import pytest
 import yaml
-from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
 
-from rasa_patches import empty_domain_check, install
+from rasa_patches import event_types, install
 from rasa_patches.registry import BY_NAME, PATCHES
 from tests.actions.conftest import REPO
 
 
 @pytest.fixture(autouse=True)
 def _fresh_status(monkeypatch):
-    """A fresh status, and Rasa's own ``Domain.is_empty`` before and after (other tests install it)."""
+    """A fresh status, and Rasa's own ``Event.resolve_by_type`` before and after (other tests install it)."""
     monkeypatch.setattr(install, "status", {})
-    empty_domain_check.uninstall()
+    event_types.uninstall()
     yield
-    empty_domain_check.uninstall()
+    event_types.uninstall()
 
 
 def _warnings(caplog, name: str) -> list:
@@ -37,7 +37,7 @@ def test_selection():
     assert install.selection(None) == (list(PATCHES), [])
     assert install.selection("all") == (list(PATCHES), [])
     assert install.selection("none") == ([], [])
-    assert install.selection(" rule_lookup , action_http") == ([BY_NAME["action_http"], BY_NAME["rule_lookup"]], [])
+    assert install.selection(" rule_lookup , event_types") == ([BY_NAME["event_types"], BY_NAME["rule_lookup"]], [])
     assert install.selection("rule_lookup,no_such_patch") == ([BY_NAME["rule_lookup"]], ["no_such_patch"])
 
 
@@ -47,39 +47,39 @@ def test_an_unknown_name_warns_and_installs_nothing(caplog):
 
 
 def test_a_mismatching_hash_skips_that_patch_with_one_warning(caplog, monkeypatch):
-    rasas = Domain.is_empty
-    entry = BY_NAME["empty_domain_check"]
+    rasas = Event.__dict__["resolve_by_type"]
+    entry = BY_NAME["event_types"]
     target = next(iter(entry.targets))
     changed = dataclasses.replace(entry, targets={**entry.targets, target: "0" * 64})
     monkeypatch.setattr(install, "PATCHES", tuple(changed if p is entry else p for p in PATCHES))
     monkeypatch.setattr(install, "BY_NAME", {**BY_NAME, entry.name: changed})
-    status = install.install("empty_domain_check")
-    assert status["empty_domain_check"].startswith("skipped: ") and target in status["empty_domain_check"]
-    assert len(_warnings(caplog, "empty_domain_check")) == 1
-    assert Domain.is_empty is rasas
+    status = install.install("event_types")
+    assert status["event_types"].startswith("skipped: ") and target in status["event_types"]
+    assert len(_warnings(caplog, "event_types")) == 1
+    assert Event.__dict__["resolve_by_type"] is rasas
 
 
 def test_a_target_that_is_gone_skips_that_patch(caplog):
-    entry = dataclasses.replace(BY_NAME["empty_domain_check"], targets={"rasa.shared.core.domain:Domain.gone": "0" * 64})
+    entry = dataclasses.replace(BY_NAME["event_types"], targets={"rasa.shared.core.events:Event.gone": "0" * 64})
     install.install_patch(entry)
-    assert "not found" in install.status["empty_domain_check"]
-    assert len(_warnings(caplog, "empty_domain_check")) == 1
+    assert "not found" in install.status["event_types"]
+    assert len(_warnings(caplog, "event_types")) == 1
 
 
 def test_a_raising_install_is_undone_and_skipped(caplog, monkeypatch):
-    rasas = Domain.is_empty
-    real_install = empty_domain_check.install
+    rasas = Event.__dict__["resolve_by_type"]
+    real_install = event_types.install
 
     def half_done() -> None:
         real_install()
         raise AttributeError("something Rasa renamed")
 
-    monkeypatch.setattr(empty_domain_check, "install", half_done)
-    status = install.install("empty_domain_check")
-    assert status == {"empty_domain_check": "skipped: AttributeError: something Rasa renamed"}
-    assert len(_warnings(caplog, "empty_domain_check")) == 1
-    assert Domain.is_empty is rasas
-    assert Domain.empty().is_empty()
+    monkeypatch.setattr(event_types, "install", half_done)
+    status = install.install("event_types")
+    assert status == {"event_types": "skipped: AttributeError: something Rasa renamed"}
+    assert len(_warnings(caplog, "event_types")) == 1
+    assert Event.__dict__["resolve_by_type"] is rasas
+    assert Event.resolve_by_type("user").__name__ == "UserUttered"
 
 
 def test_a_patch_waiting_for_its_module_is_skipped_if_it_fails_then(caplog, monkeypatch, tmp_path):
@@ -124,10 +124,10 @@ def test_none_installs_nothing():
 
 
 def test_a_list_installs_exactly_those():
-    found = _installed_in_a_new_process("empty_domain_check,rule_lookup")
-    assert found["status"] == {"rule_lookup": "installed", "empty_domain_check": "installed"}
+    found = _installed_in_a_new_process("event_types,rule_lookup")
+    assert found["status"] == {"rule_lookup": "installed", "event_types": "installed"}
     patch_modules = {m.split(".")[1] for m in found["modules"]} & set(BY_NAME)
-    assert patch_modules == {"rule_lookup", "empty_domain_check"}
+    assert patch_modules == {"rule_lookup", "event_types"}
 
 
 def test_all_installs_every_patch_or_waits_for_its_module():

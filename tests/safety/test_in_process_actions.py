@@ -233,15 +233,11 @@ def test_endpoints_yml_runs_exactly_the_slot_actions_in_process():
 
 
 def _replaces_the_http_call_path(kind: str) -> None:
-    """What a speed patch of the HTTP call path does: wrap ``EndpointConfig.request``."""
-    if kind == "action_http":
-        for name in ("rasa_patches.action_http", "safeguards.action_http"):
-            try:
-                importlib.import_module(name).install()
-                return
-            except ImportError:
-                continue
-        pytest.skip("no HTTP patch in this tree")
+    """What a speed patch of the HTTP call path does: wrap ``EndpointConfig.request`` (a plain
+    wrapper), or replace its session (the ``action_client`` patch)."""
+    if kind == "action_client":
+        importlib.import_module("rasa_patches.action_client").install()
+        return
     original = EndpointConfig.request
 
     @functools.wraps(original)
@@ -255,16 +251,14 @@ def _replaces_the_http_call_path(kind: str) -> None:
 def clean_wrappers():
     run, request = RemoteAction.run, EndpointConfig.request
     yield
-    for name in ("rasa_patches.action_http", "safeguards.action_http"):
-        module = importlib.sys.modules.get(name)
-        if module is not None:
-            module.uninstall()
-            module._enabled = False
+    module = importlib.sys.modules.get("rasa_patches.action_client")
+    if module is not None:
+        module.uninstall()
     RemoteAction.run, EndpointConfig.request = run, request
     in_process_actions._installed = None
 
 
-@pytest.mark.parametrize("kind", ["plain wrapper", "action_http"])
+@pytest.mark.parametrize("kind", ["plain wrapper", "action_client"])
 @pytest.mark.parametrize("whitelist_first", [True, False])
 async def test_the_whitelist_holds_whatever_replaces_the_http_call_path_and_in_any_order(
     stand_in, clean_wrappers, kind, whitelist_first
