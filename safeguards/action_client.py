@@ -143,6 +143,9 @@ session._shared = True  # type: ignore[attr-defined]
 
 def install() -> None:
     """Idempotent."""
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('action_client'):
+        return
     if not getattr(EndpointConfig.session, "_shared", False):
         EndpointConfig.session = session  # type: ignore[assignment]
 

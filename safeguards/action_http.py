@@ -357,6 +357,9 @@ def _in_chain() -> bool:
 
 def install() -> None:
     """Idempotent. Install before ``in_process_actions`` (which wraps whatever is there)."""
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('action_http'):
+        return
     global _enabled
     _enabled = True
     if _in_chain():

@@ -52,6 +52,9 @@ _namespace = types.SimpleNamespace(**{**vars(dataclasses), "asdict": asdict})
 
 def install() -> None:
     """Idempotent."""
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('active_loop_copy'):
+        return
     trackers.dataclasses = _namespace  # type: ignore[attr-defined]
 
 

@@ -115,6 +115,9 @@ def _undo_till_previous_loop_execution(loop_action_name: Text, done_events: List
 
 def install() -> None:
     """Idempotent."""
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('applied_events'):
+        return
     DialogueStateTracker.applied_events = applied_events  # type: ignore[assignment]
 
 

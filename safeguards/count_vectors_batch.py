@@ -194,6 +194,9 @@ def process(self, messages: List[Message]) -> List[Message]:  # no annotation on
 
 def install() -> None:
     """Idempotent."""
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('count_vectors_batch'):
+        return
     if "process" not in _ORIGINALS:
         _ORIGINALS["process"] = CountVectorsFeaturizer.process
         CountVectorsFeaturizer.process = process  # type: ignore[assignment]

@@ -43,6 +43,9 @@ _namespace = types.SimpleNamespace(**{**vars(copy), "deepcopy": deepcopy})
 
 def install() -> None:
     """Idempotent."""
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('debug_log_copies'):
+        return
     import importlib
 
     for name in MODULES:

@@ -31,6 +31,9 @@ def is_empty(self: Domain) -> bool:
 
 def install() -> None:
     """Idempotent."""
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('empty_domain_check'):
+        return
     Domain.is_empty = is_empty  # type: ignore[assignment]
 
 

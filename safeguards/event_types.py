@@ -50,6 +50,9 @@ def _forget_table(cls: Type[Event], **kwargs: Any) -> None:
 
 def install() -> None:
     """Idempotent."""
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('event_types'):
+        return
     if Event.__dict__.get("resolve_by_type") is not _original_resolve:
         return
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[assignment]

@@ -234,6 +234,9 @@ class _InspectWithCachedClassSource:
 
 def install() -> None:
     """Idempotent: swaps the three functions in where Rasa looks them up at call time."""
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('fast_fingerprint'):
+        return
     if _ORIGINALS:
         return
     _ORIGINALS["deep_container_fingerprint"] = rasa_io.deep_container_fingerprint

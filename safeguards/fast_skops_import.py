@@ -129,4 +129,7 @@ def _patch(utils: ModuleType) -> None:
 
 def install() -> None:
     """Idempotent; see the module docstring for why and when."""
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('fast_skops_import'):
+        return
     when_imported(TARGET, _patch)

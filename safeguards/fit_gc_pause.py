@@ -46,6 +46,9 @@ def _with_gc_paused(train: Any) -> Any:
 
 def install() -> None:
     """Idempotent."""
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('fit_gc_pause'):
+        return
     if "train" not in _ORIGINALS:
         _ORIGINALS["train"] = LogisticRegressionClassifier.train
         LogisticRegressionClassifier.train = _with_gc_paused(LogisticRegressionClassifier.train)  # type: ignore

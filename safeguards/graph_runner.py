@@ -77,6 +77,9 @@ def run(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
 
 
 def install() -> None:
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('graph_runner'):
+        return
     if getattr(DaskGraphRunner.run, "_dv_sequential", False):
         return
     run._dv_sequential = True  # type: ignore[attr-defined]

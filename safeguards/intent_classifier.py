@@ -126,6 +126,9 @@ def process(self, messages: List[Message]) -> List[Message]:  # noqa: ANN001 (Ra
 
 def install() -> None:
     """Idempotent; must run before the model's graph nodes are created."""
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('intent_classifier'):
+        return
     LogisticRegressionClassifier.process = process  # type: ignore[assignment]
 
 

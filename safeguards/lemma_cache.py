@@ -53,6 +53,9 @@ def _lookup_lemmatize(self: "RussianLemmatizer", token: Any) -> List[str]:
 def install() -> None:
     """Idempotent. spaCy is imported here, not at module import: training_speedups installs this
     when spaCy's lemmatizer module is imported, which must not find this module half-imported."""
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('lemma_cache'):
+        return
     from spacy.lang.ru.lemmatizer import RussianLemmatizer
 
     if not _ORIGINALS:

@@ -145,4 +145,7 @@ class FileCachingImporter(RasaFileImporter):
     """``RasaFileImporter`` whose NLU files are parsed once per process (see module docstring)."""
 
     def get_nlu_data(self, language: Optional[Text] = "en") -> TrainingData:
+        from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+        if not enabled("nlu_file_cache"):
+            return super().get_nlu_data(language)
         return training_data_from_paths(self._nlu_files, language)

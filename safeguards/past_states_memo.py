@@ -66,6 +66,9 @@ def past_states(
 
 def install() -> None:
     """Idempotent."""
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('past_states_memo'):
+        return
     DialogueStateTracker.past_states = past_states  # type: ignore[assignment]
 
 

@@ -66,6 +66,9 @@ def parse_payload(processor: MessageProcessor, message: UserMessage, only_output
 
 def install() -> None:
     """Idempotent."""
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('payload_parse'):
+        return
     original = _original()
     if MessageProcessor._parse_message_with_graph is not original:
         return

@@ -117,6 +117,9 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
 
 
 def install() -> None:
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('remote_action_validation'):
+        return
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
 
 

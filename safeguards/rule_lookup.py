@@ -92,6 +92,9 @@ def get_possible_keys(self: RulePolicy, lookup: Dict[Text, Text], states: List[D
 
 def install() -> None:
     """Idempotent."""
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('rule_lookup'):
+        return
     RulePolicy._get_possible_keys = get_possible_keys  # type: ignore[assignment]
 
 

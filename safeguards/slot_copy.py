@@ -51,6 +51,9 @@ _namespace = types.SimpleNamespace(**{**vars(copy), "copy": shallow_copy})
 
 def install() -> None:
     """Idempotent."""
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('slot_copy'):
+        return
     trackers.copy = _namespace  # type: ignore[attr-defined]
 
 

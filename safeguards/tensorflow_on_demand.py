@@ -245,6 +245,9 @@ def install() -> None:
     ``DV_TENSORFLOW_ON_DEMAND=0`` leaves Rasa as it is (for comparisons and debugging)."""
     if os.environ.get("DV_TENSORFLOW_ON_DEMAND") == "0":
         return
+    patches = os.environ.get("DV_PATCHES", "all").strip()  # TEMPORARY: ablation (no imports here)
+    if patches == "none" or (patches not in ("", "all") and "tensorflow_on_demand" not in patches.split(",")):
+        return
     if any(isinstance(finder, _Finder) for finder in sys.meta_path):
         return
     if any(name in sys.modules for name in (*DEFERRED, *AFTER_IMPORT)):

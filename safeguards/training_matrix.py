@@ -101,6 +101,9 @@ def create_X(self, messages: List[Message]) -> csr_matrix:  # no annotation on s
 
 def install() -> None:
     """Idempotent."""
+    from safeguards.patch_switch import enabled  # TEMPORARY: ablation
+    if not enabled('training_matrix'):
+        return
     if "_create_X" not in _ORIGINALS:
         _ORIGINALS["_create_X"] = LogisticRegressionClassifier._create_X
         LogisticRegressionClassifier._create_X = create_X  # type: ignore[assignment]
