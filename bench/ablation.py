@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
 from bench import compare, load
-from bench.servers import REPO, bench_env, cpu_seconds, free_port, rasa_launcher, start_action_server, stop
+from bench.servers import REPO, bench_env, free_port, rasa_launcher, start_action_server, stop
 
 MODEL = REPO / "models" / "dv-help.tar.gz"
 
@@ -83,7 +83,8 @@ def patch_names() -> Tuple[List[str], List[str]]:
     serving: List[str] = []
     training: List[str] = []
     for entry in entries or []:
-        name = entry if isinstance(entry, str) else (entry.get("name") if isinstance(entry, dict) else getattr(entry, "name", None))
+        name = (entry if isinstance(entry, str)
+                else entry.get("name") if isinstance(entry, dict) else getattr(entry, "name", None))
         if not name:
             continue
         where = " ".join(str(entry.get(k, "") if isinstance(entry, dict) else getattr(entry, k, ""))
@@ -243,7 +244,8 @@ async def growth(base: str, pid: int, turns: int) -> Dict[str, Any]:
             await load.turn(session, base, sender, message, stats, load.safety_net_answer)
             cpu.append(_cpu_of(pid) - before)
     out: Dict[str, Any] = {"turns": len(stats.latencies), "errors": len(stats.errors), "first_errors": stats.errors[:3],
-                           "latencies_ms": [round(1000 * s, 2) for s in stats.latencies], "cpu_ms": [round(1000 * c, 1) for c in cpu]}
+                           "latencies_ms": [round(1000 * s, 2) for s in stats.latencies],
+                           "cpu_ms": [round(1000 * c, 1) for c in cpu]}
     for first, last in GROWTH_WINDOWS:
         window = slice(first - 1, last)
         out[f"median_ms_{first}_{last}"] = statistics.median(out["latencies_ms"][window])
@@ -305,7 +307,8 @@ def deltas(runs: List[Dict[str, Any]], kind: str, metrics: List[str]) -> Dict[st
             if run.get(m) is not None and values:
                 row[m].append(run[m] - statistics.fmean(values))
     for row in out.values():
-        row["baseline"] = {m: statistics.median([r[m] for r in base_runs if r.get(m) is not None] or [float("nan")]) for m in metrics}
+        row["baseline"] = {m: statistics.median([r[m] for r in base_runs if r.get(m) is not None] or [float("nan")])
+                           for m in metrics}
         row["base_errors"] = sum(r.get("errors", 0) or 0 for r in base_runs)
     return out
 
