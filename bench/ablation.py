@@ -102,6 +102,10 @@ def patches_env(off: Set[str], everything: Sequence[str]) -> Dict[str, str]:
     env = {"DV_PATCHES": "all" if not off else (",".join(on) if on else "none")}
     if "tensorflow_on_demand" in off:
         env["DV_TENSORFLOW_ON_DEMAND"] = "0"  # today's .pth hook may point at another worktree's copy
+    elif not (REPO / "bin" / "rasa").exists():
+        # TEMPORARY: the shared .pth hook follows whichever worktree ran bin/setup last; install ours.
+        site = str(REPO / "bench" / "ablation_site")
+        env["PYTHONPATH"] = site + (os.pathsep + os.environ["PYTHONPATH"] if os.environ.get("PYTHONPATH") else "")
     return env
 
 
@@ -110,6 +114,28 @@ def tensorflow_loaded(pid: int) -> Optional[bool]:
         return "tensorflow" in Path(f"/proc/{pid}/maps").read_text()
     except OSError:
         return None
+
+
+class TensorFlowWatch:
+    """Whether any process under this one maps TensorFlow's library (checked every 2 s)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.seen = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        from bench.servers import tree_pids
+
+        while not self._stop.wait(2.0) and not self.seen:
+            self.seen = any(tensorflow_loaded(pid) for pid in tree_pids(os.getpid()) if pid != os.getpid())
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def ours() -> compare.Bot:
@@ -182,11 +208,13 @@ def paired_rounds(ref: compare.Served, other: compare.Served, rounds: int) -> Di
 
 
 def serving(names: Sequence[str], everything: Sequence[str], reps: int, rounds: int, action_port: int, workdir: Path,
-            launcher: str, recorder: "Recorder", ref_every: int = 5, with_none: bool = True) -> None:
+            launcher: str, recorder: "Recorder", ref_every: int = 5, with_none: bool = True,
+            extra: Sequence[Tuple[str, Set[str]]] = ()) -> None:
     """An all-on reference server stays up (restarted every ``ref_every`` configurations: another
     cold-start sample, and a tracker database that does not grow); each configuration's server
     runs its passes alternating with the reference's."""
     configs = [(f"-{name}", {name}) for name in names] + ([("none", set(everything))] if with_none else [])
+    configs += list(extra)
     ref: Optional[compare.Served] = None
     ref_run: Dict[str, Any] = {}
     try:
@@ -258,14 +286,19 @@ def train_once(label: str, off: Set[str], everything: Sequence[str], workdir: Pa
     work.mkdir(parents=True)
     env = patches_env(off, everything)
     load_before = os.getloadavg()[0]
-    wall, cpu, model = compare.train_timed(REPO, label.replace("-", "without-", 1) if label.startswith("-") else label,
-                                           work, env, launcher)
+    watch = TensorFlowWatch()
+    try:
+        wall, cpu, model = compare.train_timed(REPO, label.replace("-", "without-", 1) if label.startswith("-") else label,
+                                               work, env, launcher)
+    finally:
+        watch.stop()
     model.unlink(missing_ok=True)
     return {"kind": "train", "label": label, "off": sorted(off), "DV_PATCHES": env["DV_PATCHES"], "train_s": wall,
-            "train_cpu_s": cpu, "load": load_before}
+            "train_cpu_s": cpu, "load": load_before, "tensorflow_loaded": watch.seen}
 
 
-def schedule(names: Sequence[str], reps: int, every: int = 1, with_none: bool = True) -> List[Tuple[int, str, Set[str]]]:
+def schedule(names: Sequence[str], reps: int, every: int = 1, with_none: bool = True,
+             tail: bool = True) -> List[Tuple[int, str, Set[str]]]:
     """(rep, label, patches off): all, −A, all, −B, …, all, none, all (an all-on run before every
     ``every`` configurations); reversed every other rep."""
     steps: List[Tuple[int, str, Set[str]]] = []
@@ -276,7 +309,8 @@ def schedule(names: Sequence[str], reps: int, every: int = 1, with_none: bool = 
             if index % every == 0:
                 steps.append((rep, "all", set()))
             steps.append((rep, label, off))
-        steps.append((rep, "all", set()))
+        if tail:
+            steps.append((rep, "all", set()))
     return steps
 
 
@@ -389,7 +423,7 @@ def table(data: Dict[str, Any]) -> str:
                  f"{base_t.get('train_s', float('nan')):.1f} | | {base_t.get('train_cpu_s', float('nan')):.1f} | | | |")
     for label in labels:
         s, t = serve.get(label), train.get(label)
-        cells = [label.lstrip("-") if label != "none" else "**all off** (none)"]
+        cells = [label[1:] if label.startswith("-") else "**all off** (none)" if label == "none" else f"**only {label}** on"]
         cpu_pct = cold = rss = train_pct = float("nan")
         errors = 0
         if s:
@@ -413,7 +447,7 @@ def table(data: Dict[str, Any]) -> str:
         n = max(s["n"] if s else 0, t["n"] if t else 0)
         nan0 = lambda x: 0.0 if x != x else x  # noqa: E731 - nan (not measured) never passes a threshold
         cells += [str(errors), str(n), verdict(nan0(cpu_pct), nan0(cold), nan0(rss), nan0(train_pct), errors)
-                  if label != "none" else "—"]
+                  if label.startswith("-") else "—"]
         lines.append("| " + " | ".join(cells) + " |")
     growth_rows = [r for r in runs if r["kind"] == "growth"]
     if growth_rows:
@@ -447,6 +481,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--only", help="comma-separated patch names (default: every patch)")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--ref-every", type=int, default=5, help="restart the all-on reference server every N configurations")
+    parser.add_argument("--config", action="append", default=[], metavar="LABEL=a,b",
+                        help="also measure a configuration with only patches a,b on (e.g. the set to keep)")
+    parser.add_argument("--no-tail", action="store_true", help="training: no all-on run after the last configuration")
     parser.add_argument("--skip-none", action="store_true", help="leave out the all-off configuration (run it in one lane only)")
     parser.add_argument("--report", type=Path, nargs="+",
                         help="print the table of saved ablation.json files (lanes run in parallel) and exit")
@@ -469,6 +506,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     workdir = (args.workdir or Path(tempfile.mkdtemp(prefix="dv-ablation-"))).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     launcher = rasa_launcher()
+    extra = [(label, set(everything) - set(on.split(","))) for label, on in (c.split("=", 1) for c in args.config)]
     recorder = Recorder(workdir / "ablation.json", {
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "command": " ".join(sys.argv),
         "launcher": launcher, "cores": os.cpu_count(), "load_before": " ".join(f"{x:.2f}" for x in os.getloadavg()),
@@ -490,11 +528,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         recorder.add(growth_run(label, off, everything, action_port, workdir, launcher, args.turns))
             if args.serving:
                 serving(serving_names, everything, args.reps, args.rounds, action_port, workdir, launcher, recorder,
-                        args.ref_every, not args.skip_none)
+                        args.ref_every, not args.skip_none, extra)
         finally:
             stop(actions)
     if args.training:
-        for rep, label, off in schedule(training, args.train_reps, args.train_every, not args.skip_none):
+        for rep, label, off in schedule(training, args.train_reps, args.train_every, not args.skip_none, not args.no_tail):
             off = set(everything) if "*" in off else off
             recorder.add({**train_once(label, off, everything, workdir, launcher), "rep": rep})
     recorder.data["meta"]["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
