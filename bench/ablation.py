@@ -371,6 +371,11 @@ def serve_deltas(runs: List[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
                   for m in ("cold_start_s", "cold_start_cpu_s", "rss_mb")}
     out: Dict[str, Dict[str, Any]] = {}
     for run in (r for r in runs if r["kind"] == "serve"):
+        if any(e.startswith("ClientConnector") for e in run.get("first_errors", [])):
+            # Its Rasa server never answered these turns (a free port taken by another server
+            # between free_port() and bind): not a measurement of the patch.
+            log(f"skipped {run['label']} (rep {run.get('rep')}): connection errors")
+            continue
         row = out.setdefault(run["label"], {"n": 0, "errors": 0, "ref_errors": 0, "ref_cpu": [], "ref_p50": [],
                                             **{m: [] for m in SERVE_METRICS}})
         row["n"] += 1
