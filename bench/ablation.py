@@ -329,8 +329,9 @@ def deltas(runs: List[Dict[str, Any]], kind: str, metrics: List[str]) -> Dict[st
     for i, run in enumerate(seq):
         if run["label"] == "all":
             continue
-        before = next((seq[j] for j in range(i - 1, -1, -1) if seq[j]["label"] == "all"), None)
-        after = next((seq[j] for j in range(i + 1, len(seq)) if seq[j]["label"] == "all"), None)
+        same = [j for j in range(len(seq)) if seq[j].get("file") == run.get("file")]  # a lane's own all-on runs
+        before = next((seq[j] for j in reversed(same) if j < i and seq[j]["label"] == "all"), None)
+        after = next((seq[j] for j in same if j > i and seq[j]["label"] == "all"), None)
         neighbours = [r for r in (before, after) if r]
         row = out.setdefault(run["label"], {"n": 0, "errors": 0, **{m: [] for m in metrics}})
         row["n"] += 1
@@ -519,9 +520,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     if args.report:
         merged: Dict[str, Any] = {"meta": {}, "runs": []}
-        for path in args.report:
+        for index, path in enumerate(args.report):
             data = json.loads(path.read_text())
-            merged["runs"] += with_start_references(data["runs"])
+            merged["runs"] += [{**run, "file": index} for run in with_start_references(data["runs"])]
         print(table(merged))
         return 0
     if not (args.serving or args.training or args.growth):
