@@ -71,6 +71,7 @@ class BotRun:
     name: str
     train_s: Optional[float] = None
     cold_start_s: Optional[float] = None
+    cold_start_cpu_s: Optional[float] = None  # the Rasa server's CPU time until its first answer
     action_server_ready_s: Optional[float] = None
     turn_p50_ms: Optional[float] = None
     turn_p95_ms: Optional[float] = None
@@ -128,19 +129,32 @@ def generate_stock(workdir: Path) -> Path:
 
 def train(bot: Bot, workdir: Path) -> tuple[float, Path]:
     """`rasa train` from scratch (empty cache, --force); returns seconds and the model."""
-    cache = workdir / f"cache-{bot.name}"
+    seconds, _cpu, model = train_timed(bot.directory, bot.name, workdir, rasa=bot.rasa)
+    return seconds, model
+
+
+def train_timed(directory: Path, name: str, workdir: Path, extra_env: Optional[Dict[str, str]] = None,
+                rasa: str = RASA) -> tuple[float, float, Path]:
+    """`rasa train --force` of the project in ``directory`` with an empty training cache; returns
+    wall seconds, CPU seconds (user + system of the whole process tree) and the model."""
+    import resource
+
+    cache = workdir / f"cache-{name}"
     shutil.rmtree(cache, ignore_errors=True)
     out = workdir / "models"
     out.mkdir(exist_ok=True)
-    args = [bot.rasa, "train", "--force", "--out", str(out), "--fixed-model-name", f"{bot.name}-bench"]
-    log(f"{bot.name}: {' '.join(args[1:])} (cwd {bot.directory})")
+    args = [rasa, "train", "--force", "--out", str(out), "--fixed-model-name", f"{name}-bench"]
+    log(f"{name}: {' '.join(args[1:])} (cwd {directory})")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    with (workdir / f"{bot.name}-train.log").open("w") as output:
-        subprocess.run(args, cwd=bot.directory, env=bench_env(RASA_CACHE_DIRECTORY=str(cache)),
+    with (workdir / f"{name}-train.log").open("w") as output:
+        subprocess.run(args, cwd=directory, env=bench_env(RASA_CACHE_DIRECTORY=str(cache), **(extra_env or {})),
                        stdout=output, stderr=subprocess.STDOUT, check=True)
     seconds = time.perf_counter() - started
-    log(f"{bot.name}: trained in {seconds:.1f} s")
-    return seconds, out / f"{bot.name}-bench.tar.gz"
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    log(f"{name}: trained in {seconds:.1f} s ({cpu:.1f} s CPU)")
+    return seconds, cpu, out / f"{name}-bench.tar.gz"
 
 
 def ours_endpoints(workdir: Path, action_port: int) -> Path:
@@ -173,14 +187,18 @@ class Served:
     problems: List[str] = field(default_factory=list)
 
 
-def start(bot: Bot, model: Path, workdir: Path, result: BotRun) -> Served:
-    """Start the bot's servers, measure its cold start, and warm it up with one pass of its flows."""
+def start(bot: Bot, model: Path, workdir: Path, result: BotRun, extra_env: Optional[Dict[str, str]] = None,
+          action_port: Optional[int] = None, rasa: Optional[str] = None) -> Served:
+    """Start the bot's servers, measure its cold start, and warm it up with one pass of its flows.
+    With ``action_port`` the bot uses an action server already running there (only the Rasa
+    server is started and timed)."""
     token = secrets.token_hex(16)
     rasa_port = free_port()
     base = f"http://127.0.0.1:{rasa_port}"
-    env = bench_env()
+    env = bench_env(**(extra_env or {}))
+    external_actions = action_port is not None
     if bot.with_action_server:
-        action_port = free_port()
+        action_port = action_port or free_port()
         endpoints: Optional[Path] = ours_endpoints(workdir, action_port)
         credentials: Optional[Path] = REPO / "credentials.yml"
         env.setdefault("DIRECTORY_DATABASE_URL", f"sqlite:///{REPO / 'var' / 'directory.sqlite'}")
@@ -191,15 +209,16 @@ def start(bot: Bot, model: Path, workdir: Path, result: BotRun) -> Served:
     try:
         log(f"{bot.name}: cold start")
         started = time.perf_counter()
-        if bot.with_action_server:
+        if bot.with_action_server and not external_actions:
             actions = spawn(action_server_args(action_port), REPO, {**env, **ACTION_SERVER_ENV}, workdir / f"{bot.name}-actions.log")
             served.processes.append(actions)
             served.memories["actions"] = TreeMemory(actions.pid)
-        rasa = spawn(rasa_run_args(model, rasa_port, endpoints, credentials, token, bot.rasa), bot.directory, env,
+        rasa = spawn(rasa_run_args(model, rasa_port, endpoints, credentials, token, rasa or bot.rasa), bot.directory, env,
                      workdir / f"{bot.name}-rasa.log")
         served.processes.append(rasa)
         served.memories["rasa"] = TreeMemory(rasa.pid)
         result.cold_start_s = wait_for_answer(base, bot.first_message, started, served.processes, bot.accept)
+        result.cold_start_cpu_s = cpu_seconds(rasa.pid)
         log(f"{bot.name}: first answer after {result.cold_start_s:.1f} s")
         asyncio.run(load.sequential(base, bot.flows, 1, bot.bad_reply))  # warm-up, not counted
     except BaseException:

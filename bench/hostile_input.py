@@ -186,11 +186,11 @@ def main() -> None:
     import tempfile
     from pathlib import Path
 
-    from tests.e2e.conftest import running_assistant
+    from bench.served import running
 
     work = Path(tempfile.mkdtemp(prefix="hostile-"))
     try:
-        with running_assistant(work) as assistant:
+        with running(work) as assistant:
             base = assistant.base
             say(base, "warm-up", "привет")
             before = memory_kb(assistant.pid)

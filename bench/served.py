@@ -1,62 +1,86 @@
-"""The real assistant for the measuring commands (``bench.walk``, ``tests.scenarios.runner``):
-the action server and the Rasa server (REST channel) on free localhost ports, with a fresh
-tracker database and a copy of the directory, stopped when the block ends."""
+"""The real assistant, started one way for every caller (the measuring commands ``bench.walk``,
+``bench.hostile_input``, ``tests.scenarios.runner`` and the end-to-end tests' fixture): the
+action server and the Rasa server (REST channel; HTTP API behind a token when asked) on free
+localhost ports, with a fresh tracker database and a copy of the directory, stopped when the
+block ends. Rasa starts through ``bench.servers.rasa_launcher`` (``bin/rasa`` once it exists)."""
 from __future__ import annotations
 
 import contextlib
 import shutil
 import tempfile
-import time
-import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Dict, Iterator, List, Optional
 
 import yaml
 
-from bench.servers import (ACTION_SERVER_ENV, REPO, action_server_args, bench_env, free_port, rasa_run_args, spawn,
-                           stop)
+from bench.servers import (
+    REPO,
+    bench_env,
+    free_port,
+    rasa_launcher,
+    rasa_run_args,
+    spawn,
+    start_action_server,
+    stop,
+    wait_until_up,
+)
 
 MODEL = REPO / "models" / "dv-help.tar.gz"
 
 
-def _wait(url: str, process, log: Path, seconds: float = 300) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early; log tail:\n{log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer in {seconds:.0f} s")
+@dataclass
+class Running:
+    base: str  # the Rasa server's URL
+    token: Optional[str]  # its HTTP API token (None: API off)
+    pid: int  # the Rasa server's process id (its memory: /proc/<pid>/status)
+    action_port: int
+    env: Dict[str, str]
+    work: Path
+    processes: List = field(default_factory=list)
+
+
+def endpoints_for(work: Path, action_port: int, tracker_db: Path) -> Path:
+    """endpoints.yml as the assistant runs with it, on a free port and a fresh tracker database."""
+    config = yaml.safe_load((REPO / "endpoints.yml").read_text())
+    config["action_endpoint"]["url"] = f"http://127.0.0.1:{action_port}/webhook"
+    if config["tracker_store"].get("dialect") != "sqlite":
+        raise RuntimeError("endpoints.yml's tracker store is not SQLite: the served assistant needs its own file")
+    config["tracker_store"]["db"] = str(tracker_db)
+    path = work / "endpoints.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
 
 
 @contextlib.contextmanager
-def assistant(work: Optional[Path] = None) -> Iterator[str]:
-    """Yields the Rasa server's base URL; both servers run until the block ends."""
+def running(work: Optional[Path] = None, with_action_server: bool = True, token: Optional[str] = None,
+            seconds: float = 300) -> Iterator[Running]:
+    """Both servers (or only Rasa's) until the block ends; logs in ``work`` (default: a temp dir)."""
     if not MODEL.exists():
         raise RuntimeError("no trained model: run bin/setup first")
     with contextlib.ExitStack() as stack:
         if work is None:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dvhelp-served-")))
         action_port, rasa_port = free_port(), free_port()
-        config = yaml.safe_load((REPO / "endpoints.yml").read_text())
-        config["action_endpoint"]["url"] = f"http://127.0.0.1:{action_port}/webhook"
-        config["tracker_store"]["db"] = str(work / "tracker.sqlite")
-        endpoints = work / "endpoints.yml"
-        endpoints.write_text(yaml.safe_dump(config, sort_keys=False))
+        endpoints = endpoints_for(work, action_port, work / "tracker.sqlite")
         shutil.copyfile(REPO / "var" / "directory.sqlite", work / "directory.sqlite")  # usage counters go here
         env = bench_env(DIRECTORY_DATABASE_URL=f"sqlite:///{work / 'directory.sqlite'}")
-        processes = []
+        processes: List = []
         try:
-            actions = spawn(action_server_args(action_port), REPO, {**env, **ACTION_SERVER_ENV}, work / "actions.log")
-            processes.append(actions)
-            _wait(f"http://127.0.0.1:{action_port}/health", actions, work / "actions.log")
-            rasa = spawn(rasa_run_args(MODEL, rasa_port, endpoints, REPO / "credentials.yml"), REPO, env, work / "rasa.log")
+            if with_action_server:
+                processes.append(start_action_server(action_port, env, work / "actions.log", seconds=seconds))
+            args = rasa_run_args(MODEL, rasa_port, endpoints, REPO / "credentials.yml", token, rasa=rasa_launcher())
+            rasa = spawn(args, REPO, env, work / "rasa.log")
             processes.append(rasa)
-            _wait(f"http://127.0.0.1:{rasa_port}/", rasa, work / "rasa.log")
-            yield f"http://127.0.0.1:{rasa_port}"
+            wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa, work / "rasa.log", seconds)
+            yield Running(f"http://127.0.0.1:{rasa_port}", token, rasa.pid, action_port, env, work, processes)
         finally:
             for process in reversed(processes):
                 stop(process)
+
+
+@contextlib.contextmanager
+def assistant(work: Optional[Path] = None) -> Iterator[str]:
+    """Yields the Rasa server's base URL; both servers run until the block ends."""
+    with running(work) as served:
+        yield served.base

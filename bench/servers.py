@@ -19,6 +19,13 @@ VENV_BIN = REPO / ".venv" / "bin"
 RASA = str(REPO / "bin" / "rasa")
 PLAIN_RASA = str(VENV_BIN / "rasa")
 
+
+def rasa_launcher() -> str:
+    """``bin/rasa`` (the launcher that installs the framework patches, DV_PATCHES) once it
+    exists, else the virtualenv's ``rasa``."""
+    launcher = REPO / "bin" / "rasa"
+    return str(launcher) if launcher.is_file() and os.access(launcher, os.X_OK) else RASA
+
 Reply = List[Dict[str, Any]]
 
 
@@ -165,6 +172,33 @@ ACTION_SERVER_ENV = {"SANIC_HOST": "127.0.0.1"}  # bin/env.sh: localhost only
 def action_server_args(port: int, actions: str = "actions") -> List[str]:
     """As bin/env.sh's ``start_action_server`` (with ``ACTION_SERVER_ENV``)."""
     return [RASA, "run", "actions", "--actions", actions, "--port", str(port)]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Optional[Path], seconds: float = 300) -> None:
+    """Until ``url`` answers at all; raises (with the log's tail) if the process exits first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = log.read_text()[-3000:] if log and log.exists() else ""
+            raise RuntimeError(f"server exited early; log tail:\n{tail}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer in {seconds:.0f} s")
+
+
+def start_action_server(port: int, env: Dict[str, str], log: Optional[Path], actions: str = "actions",
+                        seconds: float = 300) -> subprocess.Popen:
+    """The action server as bin/env.sh starts it (localhost only), once its /health answers."""
+    process = spawn(action_server_args(port, actions), REPO, {**env, **ACTION_SERVER_ENV}, log)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/health", process, log, seconds)
+    except BaseException:
+        stop(process)
+        raise
+    return process
 
 
 def stop(process: Optional[subprocess.Popen], timeout: float = 30) -> None:
