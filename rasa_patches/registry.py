@@ -42,7 +42,7 @@ PATCHES: Tuple[Patch, ...] = (
         "rasa.engine.recipes.default_components": "b58a9dc0d456472a60aea5e113bd4ae0358fec14bf6c333e81872f96dbc63bc3",
         "rasa.graph_components.validators.default_recipe_validator":
             "89f0cddf9c8a6f7527f358b83c5a847df468c570ec2f415804380835e364f2c5",
-    }, COLD_START, "off: +339 MB Rasa RSS, +5.4 s cold-start CPU, +11 % training CPU (with fast_skops_import: holds the RSS target)"),
+    }, COLD_START, "off: +339 MB Rasa RSS, +5.4 s cold-start CPU, +11 % training CPU; holds the RSS target"),
     Patch("fast_skops_import", {
         "skops.io._utils:whichmodule": "30196d417084316a84856b50173a13b6953e58ab3784bcabf02a3ec332b964f2",
     }, COLD_START, "off: +10.2 s cold-start CPU, +337 MB RSS (TensorFlow loaded anyway), +25 % training CPU, +6.5 % turn CPU",
