@@ -327,8 +327,10 @@ class ActionAskDistrict(Action):
             urban, place = known.urban_districts(region.code), region.name(state.language)  # Minsk
         if urban:
             keyboard = buttons.urban_district_keyboard(state.language, urban)
-            dispatcher.utter_message(text=with_note(tracker, text(state.language, "ask_urban_district", city=place)),
-                                     buttons=keyboard)
+            question = text(state.language, "ask_urban_district", city=place)
+            if state.help_type in NAMED_NEEDS:  # often the first question: «муж пьёт, куда в Минске»
+                question = text(state.language, f"ask_region_for.{state.help_type}") + " " + question
+            dispatcher.utter_message(text=with_note(tracker, question), buttons=keyboard)
             return []
         keyboard, page, pages = buttons.district_page(
             state.language, region.code, known.district_choices(region.code), state.page

@@ -231,8 +231,23 @@ class MomentSignals(GraphComponent):
             self.abroad(message, text)
             self.child(message, text)
             self.need_under_danger(message)
+            self.need_beside_places(message, text)
             self.two_needs(message, text)
         return messages
+
+    def need_beside_places(self, message: Message, text: str) -> None:
+        """"психолог минск фрунзенский район": the place words outweigh the one need word and
+        the classifier says ``inform``; a kind of help named beyond doubt is the need, so the
+        search asks nothing it was told."""
+        if self.intent(message) != "inform":
+            return
+        named = named_needs(text)
+        if named:
+            confidence = (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY, 1.0)
+            _set_intent(message, f"need_{named[0]}")
+            chosen = {**message.get(INTENT), PREDICTED_CONFIDENCE_KEY: confidence}  # the place reading's
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [chosen] + _ranked(message)[1:], add_to_output=True)
 
     @staticmethod
     def intent(message: Message) -> Optional[str]:
@@ -303,6 +318,10 @@ class MomentSignals(GraphComponent):
 
     def need_under_danger(self, message: Message) -> None:
         intent = self.intent(message) or ""
+        if intent == "nlu_fallback" and _HIT_ME.search(message.get(TEXT) or ""):
+            # A long story the classifier is unsure of, which says outright "бьёт меня": still
+            # danger first, with the need it ranks highest ("мне нужно спрятаться…").
+            intent = _next_intent(message, skip=("nlu_fallback",)) or intent
         if intent.startswith("need_") and intent[5:] in KEPT_NEEDS and _HIT_ME.search(message.get(TEXT) or ""):
             # "he drinks and hits me, where can he be treated": the numbers first, then the need
             message.set(ENTITIES, list(message.get(ENTITIES) or []) + [
