@@ -19,9 +19,14 @@ def _without_old_start_up_hook() -> None:
     sys.meta_path[:] = [f for f in sys.meta_path if type(f).__module__ != "safeguards.tensorflow_on_demand"]
 
 
-def main(argv: Optional[List[str]] = None) -> None:
+def prepare() -> None:
+    """What bin/rasa does before Rasa is imported (tests that check what `bin/rasa run` gets call it)."""
     _without_old_start_up_hook()
     install()
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    prepare()
     sys.argv = ["rasa", *(sys.argv[1:] if argv is None else argv)]
     from rasa.__main__ import main as rasa_main
 
