@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterable, Optional
 
+from directory.constants import RUSSIAN_ONLY_LETTERS
+
 BELARUSIAN = re.compile(
     r"[іўІЎ]|[а-яА-Я]['’ʼ][яеёюіЯЕЁЮІ]|(?:жы|шы|чы|дз[еяюёь])|[бвгджзклмнпрстфхцчш]э", re.IGNORECASE)
 BELARUSIAN_WORDS = frozenset(
@@ -19,7 +21,7 @@ BELARUSIAN_WORDS = frozenset(
     "дапамажы ратуйце патрэбна патрэбны патрэбен трэба хачу зараз дзверы начаваць хто ёсць дзякуй "
     "дзякую дзякі як жонка юрыст прытулак падкажыце магу баюся дадому цяпер ад".split()
 )
-RUSSIAN_ONLY = re.compile(r"[иИщЩъЪ]")
+RUSSIAN_ONLY = re.compile(f"[{RUSSIAN_ONLY_LETTERS}]")
 CYRILLIC_WORD = re.compile(r"[а-яёА-ЯЁ]+")
 CYRILLIC = re.compile(r"[а-яёА-ЯЁіўІЎ]")
 LATIN_WORD = re.compile(r"[a-zA-Z']+")

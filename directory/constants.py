@@ -21,6 +21,9 @@ def services_for(help_type: str) -> tuple[str, ...]:
 # Display order of the region menu (oblasts west→east, then the capital).
 REGION_CODES: tuple[str, ...] = ("BY-BR", "BY-VI", "BY-HO", "BY-HR", "BY-MI", "BY-MA", "BY-HM")
 LANGUAGES: tuple[str, ...] = ("ru", "be", "en")
+# Letters of Russian that Belarusian does not have (и, щ, ъ): a Belarusian text with one of them
+# is Russian, or a mistranslation.
+RUSSIAN_ONLY_LETTERS = "иИщЩъЪ"
 
 NATIONWIDE = "BY"  # region value of a contact that serves the whole country
 KINDS: tuple[str, ...] = (

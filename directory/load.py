@@ -79,7 +79,7 @@ def read_sources(data_dir: Path | None = None, say: Callable[[str], None] | None
     websites = read_websites(data_dir / "websites.csv", {o.id for o in organisations}, rejections)
     say(f"Reading {data_dir / 'translations.csv'}")
     texts, stale = read_translations(data_dir / "translations.csv", organisations, rejections,
-                                     read_glossary(data_dir / "glossary.csv"))
+                                     read_glossary(data_dir / "glossary.csv", rejections))
     organisations = [replace(o, website=websites.get(o.id), translations=texts.get(o.id, ()))
                      for o in organisations]
     return Sources(regions, districts, organisations, rejections, stale)

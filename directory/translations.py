@@ -15,7 +15,6 @@ Cyrillic in English, no Russian-only letter (и щ ъ) in Belarusian, and the in
 from __future__ import annotations
 
 import argparse
-import csv
 import re
 import sys
 from collections import Counter
@@ -23,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from .constants import RUSSIAN_ONLY_LETTERS
 from .operator import centre_of, centres_by_district, reachable
-from .source_csv import Rejection, _Rows
+from .source_csv import Rejection, _Rows, read_rows
 
 __all__ = [
     "TRANSLATED_LANGUAGES", "Missing", "shown_fields", "read_translations", "read_glossary",
@@ -37,7 +37,7 @@ GLOSSARY_COLUMNS = ("ru", "be", "en", "note")
 _PHONE_FIELD = re.compile(r"phone\.(\d+)\.(label|remark)")
 _DIGITS = re.compile(r"\d+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_RUSSIAN_ONLY = re.compile(r"[иИщЩъЪ]")
+_RUSSIAN_ONLY = re.compile(f"[{RUSSIAN_ONLY_LETTERS}]")
 _STEM_WORD = re.compile(r"\w+")
 
 
@@ -98,12 +98,16 @@ def _contains(text: str, term: str) -> bool:
     return bool(wanted) and any(words[i:i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
 
 
-def read_glossary(path: Path) -> list[dict[str, str]]:
-    """Institution terms: Russian, Belarusian, English (glossary.csv); none if the file is absent."""
+def read_glossary(path: Path, rejections: list[Rejection]) -> list[dict[str, str]]:
+    """Institution terms: Russian, Belarusian, English (glossary.csv); none if the file is absent.
+    A row without all three becomes a rejection."""
     if not path.exists():
         return []
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+    def check(row: dict[str, str]) -> list[str]:
+        return [f"glossary term without {language}" for language in ("ru", *TRANSLATED_LANGUAGES) if not row[language]]
+
+    return [row for _line, row in read_rows(path, GLOSSARY_COLUMNS, rejections, check)]
 
 
 def glossary_problems(ru: str, translated: dict[str, str], glossary: Iterable[dict[str, str]]) -> list[str]:

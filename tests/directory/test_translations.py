@@ -88,6 +88,13 @@ def test_a_glossary_term_must_be_translated_the_same_way(tmp_path):
     assert any("glossary" in r.reason and "tcson-BY-HR-09" in r.reason for r in read_sources(data).rejections)
 
 
+def test_a_glossary_term_without_its_translation_is_reported_not_used(tmp_path):
+    data = _copy(tmp_path)
+    _edit(data / "glossary.csv", lambda r: r.update(en="") if r["ru"].startswith("территориальный центр") else None)
+    rejected = [r.reason for r in read_sources(data).rejections if r.path.endswith("glossary.csv")]
+    assert rejected == ["glossary term without en"]
+
+
 def test_romanisation_is_the_national_system_of_iso_3166_2(sources):
     """ISO 3166-2:BY prints the regions in Belarus' national romanisation (2007)."""
     with open(DATA_DIR / "regions.csv", encoding="utf-8") as handle:
