@@ -165,8 +165,10 @@ def guide_screen(lang: str, guide: Guide, step: int) -> List[Button]:
 
 
 def risk_answer(lang: str, answers: str) -> List[Button]:
-    """Yes / No / Don't know for the next self-check question (the payload carries all answers so far)."""
+    """Yes / No / Don't know for the next self-check question (the payload carries all answers so
+    far); emergency help one tap away here too, since its questions are about danger."""
     return [
+        sos(lang),
         button(text(lang, "risk.answer_yes"), "risk_check", answers=answers + "y"),
         button(text(lang, "risk.answer_no"), "risk_check", answers=answers + "n"),
         button(text(lang, "risk.answer_unknown"), "risk_check", answers=answers + "u"),

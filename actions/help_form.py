@@ -336,6 +336,9 @@ class ActionAskDistrict(Action):
             state.language, region.code, known.district_choices(region.code), state.page
         )
         message = text(state.language, "ask_district", region=region.name(state.language))
+        if state.help_type in NAMED_NEEDS and previous_slot_value(tracker, "help_type") != state.help_type:
+            # need and region in one message (a long story): no region question named the need yet
+            message = text(state.language, f"ask_region_for.{state.help_type}") + " " + message
         if pages > 1:
             message += "\n" + text(state.language, "ask_district_page", page=page + 1, pages=pages)
         dispatcher.utter_message(text=with_note(tracker, message), buttons=keyboard)

@@ -9,6 +9,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.buttons import GUIDE_INTENTS, main_menu, more_menu
+from actions.intents import INTENT_FOR_HELP
 from actions.content import content
 from actions.guides import ActionGuide, ActionRiskCheck
 from actions.texts import LANGUAGES, text
@@ -67,11 +68,11 @@ async def test_every_path_through_the_risk_check_ends_by_the_instruments_rule(di
         if outcome is None:
             question = check.questions[len(answers)]
             assert question.text[lang].split("{")[0][:20] in reply
-            assert payloads(dispatcher)[:2] == [
-                f'/risk_check{{"answers":"{answers}y"}}', f'/risk_check{{"answers":"{answers}n"}}'
+            assert payloads(dispatcher)[:3] == [
+                f"/{INTENT_FOR_HELP['emergency']}", f'/risk_check{{"answers":"{answers}y"}}', f'/risk_check{{"answers":"{answers}n"}}'
             ]
             assert slot[-1]["value"] == answers
-            pending.extend(payloads(dispatcher)[:2])
+            pending.extend(payloads(dispatcher)[1:3])
             continue
         results[outcome] += 1
         assert slot[-1]["value"] is None, "answers are not kept after the result"
