@@ -70,7 +70,7 @@ def log(message: str) -> None:
 def patch_names() -> Tuple[List[str], List[str]]:
     """(serving, training) patch names: from rasa_patches.registry if importable, else today's."""
     try:
-        from rasa_patches import registry  # type: ignore[import-not-found]
+        from rasa_patches import registry
     except ImportError:
         return SERVING, TRAINING
     entries: Any = next((getattr(registry, attr) for attr in ("PATCHES", "REGISTRY", "patches") if hasattr(registry, attr)), None)

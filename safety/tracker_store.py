@@ -315,7 +315,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                 logger.error("retention purge failed: %s", type(error).__name__)
             await asyncio.sleep(self.purge_every_seconds)
 
-    async def retrieve(self, sender_id: Text):  # type: ignore[no-untyped-def]
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         self._ensure_purge_task()
         return await super().retrieve(sender_id)
 

@@ -117,7 +117,7 @@ async def test_cancelled_call_does_not_poison_the_pool(installed):
             await asyncio.sleep(0.6)
         return web.json_response({"events": [], "responses": []})
 
-    slow.handle = sleepy  # type: ignore[assignment]
+    slow.handle = sleepy  # type: ignore[assignment]  # a slow handler, on purpose
     port = await slow.start()
     endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
     with pytest.raises(asyncio.TimeoutError):

@@ -132,7 +132,7 @@ def test_a_deferred_module_runs_once_on_first_attribute_read(tmp_path, monkeypat
     monkeypatch.setattr(sys, "meta_path", [finder, *sys.meta_path])
     monkeypatch.setattr(builtins, "dv_fake_runs", 0, raising=False)
     try:
-        import dv_fake_pkg.heavy  # noqa: F401
+        import dv_fake_pkg.heavy  # noqa: F401 - the import is what is tested
         import dv_fake_pkg.heavy as again  # importing twice reads __spec__: must not run it
 
         assert builtins.dv_fake_runs == 0
@@ -144,7 +144,7 @@ def test_a_deferred_module_runs_once_on_first_attribute_read(tmp_path, monkeypat
         assert builtins.dv_fake_runs == 1
         assert not tensorflow_on_demand.is_pending(again)
         with pytest.raises(AttributeError):
-            again.missing_name  # noqa: B018
+            again.missing_name  # noqa: B018 - the read is what is tested
         assert builtins.dv_fake_runs == 1
     finally:
         for name in ("dv_fake_pkg.heavy", "dv_fake_pkg"):

@@ -7,9 +7,11 @@ import subprocess
 import sys
 import time
 
+from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import text as sql
 
 from safety.purge import parse_age
 from safety.tracker_store import PrivateSQLTrackerStore
@@ -82,9 +84,6 @@ async def test_retention_runs_inside_the_server_loop(tmp_path):
 
 # --- the per-turn fixes keep Rasa's rows ---------------------------------------------------
 
-from rasa.core.tracker_store import SQLTrackerStore  # noqa: E402
-from rasa.shared.core.events import SessionStarted, SlotSet  # noqa: E402
-from sqlalchemy import text as sql  # noqa: E402
 
 
 def _rows(store, sender):
