@@ -54,8 +54,9 @@ def endpoints_for(work: Path, action_port: int, tracker_db: Path) -> Path:
 
 @contextlib.contextmanager
 def running(work: Optional[Path] = None, with_action_server: bool = True, token: Optional[str] = None,
-            seconds: float = 300) -> Iterator[Running]:
-    """Both servers (or only Rasa's) until the block ends; logs in ``work`` (default: a temp dir)."""
+            seconds: float = 300, env: Optional[Dict[str, str]] = None) -> Iterator[Running]:
+    """Both servers (or only Rasa's) until the block ends; logs in ``work`` (default: a temp dir);
+    ``env`` adds to bin/env.sh's environment (``DV_PATCHES``, …)."""
     if not MODEL.exists():
         raise RuntimeError("no trained model: run bin/setup first")
     with contextlib.ExitStack() as stack:
@@ -64,16 +65,16 @@ def running(work: Optional[Path] = None, with_action_server: bool = True, token:
         action_port, rasa_port = free_port(), free_port()
         endpoints = endpoints_for(work, action_port, work / "tracker.sqlite")
         shutil.copyfile(REPO / "var" / "directory.sqlite", work / "directory.sqlite")  # usage counters go here
-        env = bench_env(DIRECTORY_DATABASE_URL=f"sqlite:///{work / 'directory.sqlite'}")
+        environment = bench_env(DIRECTORY_DATABASE_URL=f"sqlite:///{work / 'directory.sqlite'}", **(env or {}))
         processes: List = []
         try:
             if with_action_server:
-                processes.append(start_action_server(action_port, env, work / "actions.log", seconds=seconds))
+                processes.append(start_action_server(action_port, environment, work / "actions.log", seconds=seconds))
             args = rasa_run_args(MODEL, rasa_port, endpoints, REPO / "credentials.yml", token, rasa=rasa_launcher())
-            rasa = spawn(args, REPO, env, work / "rasa.log")
+            rasa = spawn(args, REPO, environment, work / "rasa.log")
             processes.append(rasa)
             wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa, work / "rasa.log", seconds)
-            yield Running(f"http://127.0.0.1:{rasa_port}", token, rasa.pid, action_port, env, work, processes)
+            yield Running(f"http://127.0.0.1:{rasa_port}", token, rasa.pid, action_port, environment, work, processes)
         finally:
             for process in reversed(processes):
                 stop(process)

@@ -4,43 +4,28 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import secrets
-import shutil
-import socket
 import subprocess
-import time
 import urllib.request
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
-import yaml
 
-from bench.servers import ACTION_SERVER_ENV, action_server_args
+from bench import served, servers
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL = REPO / "models" / "dv-help.tar.gz"
 RASA = str(REPO / "bin" / "rasa")  # Rasa with the patches DV_PATCHES selects (rasa_patches/)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+free_port, stop, wait_for = servers.free_port, servers.stop, servers.wait_until_up
+endpoints_for = served.endpoints_for
 
 
-def wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 240) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early; log:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer in {seconds} s; log:\n{log.read_text()[-3000:]}")
+def start_action_server(port: int, log: Path, env: Dict[str, str]) -> subprocess.Popen:
+    """The action server as bin/env.sh starts it, once its /health answers."""
+    return servers.start_action_server(port, env, log)
 
 
 class Assistant:
@@ -62,68 +47,18 @@ class Assistant:
             return json.loads(response.read())
 
 
-def endpoints_for(work: Path, action_port: int, tracker_db: Path) -> Path:
-    """endpoints.yml as the assistant runs with it, on a free port and a fresh tracker database."""
-    config = yaml.safe_load((REPO / "endpoints.yml").read_text())
-    config["action_endpoint"]["url"] = f"http://127.0.0.1:{action_port}/webhook"
-    assert config["tracker_store"]["dialect"] == "sqlite"
-    config["tracker_store"]["db"] = str(tracker_db)
-    path = work / "endpoints.yml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False))
-    return path
-
-
-def start_action_server(port: int, log: Path, env: Dict[str, str]) -> subprocess.Popen:
-    process = subprocess.Popen(  # as bin/env.sh starts it: localhost only
-        action_server_args(port), cwd=REPO, env={**env, **ACTION_SERVER_ENV}, stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    wait_for(f"http://127.0.0.1:{port}/health", process, log)
-    return process
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-
-
 @contextlib.contextmanager
 def running_assistant(work: Path, with_action_server: bool = True, patches: Optional[str] = None) -> Iterator[Assistant]:
-    """The Rasa server (and, unless told otherwise, the action server) on free local ports, both
-    through bin/rasa; ``patches`` sets DV_PATCHES (default: the environment's, i.e. all)."""
+    """The Rasa server (and, unless told otherwise, the action server) as bench.served starts
+    them for every caller; ``patches`` sets DV_PATCHES (default: the environment's, i.e. all)."""
     if not MODEL.exists():
         pytest.fail("no trained model: run bin/setup (bin/test does) before the end-to-end tests")
-    action_port, rasa_port = free_port(), free_port()
-    endpoints = endpoints_for(work, action_port, work / "tracker.sqlite")
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
-    if patches is not None:
-        env["DV_PATCHES"] = patches
-    # A copy of the directory: the servers write usage counters into it, never into var/.
-    shutil.copyfile(REPO / "var" / "directory.sqlite", work / "directory.sqlite")
-    env["DIRECTORY_DATABASE_URL"] = f"sqlite:///{work / 'directory.sqlite'}"
-    token = secrets.token_hex(16)
-    rasa_log = work / "rasa.log"
-    processes = []
-    try:
-        if with_action_server:
-            processes.append(start_action_server(action_port, work / "actions.log", env))
-        rasa = subprocess.Popen(
-            [RASA, "run", "--model", str(MODEL), "--endpoints", str(endpoints), "--credentials", "credentials.yml",
-             "--interface", "127.0.0.1", "--port", str(rasa_port), "--enable-api", "--auth-token", token],
-            cwd=REPO, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
-        )
-        processes.append(rasa)
-        wait_for(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
-        assistant = Assistant(f"http://127.0.0.1:{rasa_port}", token)
-        assistant.action_port, assistant.env, assistant.work = action_port, env, work
-        assistant.pid = rasa.pid  # the Rasa server itself (its memory: /proc/<pid>/status)
+    extra = {} if patches is None else {"DV_PATCHES": patches}
+    with served.running(work, with_action_server, token=secrets.token_hex(16), env=extra) as running:
+        assistant = Assistant(running.base, running.token or "")
+        assistant.action_port, assistant.env, assistant.work = running.action_port, running.env, work
+        assistant.pid = running.pid  # the Rasa server itself (its memory: /proc/<pid>/status)
         yield assistant
-    finally:
-        for process in processes:
-            stop(process)
 
 
 @pytest.fixture(scope="session")
