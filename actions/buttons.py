@@ -3,6 +3,7 @@
 Payloads are Rasa's ``/intent{"entity":"value"}`` form and stay far below Telegram's 64-byte
 callback limit (the longest, a district, is 31 bytes).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -53,9 +54,7 @@ def regions(lang: str, all_regions: Sequence[Region]) -> List[Button]:
     return [sos(lang)] + [button(region.name(lang), "inform", region=region.code) for region in all_regions]
 
 
-def district_page(
-    lang: str, region_code: str, districts: Sequence[District], page: int
-) -> Tuple[List[Button], int, int]:
+def district_page(lang: str, region_code: str, districts: Sequence[District], page: int) -> Tuple[List[Button], int, int]:
     """One page of district buttons plus "whole region" and paging; returns (buttons, page, pages)."""
     pages = max(1, -(-len(districts) // DISTRICTS_PER_PAGE))
     page = page if 0 <= page < pages else 0
@@ -73,8 +72,11 @@ def district_page(
 def urban_district_keyboard(lang: str, urban: Sequence[District]) -> List[Button]:
     """A city's urban districts (at most 9, Minsk) on one keyboard, then "I don't know / whole
     city" (the ``whole_region`` intent: with a city being asked it means the whole city)."""
-    return [sos(lang)] + [button(d.name(lang), "inform", district=d.id) for d in urban] + [
-        button(text(lang, "whole_city"), "whole_region")]
+    return (
+        [sos(lang)]
+        + [button(d.name(lang), "inform", district=d.id) for d in urban]
+        + [button(text(lang, "whole_city"), "whole_region")]
+    )
 
 
 # After contacts, the paths that fit what the person asked for (issue: "offered after results").
@@ -106,14 +108,24 @@ def place_name(lang: str, known: Any, key: str) -> str:
     return found.name(lang) if found is not None else ""
 
 
-def other_steps(lang: str, known: Any, help_type: Optional[str], place_now: Sequence[Optional[str]],
-                other_need: Optional[str], other_place: Optional[str]) -> List[Tuple[str, Button]]:
+def other_steps(
+    lang: str,
+    known: Any,
+    help_type: Optional[str],
+    place_now: Sequence[Optional[str]],
+    other_need: Optional[str],
+    other_place: Optional[str],
+) -> List[Tuple[str, Button]]:
     """The other of two needs / places named at once, as the next step after the results:
     (what it is called in a sentence, its button)."""
     result = []
     if other_need and other_need != help_type:
-        result.append((text(lang, f"help_names.{other_need}"),
-                       button(text(lang, f"menu.{other_need}"), intents.INTENT_FOR_HELP[other_need])))
+        result.append(
+            (
+                text(lang, f"help_names.{other_need}"),
+                button(text(lang, f"menu.{other_need}"), intents.INTENT_FOR_HELP[other_need]),
+            )
+        )
     if other_place and other_place not in place_now and (name := place_name(lang, known, other_place)):
         result.append((name, place(text(lang, "other_place", place=name), other_place)))
     return result

@@ -6,6 +6,7 @@ content that breaks a rule (missing language, unknown source, screen too long fo
 a placeholder other than the emergency numbers), so a mistake is caught by the tests and at
 start-up, not in front of a person in crisis.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,9 +28,7 @@ GUIDE_IDS = ("safety_plan", "witness", "rights", "about")
 MAX_SCREEN_CHARS = 600
 PLACEHOLDERS = frozenset({"police", "ambulance", "emergency", "hotline"})
 SOURCE_KINDS = frozenset({"law", "official", "instrument", "research", "guidance", "project"})
-OFFER = re.compile(
-    rf"^(?:contacts:(?:{'|'.join(HELP_TYPES)})|risk_check|witness_contacts|guide:(?:{'|'.join(GUIDE_IDS)}))$"
-)
+OFFER = re.compile(rf"^(?:contacts:(?:{'|'.join(HELP_TYPES)})|risk_check|witness_contacts|guide:(?:{'|'.join(GUIDE_IDS)}))$")
 _FIELD = re.compile(r"{([^{}]*)}")
 
 Text = Dict[str, str]
@@ -108,10 +107,7 @@ class Content:
 def fill(template: str) -> str:
     """Put the emergency numbers into a content text (they live in one place: safety/fallback.py)."""
     return template.format(
-        police=fallback.POLICE,
-        ambulance=fallback.AMBULANCE,
-        emergency=fallback.EMERGENCY,
-        hotline=fallback.HOTLINE,
+        police=fallback.POLICE, ambulance=fallback.AMBULANCE, emergency=fallback.EMERGENCY, hotline=fallback.HOTLINE
     )
 
 

@@ -1,4 +1,5 @@
 """Actions that frame the conversation: welcome, menu, restart, language, role, small talk."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

@@ -4,6 +4,7 @@ Both are button-driven and stateless apart from the self-check's answer string: 
 carries everything the next screen needs, so a stale or forged button can only show another
 valid screen. Every path ends with the hotline, the emergency numbers and the menu.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -91,9 +92,7 @@ class ActionRiskCheck(Action):
                 dispatcher.utter_message(text=fill(check.intro[lang]))
             question = check.questions[len(answers)]
             progress = text(lang, "risk.progress", n=len(answers) + 1, total=len(check.questions))
-            dispatcher.utter_message(
-                text=f"{progress}\n{fill(question.text[lang])}", buttons=buttons.risk_answer(lang, answers)
-            )
+            dispatcher.utter_message(text=f"{progress}\n{fill(question.text[lang])}", buttons=buttons.risk_answer(lang, answers))
             return events + [SlotSet("risk_answers", answers)]
         count(("risk_check", result))
         unknown = unknown_note(lang, answers)

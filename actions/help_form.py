@@ -10,6 +10,7 @@ in the form: the second look at a typed city must still ask, at the whole-city c
 The same validators run in two places Rasa calls: ``action_validate_slot_mappings`` (every
 turn, every slot) and ``validate_help_form`` (inside the form). Both inherit ``SlotValidators``.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text, Tuple
@@ -135,14 +136,17 @@ class SlotValidators:
             found = known.district(district_id)
         if found is None or known is None:
             return self._refuse(dispatcher, tracker, "district", None)
-        if (found.kind == "city" and known.urban_districts(found.id) and latest_intent(tracker) != "whole_region"
-                and found.id not in (previous_slot_value(tracker, "city"), previous_slot_value(tracker, "district"))):
+        if (
+            found.kind == "city"
+            and known.urban_districts(found.id)
+            and latest_intent(tracker) != "whole_region"
+            and found.id not in (previous_slot_value(tracker, "city"), previous_slot_value(tracker, "district"))
+        ):
             # «в Гомеле»: which urban district? (asked by action_ask_district). Not after "whole
             # city" (Rasa's form looks once more at the value the global validator returned),
             # not when the person names the same city again (that is the whole city), and not
             # when the form starts again with the whole city chosen before (another kind of help).
-            return {"district": None, "city": found.id, "region": found.region_code,
-                    "whole_region": False, "district_page": 0}
+            return {"district": None, "city": found.id, "region": found.region_code, "whole_region": False, "district_page": 0}
         return {"district": found.id, "city": None, "region": found.region_code, "whole_region": False}
 
 
@@ -191,9 +195,7 @@ class ValidateSlotMappings(SlotValidators, ValidationAction):
         # "I'm in Warsaw" (intent abroad) gets the country's own answer (actions/moments.py).
         abroad = ((tracker.latest_message or {}).get("intent") or {}).get("name") == "abroad"
         if "foreign_place" in names and not names & {"region", "district"} and not abroad:
-            dispatcher.utter_message(
-                text=text(lang, "foreign_place", emergency=fallback.EMERGENCY, hotline=fallback.HOTLINE)
-            )
+            dispatcher.utter_message(text=text(lang, "foreign_place", emergency=fallback.EMERGENCY, hotline=fallback.HOTLINE))
         options = next((e.get("value") for e in entities if e.get("entity") == "place_options"), None)
         if options and not names & {"region", "district"}:
             chosen = self._in_asked_city(tracker, str(options))
@@ -251,7 +253,7 @@ class ValidateHelpForm(SlotValidators, FormValidationAction):
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
-        """"Whole region" makes the district optional."""
+        """ "Whole region" makes the district optional."""
         if slot_rules.whole_region(tracker.get_slot("whole_region")):
             return [slot for slot in domain_slots if slot != "district"]
         return domain_slots
@@ -277,8 +279,10 @@ class ActionAskRegion(Action):
         if known is None:
             _unavailable(dispatcher, state.language)
             return []
-        dispatcher.utter_message(text=with_note(tracker, region_question(state.language, state.help_type)),
-                                 buttons=buttons.regions(state.language, known.regions()))
+        dispatcher.utter_message(
+            text=with_note(tracker, region_question(state.language, state.help_type)),
+            buttons=buttons.regions(state.language, known.regions()),
+        )
         return []
 
 
@@ -289,8 +293,14 @@ def with_note(tracker: Tracker, question: str) -> str:
     known = directory()
     lines = []
     if state.other_need and state.other_need != previous_slot_value(tracker, "other_need") and state.help_type:
-        lines.append(text(state.language, "two_needs", first=text(state.language, f"help_names.{state.help_type}"),
-                          second=text(state.language, f"help_names.{state.other_need}")))
+        lines.append(
+            text(
+                state.language,
+                "two_needs",
+                first=text(state.language, f"help_names.{state.help_type}"),
+                second=text(state.language, f"help_names.{state.other_need}"),
+            )
+        )
     if state.other_place and state.other_place != previous_slot_value(tracker, "other_place") and known is not None:
         first = state.district or state.city or state.region
         names = [buttons.place_name(state.language, known, key) for key in (first, state.other_place) if key]
@@ -346,7 +356,7 @@ class ActionAskDistrict(Action):
 
 
 class ActionResetHelpType(Action):
-    """"Another kind of help": keep the place, ask the help type again."""
+    """ "Another kind of help": keep the place, ask the help type again."""
 
     def name(self) -> Text:
         return "action_reset_help_type"
@@ -356,7 +366,7 @@ class ActionResetHelpType(Action):
 
 
 class ActionResetRegion(Action):
-    """"Another region": keep the help type, ask the place again."""
+    """ "Another region": keep the help type, ask the place again."""
 
     def name(self) -> Text:
         return "action_reset_region"

@@ -7,6 +7,7 @@ Four forms of the same facts, so no answer contradicts another (issue 16, item 4
 An answer mentions the number at most once; ``with_line`` keeps it that way for texts that may
 already name it.
 """
+
 from __future__ import annotations
 
 import re
@@ -80,8 +81,11 @@ def load(path: Path = SOURCE) -> Hotline:
             if not isinstance(value, str) or not value.strip() or set(_FIELD.findall(value)) - PLACEHOLDERS:
                 raise ValueError(f"{path.name}: text.{form}.{lang} is empty or has an unknown placeholder")
     hotline = Hotline(
-        phone=str(raw["phone"]), schedule_spec=str(raw["schedule"]), mvd_session_spec=str(raw["mvd_session"]),
-        sources=tuple(raw.get("sources") or ()), text={form: dict(texts[form]) for form in FORMS},
+        phone=str(raw["phone"]),
+        schedule_spec=str(raw["schedule"]),
+        mvd_session_spec=str(raw["mvd_session"]),
+        sources=tuple(raw.get("sources") or ()),
+        text={form: dict(texts[form]) for form in FORMS},
     )
     _ = hotline.schedule, hotline.mvd_session, hotline.hours, hotline.mvd_hours  # parse now: fail early
     return hotline
@@ -98,8 +102,14 @@ PHONE = hotline().phone
 def _fill(form: str, lang: str, **values: str) -> str:
     known = hotline()
     lang = lang if lang in LANGUAGES else LANGUAGES[0]
-    base = {"phone": known.phone, "hours": known.hours, "mvd_hours": known.mvd_hours,
-            "police": POLICE, "ambulance": AMBULANCE, "emergency": EMERGENCY}
+    base = {
+        "phone": known.phone,
+        "hours": known.hours,
+        "mvd_hours": known.mvd_hours,
+        "police": POLICE,
+        "ambulance": AMBULANCE,
+        "emergency": EMERGENCY,
+    }
     return known.text[form][lang].format(**{**base, **values})
 
 

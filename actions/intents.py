@@ -4,6 +4,7 @@ Keyboards (``actions/buttons.py``), the Telegram callback whitelist and its /sta
 (``channels/telegram.py``) are derived from here; ``tests/actions/test_intents.py`` checks that
 domain.yml's slot mappings and data/rules.yml agree with it.
 """
+
 from __future__ import annotations
 
 import json

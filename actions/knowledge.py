@@ -3,6 +3,7 @@
 Safety rule 4: a missing or locked database must never silence the bot. Callers that get
 ``None`` answer with ``safety.fallback`` text instead of contacts.
 """
+
 from __future__ import annotations
 
 import logging

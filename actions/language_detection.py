@@ -7,6 +7,7 @@ consonant before э: "тэлефон") and a few everyday words Russian does not
 ("mne nuzhen yurist") stays Russian. Russian is only *sure* with a letter Belarusian does not have
 (и, щ, ъ): a place name alone ("Гомель", "Брэст") decides nothing, so a later message still can.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,7 @@ from typing import Any, Dict, Iterable, Optional
 
 from directory.constants import RUSSIAN_ONLY_LETTERS
 
-BELARUSIAN = re.compile(
-    r"[іўІЎ]|[а-яА-Я]['’ʼ][яеёюіЯЕЁЮІ]|(?:жы|шы|чы|дз[еяюёь])|[бвгджзклмнпрстфхцчш]э", re.IGNORECASE)
+BELARUSIAN = re.compile(r"[іўІЎ]|[а-яА-Я]['’ʼ][яеёюіЯЕЁЮІ]|(?:жы|шы|чы|дз[еяюёь])|[бвгджзклмнпрстфхцчш]э", re.IGNORECASE)
 BELARUSIAN_WORDS = frozenset(
     "няма дзе мяне цябе яго што гэта гэты ён яна яны калі вельмі толькі таксама дапамога дапамажыце "
     "дапамажы ратуйце патрэбна патрэбны патрэбен трэба хачу зараз дзверы начаваць хто ёсць дзякуй "

@@ -4,6 +4,7 @@ Each answer puts the one number that helps first, in words for who is writing, a
 for a Belarusian region in the same answer. The intents come from the NLU pipeline
 (components/moments.py, components/danger_priority.py); the rules are in data/rules.yml.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,10 +51,15 @@ def countries() -> Tuple[Country, ...]:
         missing = set(item["sources"]) - known
         if missing or set(item["name"]) != set(LANGUAGES) or not item["numbers"]:
             raise ValueError(f"content/abroad.yml: {code} is incomplete or names unknown sources {missing}")
-        result.append(Country(
-            code, dict(item["name"]), tuple(s.lower() for s in item["stems"]),
-            tuple((str(n["number"]), n["what"]) for n in item["numbers"]), tuple(item["sources"]),
-        ))
+        result.append(
+            Country(
+                code,
+                dict(item["name"]),
+                tuple(s.lower() for s in item["stems"]),
+                tuple((str(n["number"]), n["what"]) for n in item["numbers"]),
+                tuple(item["sources"]),
+            )
+        )
     return tuple(result)
 
 
@@ -71,9 +77,7 @@ def abroad_text(lang: str, place: Optional[str]) -> str:
     if country is None:
         first = text(lang, "moments.abroad_generic", emergency=fallback.EMERGENCY)
     else:
-        numbers = "\n".join(
-            text(lang, f"moments.abroad_number_{what}", number=number) for number, what in country.numbers
-        )
+        numbers = "\n".join(text(lang, f"moments.abroad_number_{what}", number=number) for number, what in country.numbers)
         first = text(lang, "moments.abroad_country", country=country.name[lang], numbers=numbers)
     return "\n\n".join([first, text(lang, "moments.abroad_free_numbers", hotline=fallback.HOTLINE)])
 

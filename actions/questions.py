@@ -8,6 +8,7 @@ Every answer ends with the hotline's line from content/hotline.yml (actions/hotl
 its number, hours and caveat are written in one place. Asked while the search asks a region or
 a district, the answer comes first and the form asks its question again (data/rules.yml).
 """
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,9 @@ HOTLINE_FORMS = ("line", "full")
 # and the children's line (actions/moments.py, checked against the directory). Not the hotline:
 # its line under every answer comes from content/hotline.yml.
 NUMBERS = {
-    "police": fallback.POLICE, "ambulance": fallback.AMBULANCE, "emergency": fallback.EMERGENCY,
+    "police": fallback.POLICE,
+    "ambulance": fallback.AMBULANCE,
+    "emergency": fallback.EMERGENCY,
     "children_line": CHILDREN_LINE,
 }
 _FIELD = re.compile(r"{([^{}]*)}")
@@ -114,8 +117,13 @@ def _question(raw: Any, where: str, known: Mapping[str, Source]) -> Question:
     if not isinstance(offers, list) or not 1 <= len(offers) <= 3:
         raise ContentError(f"{where}: needs 1–3 offers")
     return Question(
-        id=str(raw["id"]), asked=_text(raw.get("asked"), f"{where} asked", limit=80), answer=answer,
-        sources=sources, offers=tuple(_offer(o, where) for o in offers), hotline=form, legal=legal,
+        id=str(raw["id"]),
+        asked=_text(raw.get("asked"), f"{where} asked", limit=80),
+        answer=answer,
+        sources=sources,
+        offers=tuple(_offer(o, where) for o in offers),
+        hotline=form,
+        legal=legal,
     )
 
 
@@ -144,7 +152,7 @@ def questions() -> Dict[str, Question]:
 def question_for_intent(intent: Optional[str]) -> Optional[Question]:
     if not intent or not intent.startswith(INTENT_PREFIX):
         return None
-    return questions().get(intent[len(INTENT_PREFIX):])
+    return questions().get(intent[len(INTENT_PREFIX) :])
 
 
 def answer_text(question: Question, lang: str) -> str:

@@ -3,6 +3,7 @@
 Contacts arrive from ``directory`` already filtered for confidentiality (a crisis room has no
 address or map link to render); this module only decides wording and order.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,6 +40,7 @@ def phone_text(phone: Phone) -> str:
 class _Said:
     """What one answer has already told, so it is told once: why a room's address is hidden,
     each caveat, and (outside the specialist role) the verification date, given once at the end."""
+
     dates_per_contact: bool
     confidential: bool = False
     notes: Set[str] = field(default_factory=set)
@@ -55,7 +57,7 @@ def _words(value: str) -> Set[str]:
 
 
 def _responsible_is_news(contact: Contact, lang: str) -> bool:
-    """"Who answers" only when it adds something: not when the name or the phone labels already
+    """ "Who answers" only when it adds something: not when the name or the phone labels already
     name the same unit (a room "— отделение ... ТЦСОН X" answered by "Отделение ... ТЦСОН X")."""
     said = _words(" ".join([contact.name(lang)] + [p.details or "" for p in contact.phones_in(lang)]))
     return not _words(contact.text("public_contact", lang) or "") <= said
@@ -143,8 +145,7 @@ def _not_repeated(national: Iterable[Contact], shown: List[Contact]) -> List[Con
     """Nationwide entries minus those that only repeat numbers already shown above (a district
     police station listed with 102 makes the bare 102 entry redundant); each number once."""
     dialled = {p.tel for c in shown for p in c.phones if p.tel}
-    return [c for c in national
-            if c.website or c.address or not c.phones or not all(p.tel in dialled for p in c.phones)]
+    return [c for c in national if c.website or c.address or not c.phones or not all(p.tel in dialled for p in c.phones)]
 
 
 def _where(item: Nearby, lang: str) -> str:
@@ -187,8 +188,7 @@ def result_blocks(result: SearchResult, lang: str, role: str, place: str, budget
     return _blocks(result, lang, role, place, result.nearby, True)
 
 
-def _blocks(result: SearchResult, lang: str, role: str, place: str, nearby: Sequence[Nearby],
-            compact: bool) -> List[str]:
+def _blocks(result: SearchResult, lang: str, role: str, place: str, nearby: Sequence[Nearby], compact: bool) -> List[str]:
     """Header, notes and one block per contact, in reading order: the district's own contacts;
     when it has none, the nearest ones elsewhere in the region (town, km) and the region-wide
     ones; then the nationwide lines; then, once, when the details were checked."""

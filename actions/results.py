@@ -1,4 +1,5 @@
 """Answers with contacts: the emergency block, the hotline answer and the directory results."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -57,7 +58,6 @@ class ActionHotline(Action):
         before = slot_rules.help_type(previous_slot_value(tracker, "help_type"))
         return leave_form() + [SlotSet("help_type", before if before != "hotline" else None)]
 
-
     @staticmethod
     def _other_lines(state: State) -> List[str]:
         """The directory's other nationwide lines of this kind (e.g. 165); none if it is down."""
@@ -106,14 +106,17 @@ class ActionShowContacts(Action):
         else:
             blocks += [self._hotline_line(lang, blocks, prompt)]
             count(
-                ("contacts_shown", state.help_type or ""), ("region", state.region or ""),
-                ("role", state.role), ("language", lang),
+                ("contacts_shown", state.help_type or ""),
+                ("region", state.region or ""),
+                ("role", state.role),
+                ("language", lang),
             )
         messages = render.pack(blocks + [prompt])
         for message in messages[:-1]:
             dispatcher.utter_message(text=message)
-        dispatcher.utter_message(text=messages[-1],
-                                 buttons=[b for _, b in steps] + buttons.followups(lang, state.help_type, state.role))
+        dispatcher.utter_message(
+            text=messages[-1], buttons=[b for _, b in steps] + buttons.followups(lang, state.help_type, state.role)
+        )
         return [SlotSet("district_page", 0), SlotSet("other_need", None), SlotSet("other_place", None)]
 
     @staticmethod
@@ -121,8 +124,14 @@ class ActionShowContacts(Action):
         known = directory()
         if known is None or not (state.other_need or state.other_place):
             return []
-        return buttons.other_steps(state.language, known, state.help_type, (state.district, state.city, state.region),
-                                   state.other_need, state.other_place)
+        return buttons.other_steps(
+            state.language,
+            known,
+            state.help_type,
+            (state.district, state.city, state.region),
+            state.other_need,
+            state.other_place,
+        )
 
     @staticmethod
     def _hotline_line(lang: str, blocks: List[str], prompt: str) -> str:

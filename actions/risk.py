@@ -14,6 +14,7 @@ to the emergency numbers instead of more questions.
 and its rule counts only "yes" answers (content/sources.yml, lap_lethality_screen). The result
 says how many answers were "don't know" and how they were counted (``unknowns``).
 """
+
 from __future__ import annotations
 
 import re

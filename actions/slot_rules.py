@@ -4,6 +4,7 @@ A user can type ``/inform{"region": "' OR 1=1 --"}``; Rasa would store it. Every
 action and every reader of a slot goes through these functions, so a value outside the
 contract in docs/ARCHITECTURE.md is never kept and never used.
 """
+
 from __future__ import annotations
 
 from typing import Any, FrozenSet, Optional

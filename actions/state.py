@@ -3,6 +3,7 @@
 Actions never read raw slots: a value stored before validation ran (for example while the
 action server was down) is filtered through ``slot_rules`` here as well.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -3,6 +3,7 @@
 Text lives in ``locales/{ru,be,en}.yml``; code only names keys. ``tests/test_locales.py``
 checks that all languages have the same keys and placeholders.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -5,6 +5,7 @@ day; no text, ids or times. Counting must never delay or break a reply: the writ
 counter's own thread after the reply has gone (measured: awaiting the SQLite commit cost
 5.6 ms median per counted reply), and every failure is swallowed and logged without values.
 """
+
 from __future__ import annotations
 
 import logging

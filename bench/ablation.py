@@ -28,6 +28,7 @@ A patch is a candidate to keep if, switched off, it costs ≥ 3 % of a turn's se
 of cold start, ≥ 50 MB of the server's memory or ≥ 10 % of training time, or if anything fails
 without it (the errors column); correctness fixes are judged by reading, not measured here.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,13 +51,34 @@ MODEL = REPO / "models" / "dv-help.tar.gz"
 # Today's patches (module basenames in safeguards/), by where they act. lemma_cache,
 # count_vectors_batch, fast_skops_import and tensorflow_on_demand act in both.
 SERVING = [
-    "payload_parse", "event_types", "action_client", "action_http", "graph_runner", "rule_lookup", "lemma_cache",
-    "active_loop_copy", "debug_log_copies", "applied_events", "slot_copy", "past_states_memo", "empty_domain_check",
-    "remote_action_validation", "fast_skops_import", "intent_classifier", "count_vectors_batch", "tensorflow_on_demand",
+    "payload_parse",
+    "event_types",
+    "action_client",
+    "action_http",
+    "graph_runner",
+    "rule_lookup",
+    "lemma_cache",
+    "active_loop_copy",
+    "debug_log_copies",
+    "applied_events",
+    "slot_copy",
+    "past_states_memo",
+    "empty_domain_check",
+    "remote_action_validation",
+    "fast_skops_import",
+    "intent_classifier",
+    "count_vectors_batch",
+    "tensorflow_on_demand",
 ]
 TRAINING = [
-    "nlu_file_cache", "fast_fingerprint", "training_matrix", "fit_gc_pause", "count_vectors_batch", "lemma_cache",
-    "fast_skops_import", "tensorflow_on_demand",
+    "nlu_file_cache",
+    "fast_fingerprint",
+    "training_matrix",
+    "fit_gc_pause",
+    "count_vectors_batch",
+    "lemma_cache",
+    "fast_skops_import",
+    "tensorflow_on_demand",
 ]
 
 THRESHOLDS = {"cpu_pct": 3.0, "cold_s": 1.0, "rss_mb": 50.0, "train_pct": 10.0}
@@ -83,12 +105,13 @@ def patch_names() -> Tuple[List[str], List[str]]:
     serving: List[str] = []
     training: List[str] = []
     for entry in entries or []:
-        name = (entry if isinstance(entry, str)
-                else entry.get("name") if isinstance(entry, dict) else getattr(entry, "name", None))
+        name = entry if isinstance(entry, str) else entry.get("name") if isinstance(entry, dict) else getattr(entry, "name", None)
         if not name:
             continue
-        where = " ".join(str(entry.get(k, "") if isinstance(entry, dict) else getattr(entry, k, ""))
-                         for k in ("phase", "phases", "when", "kind", "stage", "scope", "acts")).lower()
+        where = " ".join(
+            str(entry.get(k, "") if isinstance(entry, dict) else getattr(entry, k, ""))
+            for k in ("phase", "phases", "when", "kind", "stage", "scope", "acts")
+        ).lower()
         in_training = "train" in where or (not where.strip() and name in TRAINING)
         in_serving = "serv" in where or "run" in where or (not where.strip() and name not in TRAINING) or name in SERVING
         (serving.append(name) if in_serving else None)
@@ -140,8 +163,9 @@ class TensorFlowWatch:
 
 def ours() -> compare.Bot:
     bad = load.safety_net_answer
-    return compare.Bot("ours", REPO, load.FLOWS, "привет", lambda reply: bool(reply) and bad(reply) is None, bad,
-                       with_action_server=True)
+    return compare.Bot(
+        "ours", REPO, load.FLOWS, "привет", lambda reply: bool(reply) and bad(reply) is None, bad, with_action_server=True
+    )
 
 
 class Recorder:
@@ -158,18 +182,24 @@ class Recorder:
         self.path.write_text(json.dumps(self.data, indent=1, ensure_ascii=False))
 
 
-def start_server(label: str, off: Set[str], everything: Sequence[str], action_port: int, workdir: Path,
-                 launcher: str) -> Tuple[compare.Served, Dict[str, Any]]:
+def start_server(
+    label: str, off: Set[str], everything: Sequence[str], action_port: int, workdir: Path, launcher: str
+) -> Tuple[compare.Served, Dict[str, Any]]:
     """A Rasa server with exactly ``off`` switched off (cold start measured, warmed up once)."""
     work = workdir / f"serve-{label}-{time.monotonic_ns()}"
     work.mkdir(parents=True)
     result = compare.BotRun(label)
     env = {**patches_env(off, everything), "DIRECTORY_DATABASE_URL": f"sqlite:///{workdir / 'directory.sqlite'}"}
     served = compare.start(ours(), MODEL, work, result, env, action_port=action_port, rasa=launcher)
-    run: Dict[str, Any] = {"label": label, "off": sorted(off), "DV_PATCHES": env["DV_PATCHES"],
-                           "cold_start_s": result.cold_start_s, "cold_start_cpu_s": result.cold_start_cpu_s,
-                           "load": os.getloadavg()[0],
-                           "tensorflow_loaded": tensorflow_loaded(served.memories["rasa"].pid)}
+    run: Dict[str, Any] = {
+        "label": label,
+        "off": sorted(off),
+        "DV_PATCHES": env["DV_PATCHES"],
+        "cold_start_s": result.cold_start_s,
+        "cold_start_cpu_s": result.cold_start_cpu_s,
+        "load": os.getloadavg()[0],
+        "tensorflow_loaded": tensorflow_loaded(served.memories["rasa"].pid),
+    }
     return served, run
 
 
@@ -181,8 +211,10 @@ def stop_server(served: compare.Served, run: Dict[str, Any]) -> Dict[str, Any]:
 
 def _show(run: Dict[str, Any]) -> str:
     return f"{run['label']}: " + ", ".join(
-        f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in run.items()
-        if k not in ("kind", "label", "off", "DV_PATCHES", "first_errors", "latencies_ms", "cpu_ms"))
+        f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
+        for k, v in run.items()
+        if k not in ("kind", "label", "off", "DV_PATCHES", "first_errors", "latencies_ms", "cpu_ms")
+    )
 
 
 def paired_rounds(ref: compare.Served, other: compare.Served, rounds: int) -> Dict[str, Any]:
@@ -203,13 +235,24 @@ def paired_rounds(ref: compare.Served, other: compare.Served, rounds: int) -> Di
         out[prefix + "cpu_ms_per_turn"] = 1000 * (served.cpu_seconds["rasa"] - cpu0) / max(1, len(latencies))
         out[prefix + "p50_ms"] = 1000 * load.percentile(latencies, 0.5)
         out[prefix + "errors"] = len(served.sequential.errors) - e0
-        out[prefix + "first_errors"] = served.sequential.errors[e0:e0 + 3]
+        out[prefix + "first_errors"] = served.sequential.errors[e0 : e0 + 3]
     return out
 
 
-def serving(names: Sequence[str], everything: Sequence[str], reps: int, rounds: int, action_port: int, workdir: Path,
-            launcher: str, recorder: "Recorder", ref_every: int = 5, with_none: bool = True,
-            extra: Sequence[Tuple[str, Set[str]]] = (), first_rep: int = 0) -> None:
+def serving(
+    names: Sequence[str],
+    everything: Sequence[str],
+    reps: int,
+    rounds: int,
+    action_port: int,
+    workdir: Path,
+    launcher: str,
+    recorder: "Recorder",
+    ref_every: int = 5,
+    with_none: bool = True,
+    extra: Sequence[Tuple[str, Set[str]]] = (),
+    first_rep: int = 0,
+) -> None:
     """An all-on reference server stays up (restarted every ``ref_every`` configurations: another
     cold-start sample, and a tracker database that does not grow); each configuration's server
     runs its passes alternating with the reference's."""
@@ -238,8 +281,9 @@ def serving(names: Sequence[str], everything: Sequence[str], reps: int, rounds: 
             recorder.add({"kind": "ref", **stop_server(ref, ref_run)})
 
 
-def growth_run(label: str, off: Set[str], everything: Sequence[str], action_port: int, workdir: Path, launcher: str,
-               turns: int) -> Dict[str, Any]:
+def growth_run(
+    label: str, off: Set[str], everything: Sequence[str], action_port: int, workdir: Path, launcher: str, turns: int
+) -> Dict[str, Any]:
     served, run = start_server(label, off, everything, action_port, workdir, launcher)
     try:
         run.update(asyncio.run(growth(served.base, served.memories["rasa"].pid, turns)))
@@ -257,7 +301,7 @@ def growth_messages(turns: int) -> List[str]:
 
 def _cpu_of(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text()
-    fields_after = fields[fields.rindex(")") + 2:].split()
+    fields_after = fields[fields.rindex(")") + 2 :].split()
     return (int(fields_after[11]) + int(fields_after[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -271,9 +315,13 @@ async def growth(base: str, pid: int, turns: int) -> Dict[str, Any]:
             before = _cpu_of(pid)
             await load.turn(session, base, sender, message, stats, load.safety_net_answer)
             cpu.append(_cpu_of(pid) - before)
-    out: Dict[str, Any] = {"turns": len(stats.latencies), "errors": len(stats.errors), "first_errors": stats.errors[:3],
-                           "latencies_ms": [round(1000 * s, 2) for s in stats.latencies],
-                           "cpu_ms": [round(1000 * c, 1) for c in cpu]}
+    out: Dict[str, Any] = {
+        "turns": len(stats.latencies),
+        "errors": len(stats.errors),
+        "first_errors": stats.errors[:3],
+        "latencies_ms": [round(1000 * s, 2) for s in stats.latencies],
+        "cpu_ms": [round(1000 * c, 1) for c in cpu],
+    }
     for first, last in GROWTH_WINDOWS:
         window = slice(first - 1, last)
         out[f"median_ms_{first}_{last}"] = statistics.median(out["latencies_ms"][window])
@@ -288,17 +336,27 @@ def train_once(label: str, off: Set[str], everything: Sequence[str], workdir: Pa
     load_before = os.getloadavg()[0]
     watch = TensorFlowWatch()
     try:
-        wall, cpu, model = compare.train_timed(REPO, label.replace("-", "without-", 1) if label.startswith("-") else label,
-                                               work, env, launcher)
+        wall, cpu, model = compare.train_timed(
+            REPO, label.replace("-", "without-", 1) if label.startswith("-") else label, work, env, launcher
+        )
     finally:
         watch.stop()
     model.unlink(missing_ok=True)
-    return {"kind": "train", "label": label, "off": sorted(off), "DV_PATCHES": env["DV_PATCHES"], "train_s": wall,
-            "train_cpu_s": cpu, "load": load_before, "tensorflow_loaded": watch.seen}
+    return {
+        "kind": "train",
+        "label": label,
+        "off": sorted(off),
+        "DV_PATCHES": env["DV_PATCHES"],
+        "train_s": wall,
+        "train_cpu_s": cpu,
+        "load": load_before,
+        "tensorflow_loaded": watch.seen,
+    }
 
 
-def schedule(names: Sequence[str], reps: int, every: int = 1, with_none: bool = True,
-             tail: bool = True) -> List[Tuple[int, str, Set[str]]]:
+def schedule(
+    names: Sequence[str], reps: int, every: int = 1, with_none: bool = True, tail: bool = True
+) -> List[Tuple[int, str, Set[str]]]:
     """(rep, label, patches off): all, −A, all, −B, …, all, none, all (an all-on run before every
     ``every`` configurations); reversed every other rep."""
     steps: List[Tuple[int, str, Set[str]]] = []
@@ -342,8 +400,9 @@ def deltas(runs: List[Dict[str, Any]], kind: str, metrics: List[str]) -> Dict[st
             if run.get(m) is not None and values:
                 row[m].append(run[m] - statistics.fmean(values))
     for row in out.values():
-        row["baseline"] = {m: statistics.median([r[m] for r in base_runs if r.get(m) is not None] or [float("nan")])
-                           for m in metrics}
+        row["baseline"] = {
+            m: statistics.median([r[m] for r in base_runs if r.get(m) is not None] or [float("nan")]) for m in metrics
+        }
         row["base_errors"] = sum(r.get("errors", 0) or 0 for r in base_runs)
     return out
 
@@ -368,8 +427,10 @@ def serve_deltas(runs: List[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
     """Per label: CPU per turn and p50 against the reference server's passes alternating with
     them; cold start and RSS against the median of every all-on reference start."""
     refs = [r for r in runs if r["kind"] == "ref" and not r.get("tensorflow_loaded")]
-    ref_median = {m: statistics.median([r[m] for r in refs if r.get(m) is not None] or [float("nan")])
-                  for m in ("cold_start_s", "cold_start_cpu_s", "rss_mb")}
+    ref_median = {
+        m: statistics.median([r[m] for r in refs if r.get(m) is not None] or [float("nan")])
+        for m in ("cold_start_s", "cold_start_cpu_s", "rss_mb")
+    }
     out: Dict[str, Dict[str, Any]] = {}
     for run in (r for r in runs if r["kind"] == "serve"):
         if any(e.startswith("ClientConnector") for e in run.get("first_errors", [])):
@@ -377,8 +438,9 @@ def serve_deltas(runs: List[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
             # between free_port() and bind): not a measurement of the patch.
             log(f"skipped {run['label']} (rep {run.get('rep')}): connection errors")
             continue
-        row = out.setdefault(run["label"], {"n": 0, "errors": 0, "ref_errors": 0, "ref_cpu": [], "ref_p50": [],
-                                            **{m: [] for m in SERVE_METRICS}})
+        row = out.setdefault(
+            run["label"], {"n": 0, "errors": 0, "ref_errors": 0, "ref_cpu": [], "ref_p50": [], **{m: [] for m in SERVE_METRICS}}
+        )
         row["n"] += 1
         row["errors"] += run.get("errors", 0)
         row["ref_errors"] += run.get("ref_errors", 0)
@@ -393,8 +455,12 @@ def serve_deltas(runs: List[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
     all_ref_cpu = [r["ref_cpu_ms_per_turn"] for r in runs if r["kind"] == "serve"]
     all_ref_p50 = [r["ref_p50_ms"] for r in runs if r["kind"] == "serve"]
     for row in out.values():
-        row["baseline"] = {**ref_median, "cpu_ms_per_turn": statistics.median(all_ref_cpu),
-                           "p50_ms": statistics.median(all_ref_p50), "own_cpu": statistics.fmean(row["ref_cpu"])}
+        row["baseline"] = {
+            **ref_median,
+            "cpu_ms_per_turn": statistics.median(all_ref_cpu),
+            "p50_ms": statistics.median(all_ref_p50),
+            "own_cpu": statistics.fmean(row["ref_cpu"]),
+        }
     return out
 
 
@@ -442,10 +508,12 @@ def table(data: Dict[str, Any]) -> str:
     ]
     base_s = next(iter(serve.values()), {}).get("baseline", {})
     base_t = next(iter(train.values()), {}).get("baseline", {})
-    lines.append(f"| **all on (baseline)** | {base_s.get('cpu_ms_per_turn', float('nan')):.2f} | | "
-                 f"{base_s.get('cold_start_s', float('nan')):.2f} | {base_s.get('cold_start_cpu_s', float('nan')):.2f} | "
-                 f"{base_s.get('rss_mb', float('nan')):.0f} | {base_s.get('p50_ms', float('nan')):.1f} | "
-                 f"{base_t.get('train_s', float('nan')):.1f} | | {base_t.get('train_cpu_s', float('nan')):.1f} | | | |")
+    lines.append(
+        f"| **all on (baseline)** | {base_s.get('cpu_ms_per_turn', float('nan')):.2f} | | "
+        f"{base_s.get('cold_start_s', float('nan')):.2f} | {base_s.get('cold_start_cpu_s', float('nan')):.2f} | "
+        f"{base_s.get('rss_mb', float('nan')):.0f} | {base_s.get('p50_ms', float('nan')):.1f} | "
+        f"{base_t.get('train_s', float('nan')):.1f} | | {base_t.get('train_cpu_s', float('nan')):.1f} | | | |"
+    )
     for label in labels:
         s, t = serve.get(label), train.get(label)
         cells = [label[1:] if label.startswith("-") else "**all off** (none)" if label == "none" else f"**only {label}** on"]
@@ -458,42 +526,65 @@ def table(data: Dict[str, Any]) -> str:
             # measure the neighbours (load 15–25 on 2 cores).
             cold, rss = _mean(s["cold_start_cpu_s"]), _mean(s["rss_mb"])
             errors += s["errors"]
-            cells += [f"{cpu:+.2f}{_spread(s['cpu_ms_per_turn'], 2)}", f"{cpu_pct:+.1f}",
-                      f"{_mean(s['cold_start_s']):+.1f}{_spread(s['cold_start_s'], 1)}",
-                      f"{cold:+.2f}{_spread(s['cold_start_cpu_s'], 2)}",
-                      f"{rss:+.0f}{_spread(s['rss_mb'], 0)}", f"{_mean(s['p50_ms']):+.2f}"]
+            cells += [
+                f"{cpu:+.2f}{_spread(s['cpu_ms_per_turn'], 2)}",
+                f"{cpu_pct:+.1f}",
+                f"{_mean(s['cold_start_s']):+.1f}{_spread(s['cold_start_s'], 1)}",
+                f"{cold:+.2f}{_spread(s['cold_start_cpu_s'], 2)}",
+                f"{rss:+.0f}{_spread(s['rss_mb'], 0)}",
+                f"{_mean(s['p50_ms']):+.2f}",
+            ]
         else:
             cells += ["—"] * 6
         if t:
             # Judged on CPU seconds: on a shared machine wall time mostly measures the neighbours.
             tr, tc = _mean(t["train_s"]), _mean(t["train_cpu_s"])
             train_pct = 100 * tc / t["baseline"]["train_cpu_s"]
-            cells += [f"{tr:+.1f}{_spread(t['train_s'], 1)} ({100 * tr / t['baseline']['train_s']:+.0f} %)",
-                      f"{train_pct:+.0f}", f"{tc:+.1f}{_spread(t['train_cpu_s'], 1)}"]
+            cells += [
+                f"{tr:+.1f}{_spread(t['train_s'], 1)} ({100 * tr / t['baseline']['train_s']:+.0f} %)",
+                f"{train_pct:+.0f}",
+                f"{tc:+.1f}{_spread(t['train_cpu_s'], 1)}",
+            ]
         else:
             cells += ["—"] * 3
         n = max(s["n"] if s else 0, t["n"] if t else 0)
         nan0 = lambda x: 0.0 if x != x else x  # noqa: E731 - nan (not measured) never passes a threshold
-        cells += [str(errors), str(n), verdict(nan0(cpu_pct), nan0(cold), nan0(rss), nan0(train_pct), errors)
-                  if label.startswith("-") else "—"]
+        cells += [
+            str(errors),
+            str(n),
+            verdict(nan0(cpu_pct), nan0(cold), nan0(rss), nan0(train_pct), errors) if label.startswith("-") else "—",
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     growth_rows = [r for r in runs if r["kind"] == "growth"]
     if growth_rows:
-        lines += ["", "Conversation length (one conversation cycling the bench flows; median REST turn, ms; "
-                  "mean server CPU per turn, ms):", "",
-                  "| patches | " + " | ".join(f"turns {a}–{b}" for a, b in GROWTH_WINDOWS) + " | CPU " +
-                  " | CPU ".join(f"{a}–{b}" for a, b in GROWTH_WINDOWS) + " | errors |",
-                  "|---|" + "---:|" * (2 * len(GROWTH_WINDOWS) + 1)]
+        lines += [
+            "",
+            "Conversation length (one conversation cycling the bench flows; median REST turn, ms; "
+            "mean server CPU per turn, ms):",
+            "",
+            "| patches | "
+            + " | ".join(f"turns {a}–{b}" for a, b in GROWTH_WINDOWS)
+            + " | CPU "
+            + " | CPU ".join(f"{a}–{b}" for a, b in GROWTH_WINDOWS)
+            + " | errors |",
+            "|---|" + "---:|" * (2 * len(GROWTH_WINDOWS) + 1),
+        ]
         for label in dict.fromkeys(r["label"] for r in growth_rows):
             rows = [r for r in growth_rows if r["label"] == label]
             med = [statistics.median([r[f"median_ms_{a}_{b}"] for r in rows]) for a, b in GROWTH_WINDOWS]
             cpu = [statistics.median([r[f"cpu_ms_{a}_{b}"] for r in rows]) for a, b in GROWTH_WINDOWS]
-            lines.append(f"| {label} (n={len(rows)}) | " + " | ".join(f"{m:.1f}" for m in med) + " | " +
-                         " | ".join(f"{c:.1f}" for c in cpu) + f" | {sum(r['errors'] for r in rows)} |")
+            lines.append(
+                f"| {label} (n={len(rows)}) | "
+                + " | ".join(f"{m:.1f}" for m in med)
+                + " | "
+                + " | ".join(f"{c:.1f}" for c in cpu)
+                + f" | {sum(r['errors'] for r in rows)} |"
+            )
     return "\n".join(lines)
 
 
 # ---- main ------------------------------------------------------------------------------------
+
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -509,14 +600,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--only", help="comma-separated patch names (default: every patch)")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--ref-every", type=int, default=5, help="restart the all-on reference server every N configurations")
-    parser.add_argument("--config", action="append", default=[], metavar="LABEL=a,b",
-                        help="also measure a configuration with only patches a,b on (e.g. the set to keep)")
+    parser.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        metavar="LABEL=a,b",
+        help="also measure a configuration with only patches a,b on (e.g. the set to keep)",
+    )
     parser.add_argument("--no-tail", action="store_true", help="training: no all-on run after the last configuration")
     parser.add_argument("--growth-without-all", action="store_true", help="growth: only the --config (and none) runs")
     parser.add_argument("--first-rep", type=int, default=0, help="serving: number of the first repetition (odd: reversed order)")
     parser.add_argument("--skip-none", action="store_true", help="leave out the all-off configuration (run it in one lane only)")
-    parser.add_argument("--report", type=Path, nargs="+",
-                        help="print the table of saved ablation.json files (lanes run in parallel) and exit")
+    parser.add_argument(
+        "--report", type=Path, nargs="+", help="print the table of saved ablation.json files (lanes run in parallel) and exit"
+    )
     args = parser.parse_args(argv)
     if args.report:
         merged: Dict[str, Any] = {"meta": {}, "runs": []}
@@ -537,10 +634,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     launcher = rasa_launcher()
     extra = [(label, set(everything) - set(on.split(","))) for label, on in (c.split("=", 1) for c in args.config)]
-    recorder = Recorder(workdir / "ablation.json", {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "command": " ".join(sys.argv),
-        "launcher": launcher, "cores": os.cpu_count(), "load_before": " ".join(f"{x:.2f}" for x in os.getloadavg()),
-        "patches": everything, "rounds": args.rounds})
+    recorder = Recorder(
+        workdir / "ablation.json",
+        {
+            "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "command": " ".join(sys.argv),
+            "launcher": launcher,
+            "cores": os.cpu_count(),
+            "load_before": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+            "patches": everything,
+            "rounds": args.rounds,
+        },
+    )
     log(f"work directory {workdir}; Rasa through {launcher}; patches {everything}")
 
     if args.serving or args.growth:
@@ -552,14 +657,29 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         actions = start_action_server(action_port, env, workdir / "actions.log")
         try:
             if args.growth:
-                configs = (([] if args.growth_without_all else [("all", set())])
-                           + ([] if args.skip_none else [("none", set(everything))]) + extra)
+                configs = (
+                    ([] if args.growth_without_all else [("all", set())])
+                    + ([] if args.skip_none else [("none", set(everything))])
+                    + extra
+                )
                 for rep in range(args.growth_reps):
-                    for label, off in (configs if rep % 2 == 0 else list(reversed(configs))):
+                    for label, off in configs if rep % 2 == 0 else list(reversed(configs)):
                         recorder.add(growth_run(label, off, everything, action_port, workdir, launcher, args.turns))
             if args.serving:
-                serving(serving_names, everything, args.reps, args.rounds, action_port, workdir, launcher, recorder,
-                        args.ref_every, not args.skip_none, extra, args.first_rep)
+                serving(
+                    serving_names,
+                    everything,
+                    args.reps,
+                    args.rounds,
+                    action_port,
+                    workdir,
+                    launcher,
+                    recorder,
+                    args.ref_every,
+                    not args.skip_none,
+                    extra,
+                    args.first_rep,
+                )
         finally:
             stop(actions)
     if args.training:

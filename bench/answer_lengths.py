@@ -4,13 +4,18 @@ through the real action and the directory in var/: p50/p95/max, and answers with
 
     PYTHONPATH=. .venv/bin/python -m bench.answer_lengths
 """
-import asyncio, statistics, sys
+
+import asyncio
+
 from rasa_sdk.executor import CollectingDispatcher
-from actions.results import ANSWER_BUDGET, ActionShowContacts, without_hotline
-from actions.knowledge import directory
-from actions.texts import LANGUAGES
+
 from directory import HELP_TYPES, REGION_CODES
+
+from actions.knowledge import directory
+from actions.results import ANSWER_BUDGET, ActionShowContacts, without_hotline
+from actions.texts import LANGUAGES
 from tests.actions.conftest import make_tracker
+
 
 async def main():
     known = directory()
@@ -18,8 +23,8 @@ async def main():
     for region in REGION_CODES:
         for district in [None] + [d.id for d in known.districts(region)]:
             for ht in HELP_TYPES:
-                l = without_hotline(known.search(ht, region, district))
-                n = len(l.local) + len(l.national) + len(l.nearby)
+                found = without_hotline(known.search(ht, region, district))
+                n = len(found.local) + len(found.national) + len(found.nearby)
                 for lang in LANGUAGES:
                     d = CollectingDispatcher()
                     slots = {"help_type": ht, "region": region, "district": district, "whole_region": district is None}
@@ -30,8 +35,14 @@ async def main():
                         small.append(L)
                         if L > ANSWER_BUDGET or len(d.messages) > 3:
                             over.append((region, district, ht, lang, len(d.messages), L))
-    q = lambda xs, p: sorted(xs)[int(p * (len(xs) - 1))]
+
+    def q(xs, p):
+        return sorted(xs)[int(p * (len(xs) - 1))]
+
     print(f"all answers n={len(allL)} p50={q(allL,.5)} p95={q(allL,.95)} max={max(allL)}")
     print(f"<=3 contacts n={len(small)} p50={q(small,.5)} p95={q(small,.95)} max={max(small)} over={len(over)}")
-    for o in over[:15]: print(o)
+    for o in over[:15]:
+        print(o)
+
+
 asyncio.run(main())

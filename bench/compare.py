@@ -31,6 +31,7 @@ server's port and a fresh SQLite tracker file in WORKDIR. SANIC_WORKERS and othe
 settings apply to both bots alike. The machine's load average is recorded before and after: on a
 shared machine the numbers are noisy.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,7 +54,18 @@ import yaml
 
 from bench import load
 from bench.servers import (
-    ACTION_SERVER_ENV, PLAIN_RASA, REPO, RASA, TreeMemory, action_server_args, bench_env, cpu_seconds, free_port, rasa_run_args, spawn, stop,
+    ACTION_SERVER_ENV,
+    PLAIN_RASA,
+    RASA,
+    REPO,
+    TreeMemory,
+    action_server_args,
+    bench_env,
+    cpu_seconds,
+    free_port,
+    rasa_run_args,
+    spawn,
+    stop,
     wait_for_answer,
 )
 
@@ -122,8 +134,14 @@ def generate_stock(workdir: Path) -> Path:
     log(f"stock bot: rasa init --no-prompt --init-dir {stock} (generates and trains it once)")
     env = bench_env(RASA_CACHE_DIRECTORY=str(workdir / "cache-init"))
     with (workdir / "stock-init.log").open("w") as out:
-        subprocess.run([PLAIN_RASA, "init", "--no-prompt", "--init-dir", str(stock)], cwd=workdir, env=env,
-                       stdout=out, stderr=subprocess.STDOUT, check=True)
+        subprocess.run(
+            [PLAIN_RASA, "init", "--no-prompt", "--init-dir", str(stock)],
+            cwd=workdir,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=True,
+        )
     return stock
 
 
@@ -133,8 +151,9 @@ def train(bot: Bot, workdir: Path) -> tuple[float, Path]:
     return seconds, model
 
 
-def train_timed(directory: Path, name: str, workdir: Path, extra_env: Optional[Dict[str, str]] = None,
-                rasa: str = RASA) -> tuple[float, float, Path]:
+def train_timed(
+    directory: Path, name: str, workdir: Path, extra_env: Optional[Dict[str, str]] = None, rasa: str = RASA
+) -> tuple[float, float, Path]:
     """`rasa train --force` of the project in ``directory`` with an empty training cache; returns
     wall seconds, CPU seconds (user + system of the whole process tree) and the model."""
     import resource
@@ -148,8 +167,14 @@ def train_timed(directory: Path, name: str, workdir: Path, extra_env: Optional[D
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with (workdir / f"{name}-train.log").open("w") as output:
-        subprocess.run(args, cwd=directory, env=bench_env(RASA_CACHE_DIRECTORY=str(cache), **(extra_env or {})),
-                       stdout=output, stderr=subprocess.STDOUT, check=True)
+        subprocess.run(
+            args,
+            cwd=directory,
+            env=bench_env(RASA_CACHE_DIRECTORY=str(cache), **(extra_env or {})),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            check=True,
+        )
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -187,8 +212,15 @@ class Served:
     problems: List[str] = field(default_factory=list)
 
 
-def start(bot: Bot, model: Path, workdir: Path, result: BotRun, extra_env: Optional[Dict[str, str]] = None,
-          action_port: Optional[int] = None, rasa: Optional[str] = None) -> Served:
+def start(
+    bot: Bot,
+    model: Path,
+    workdir: Path,
+    result: BotRun,
+    extra_env: Optional[Dict[str, str]] = None,
+    action_port: Optional[int] = None,
+    rasa: Optional[str] = None,
+) -> Served:
     """Start the bot's servers, measure its cold start, and warm it up with one pass of its flows.
     With ``action_port`` the bot uses an action server already running there (only the Rasa
     server is started and timed)."""
@@ -210,11 +242,17 @@ def start(bot: Bot, model: Path, workdir: Path, result: BotRun, extra_env: Optio
         log(f"{bot.name}: cold start")
         started = time.perf_counter()
         if bot.with_action_server and not external_actions:
-            actions = spawn(action_server_args(action_port), REPO, {**env, **ACTION_SERVER_ENV}, workdir / f"{bot.name}-actions.log")
+            actions = spawn(
+                action_server_args(action_port), REPO, {**env, **ACTION_SERVER_ENV}, workdir / f"{bot.name}-actions.log"
+            )
             served.processes.append(actions)
             served.memories["actions"] = TreeMemory(actions.pid)
-        rasa = spawn(rasa_run_args(model, rasa_port, endpoints, credentials, token, rasa or bot.rasa), bot.directory, env,
-                     workdir / f"{bot.name}-rasa.log")
+        rasa = spawn(
+            rasa_run_args(model, rasa_port, endpoints, credentials, token, rasa or bot.rasa),
+            bot.directory,
+            env,
+            workdir / f"{bot.name}-rasa.log",
+        )
         served.processes.append(rasa)
         served.memories["rasa"] = TreeMemory(rasa.pid)
         result.cold_start_s = wait_for_answer(base, bot.first_message, started, served.processes, bot.accept)
@@ -241,8 +279,9 @@ def sequential_slice(served: Served, rounds: int) -> None:
 
 def concurrent_slice(served: Served, users: int, seconds: float) -> None:
     """``users`` conversations at once for ``seconds``, then every conversation's tracker checked."""
-    stats, problems = asyncio.run(load.concurrent(served.base, served.token, users, seconds, served.bot.flows,
-                                                  served.bot.bad_reply))
+    stats, problems = asyncio.run(
+        load.concurrent(served.base, served.token, users, seconds, served.bot.flows, served.bot.bad_reply)
+    )
     served.concurrent.latencies += stats.latencies
     served.concurrent.errors += stats.errors
     served.concurrent.conversations += stats.conversations
@@ -267,8 +306,10 @@ def summarise(served: Served) -> None:
     result.load_conversations = len(concurrent.conversations)
     result.load_error_count, result.load_errors = len(concurrent.errors), concurrent.errors[:50]
     result.tracker_problem_count, result.tracker_problems = len(served.problems), served.problems[:50]
-    log(f"{served.bot.name}: sequential p50 {result.turn_p50_ms:.1f} ms, p95 {result.turn_p95_ms:.1f} ms over "
-        f"{result.sequential_turns} turns; concurrent: " + load.report(concurrent, served.problems).replace("\n", "; "))
+    log(
+        f"{served.bot.name}: sequential p50 {result.turn_p50_ms:.1f} ms, p95 {result.turn_p95_ms:.1f} ms over "
+        f"{result.sequential_turns} turns; concurrent: " + load.report(concurrent, served.problems).replace("\n", "; ")
+    )
 
 
 def finish(served: Served) -> None:
@@ -285,8 +326,9 @@ def finish(served: Served) -> None:
             stop(process)
 
 
-def measure(bots: Dict[str, Bot], models: Dict[str, Path], results: Dict[str, BotRun], workdir: Path,
-            args: argparse.Namespace) -> None:
+def measure(
+    bots: Dict[str, Bot], models: Dict[str, Path], results: Dict[str, BotRun], workdir: Path, args: argparse.Namespace
+) -> None:
     """Cold starts one after the other; then the latency and load phases in alternating slices
     (stock, ours, stock, ours, …) while both bots are up — the idle one uses no CPU — so that a
     machine that speeds up or slows down during the run (shared CPUs do, by ±25 % within
@@ -322,24 +364,53 @@ def table(stock: BotRun, ours: BotRun, users: int) -> List[Dict[str, Any]]:
 
     rows = []
 
-    def row(metric: str, s: Optional[float], o: Optional[float], target: str, check: Optional[Callable[[float], bool]],
-            digits: int = 1, extra_ok: bool = True) -> None:
+    def row(
+        metric: str,
+        s: Optional[float],
+        o: Optional[float],
+        target: str,
+        check: Optional[Callable[[float], bool]],
+        digits: int = 1,
+        extra_ok: bool = True,
+    ) -> None:
         r = ratio(o, s)
         met = None if check is None or r is None else bool(check(r) and extra_ok)
-        rows.append({"metric": metric, "stock": s, "ours": o, "ratio": r, "target": target, "met": met,
-                     "stock_text": _fmt(s, digits), "ours_text": _fmt(o, digits)})
+        rows.append(
+            {
+                "metric": metric,
+                "stock": s,
+                "ours": o,
+                "ratio": r,
+                "target": target,
+                "met": met,
+                "stock_text": _fmt(s, digits),
+                "ours_text": _fmt(o, digits),
+            }
+        )
 
     errors = ours.load_error_count + ours.tracker_problem_count
     stock_errors = stock.load_error_count + stock.tracker_problem_count
     row("cold start, s (process start → first answer)", stock.cold_start_s, ours.cold_start_s, "≤ 0.3", lambda r: r <= 0.3)
     row("turn p50, ms (one conversation at a time)", stock.turn_p50_ms, ours.turn_p50_ms, "≤ 0.3", lambda r: r <= 0.3)
     row("turn p95, ms (one conversation at a time)", stock.turn_p95_ms, ours.turn_p95_ms, "≤ 0.3", lambda r: r <= 0.3)
-    row(f"turn p95, ms ({users} concurrent conversations)", stock.load_p95_ms, ours.load_p95_ms, "≤ 0.3, 0 errors", lambda r: r <= 0.3, extra_ok=errors == 0)
+    row(
+        f"turn p95, ms ({users} concurrent conversations)",
+        stock.load_p95_ms,
+        ours.load_p95_ms,
+        "≤ 0.3, 0 errors",
+        lambda r: r <= 0.3,
+        extra_ok=errors == 0,
+    )
     row(f"errors ({users} concurrent: requests + tracker check)", float(stock_errors), float(errors), "0 (ours)", None, 0)
     rows[-1]["met"] = errors == 0
     row(f"throughput, turns/s ({users} concurrent)", stock.load_throughput, ours.load_throughput, "≥ 4", lambda r: r >= 4)
-    row("CPU per turn, Rasa server, ms (sequential; not a target)", stock.cpu_ms_per_turn_rasa,
-        ours.cpu_ms_per_turn_rasa, "—", None)
+    row(
+        "CPU per turn, Rasa server, ms (sequential; not a target)",
+        stock.cpu_ms_per_turn_rasa,
+        ours.cpu_ms_per_turn_rasa,
+        "—",
+        None,
+    )
     row("CPU per turn, action server, ms", stock.cpu_ms_per_turn_actions, ours.cpu_ms_per_turn_actions, "—", None)
     row("Rasa server peak RSS, MB", stock.rasa_rss_mb, ours.rasa_rss_mb, "≤ 0.6", lambda r: r <= 0.6, 0)
     row("action server peak RSS, MB", stock.action_rss_mb, ours.action_rss_mb, "—", None, 0)
@@ -352,7 +423,8 @@ def render(rows: List[Dict[str, Any]], meta: Dict[str, Any]) -> str:
         f"# This assistant vs the stock `rasa init` bot — {meta['date']}",
         "",
         f"Machine: {meta['machine']}; load average before {meta['load_before']}, after {meta['load_after']}"
-        + (" — other work was running, numbers are noisy" if meta["shared"] else "") + ".",
+        + (" — other work was running, numbers are noisy" if meta["shared"] else "")
+        + ".",
         f"Load: {meta['users']} concurrent conversations for {meta['seconds']:g} s per bot in {meta.get('slices', 1)} "
         f"alternating slices; sequential: {meta['rounds']} rounds of every flow, alternating by round. "
         f"Training: {meta['training']}.",
@@ -371,10 +443,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--rounds", type=int, default=10, help="sequential rounds through every flow (default 10)")
-    parser.add_argument("--slices", type=int, default=4,
-                        help="the concurrent phase in this many alternating slices per bot (default 4)")
-    parser.add_argument("--skip-train", action="store_true",
-                        help="use models/dv-help.tar.gz and the model `rasa init` trained; no training times")
+    parser.add_argument(
+        "--slices", type=int, default=4, help="the concurrent phase in this many alternating slices per bot (default 4)"
+    )
+    parser.add_argument(
+        "--skip-train", action="store_true", help="use models/dv-help.tar.gz and the model `rasa init` trained; no training times"
+    )
     parser.add_argument("--workdir", type=Path, help="keep the stock bot, models and logs here (default: a temp dir)")
     parser.add_argument("--out", type=Path, default=REPO / "var" / "bench")
     args = parser.parse_args(argv)
@@ -388,8 +462,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     bad = load.safety_net_answer
     bots = {
         "stock": Bot("stock", stock_dir, STOCK_FLOWS, "hello", bool, None, with_action_server=False),
-        "ours": Bot("ours", REPO, load.FLOWS, "привет", lambda reply: bool(reply) and bad(reply) is None, bad,
-                    with_action_server=True),
+        "ours": Bot(
+            "ours", REPO, load.FLOWS, "привет", lambda reply: bool(reply) and bad(reply) is None, bad, with_action_server=True
+        ),
     }
     results = {name: BotRun(name) for name in bots}
     models: Dict[str, Path] = {}
@@ -409,7 +484,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "load_before": " ".join(f"{x:.2f}" for x in load_before),
         "load_after": " ".join(f"{x:.2f}" for x in load_after),
         "shared": max(load_before[0], load_after[0]) > 0.5,
-        "users": args.users, "seconds": args.seconds, "rounds": args.rounds, "slices": args.slices,
+        "users": args.users,
+        "seconds": args.seconds,
+        "rounds": args.rounds,
+        "slices": args.slices,
         "training": "skipped (existing models)" if args.skip_train else "rasa train --force, empty cache, one after the other",
         "workdir": str(workdir),
     }
@@ -418,9 +496,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print("\n" + text + "\n")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"compare-{date}.md").write_text(text + "\n")
-    (args.out / f"compare-{date}.json").write_text(json.dumps(
-        {"meta": meta, "rows": rows, "runs": {name: asdict(run) for name, run in results.items()}},
-        indent=2, ensure_ascii=False, default=str))
+    (args.out / f"compare-{date}.json").write_text(
+        json.dumps(
+            {"meta": meta, "rows": rows, "runs": {name: asdict(run) for name, run in results.items()}},
+            indent=2,
+            ensure_ascii=False,
+            default=str,
+        )
+    )
     log(f"written {args.out / f'compare-{date}.md'} and .json")
     return 0 if all(r["met"] is not False for r in rows) else 1
 

@@ -6,6 +6,7 @@ generated organisations (target < 1 ms per query).
 The organisations are synthetic (random districts, services, coordinates inside Belarus; a
 fifth confidential) and live only in a temporary database; real regions and districts are used.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,17 @@ from directory import HELP_TYPES, REGION_CODES, open_directory
 from directory.load import load
 
 REPO = Path(__file__).resolve().parents[1]
-KINDS = {"shelter": "crisis_room", "psychological": "psychological", "legal": "legal", "social": "social_center",
-         "police": "police", "medical": "medical", "addiction": "addiction", "hotline": "helpline", "emergency": "helpline"}
+KINDS = {
+    "shelter": "crisis_room",
+    "psychological": "psychological",
+    "legal": "legal",
+    "social": "social_center",
+    "police": "police",
+    "medical": "medical",
+    "addiction": "addiction",
+    "hotline": "helpline",
+    "emergency": "helpline",
+}
 
 
 def generate(data_dir: Path, count: int, rng: random.Random) -> None:
@@ -39,19 +49,32 @@ def generate(data_dir: Path, count: int, rng: random.Random) -> None:
             service = rng.choice(HELP_TYPES)
             confidential = rng.random() < 0.2
             scope = rng.random()
-            writer.writerow({
-                "id": f"gen-{n}", "name_ru": f"Организация {n}", "name_be": "", "name_en": f"Organisation {n}",
-                "kind": KINDS[service], "services": service,
-                "region": "BY" if scope < 0.02 else district["region_code"],
-                "district": district["district_id"] if scope > 0.3 else "",
-                "address": "" if confidential else f"ул. Тестовая, {n}",
-                "phones": f"+375 (17) {200 + n % 700}-{n % 100:02d}-{n % 97:02d}", "hours": "", "schedule": "",
-                "lat": "" if confidential else f"{rng.uniform(51.3, 56.1):.5f}",
-                "lon": "" if confidential else f"{rng.uniform(23.2, 32.7):.5f}",
-                "confidential": str(confidential).lower(), "public_contact": "", "active": "true", "status_note": "",
-                "source_url": "https://example.org/generated", "verified_on": "2026-11-28", "verification": "desk",
-                "note": "generated for the benchmark",
-            })
+            writer.writerow(
+                {
+                    "id": f"gen-{n}",
+                    "name_ru": f"Организация {n}",
+                    "name_be": "",
+                    "name_en": f"Organisation {n}",
+                    "kind": KINDS[service],
+                    "services": service,
+                    "region": "BY" if scope < 0.02 else district["region_code"],
+                    "district": district["district_id"] if scope > 0.3 else "",
+                    "address": "" if confidential else f"ул. Тестовая, {n}",
+                    "phones": f"+375 (17) {200 + n % 700}-{n % 100:02d}-{n % 97:02d}",
+                    "hours": "",
+                    "schedule": "",
+                    "lat": "" if confidential else f"{rng.uniform(51.3, 56.1):.5f}",
+                    "lon": "" if confidential else f"{rng.uniform(23.2, 32.7):.5f}",
+                    "confidential": str(confidential).lower(),
+                    "public_contact": "",
+                    "active": "true",
+                    "status_note": "",
+                    "source_url": "https://example.org/generated",
+                    "verified_on": "2026-11-28",
+                    "verification": "desk",
+                    "note": "generated for the benchmark",
+                }
+            )
 
 
 def per_query_ms(function, arguments) -> float:
@@ -86,7 +109,9 @@ def main() -> int:
         points = [(rng.choice(HELP_TYPES), rng.uniform(51.3, 56.1), rng.uniform(23.2, 32.7)) for _ in range(args.queries)]
         search_ms = statistics.median(per_query_ms(directory.search, searches) for _ in range(3))
         nearest_ms = statistics.median(per_query_ms(directory.nearest_public, points) for _ in range(3))
-    print(f"\n{args.organisations} organisations; load (validate + write) {load_s:.1f} s; snapshot build {snapshot_s * 1000:.0f} ms")
+    print(
+        f"\n{args.organisations} organisations; load (validate + write) {load_s:.1f} s; snapshot build {snapshot_s * 1000:.0f} ms"
+    )
     print(f"{'query':<36} {'ms/query':>9}  target")
     print(f"{'help-type lookup (search)':<36} {search_ms:9.3f}  < 1 ms")
     print(f"{'nearest public organisation':<36} {nearest_ms:9.3f}  < 1 ms")

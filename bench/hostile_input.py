@@ -9,6 +9,7 @@ the NLU pipeline work hard (runs of punctuation, emoji, letters, dense short tok
 
 tests/e2e/test_message_bounds.py asserts the bounds with these same functions.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,8 +50,7 @@ def memory_kb(pid: int) -> Dict[str, int]:
 
 def post(base: str, body: bytes, timeout: float = 30) -> Tuple[int, bytes, float]:
     """POST ``body`` to the REST webhook: (status, response body, seconds)."""
-    request = urllib.request.Request(f"{base}/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(f"{base}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"})
     started = time.perf_counter()
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -159,8 +159,19 @@ def hostile_posts(base: str, count: int = 5, message: str = ONE_MILLION_LETTERS)
         body.flush()
         for _ in range(count):
             subprocess.run(
-                ["curl", "-sS", "-o", "/dev/null", "-H", "Content-Type: application/json", "--data-binary",
-                 f"@{body.name}", f"{base}/webhooks/rest/webhook"], check=True, timeout=60,
+                [
+                    "curl",
+                    "-sS",
+                    "-o",
+                    "/dev/null",
+                    "-H",
+                    "Content-Type: application/json",
+                    "--data-binary",
+                    f"@{body.name}",
+                    f"{base}/webhooks/rest/webhook",
+                ],
+                check=True,
+                timeout=60,
             )
 
 
@@ -175,9 +186,12 @@ def neighbour_delay(base: str, hostile: Callable[[], object], baseline_seconds: 
         time.sleep(0.5)
     during = neighbour.between(start, end)
     return {
-        "alone median": 1000 * statistics.median(calm), "alone max": 1000 * max(calm),
-        "beside median": 1000 * statistics.median(during), "beside max": 1000 * max(during),
-        "turns beside": len(during), "hostile seconds": end - start,
+        "alone median": 1000 * statistics.median(calm),
+        "alone max": 1000 * max(calm),
+        "beside median": 1000 * statistics.median(during),
+        "beside max": 1000 * max(during),
+        "turns beside": len(during),
+        "hostile seconds": end - start,
     }
 
 
@@ -199,12 +213,16 @@ def main() -> None:
             times = [say(base, "hostile", ONE_MILLION_LETTERS)[1] for _ in range(5)]
             after = memory_kb(assistant.pid)
             print(f"5 more: {', '.join(f'{t * 1000:.0f}' for t in times)} ms")
-            print(f"server VmRSS {before['VmRSS'] / 1024:.0f} → {after['VmRSS'] / 1024:.0f} MB, "
-                  f"VmHWM {before['VmHWM'] / 1024:.0f} → {after['VmHWM'] / 1024:.0f} MB")
+            print(
+                f"server VmRSS {before['VmRSS'] / 1024:.0f} → {after['VmRSS'] / 1024:.0f} MB, "
+                f"VmHWM {before['VmHWM'] / 1024:.0f} → {after['VmHWM'] / 1024:.0f} MB"
+            )
             delay = neighbour_delay(base, lambda: hostile_posts(base, 5))
-            print("neighbour turns (ms), alone: median {alone median:.0f}, max {alone max:.0f}; beside five "
-                  "1,000,000-letter messages: median {beside median:.0f}, max {beside max:.0f} "
-                  "({turns beside} turns)".format(**delay))
+            print(
+                "neighbour turns (ms), alone: median {alone median:.0f}, max {alone max:.0f}; beside five "
+                "1,000,000-letter messages: median {beside median:.0f}, max {beside max:.0f} "
+                "({turns beside} turns)".format(**delay)
+            )
             for name, message in HARD_MESSAGES.items():
                 reply, seconds = say(base, "hard-" + uuid.uuid4().hex, message)
                 print(f"2,000 characters of {name}: {seconds * 1000:.0f} ms")

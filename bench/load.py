@@ -13,6 +13,7 @@ the given URL only (use localhost); the loop stops by itself after --minutes.
 
 ``sequential`` and ``concurrent`` are also used by ``bench.compare``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,16 +30,26 @@ import aiohttp
 # (messages, slots the conversation must end with)
 Flow = Tuple[List[str], Dict[str, Optional[str]]]
 FLOWS: List[Flow] = [
-    (["/start", "/need_legal", '/inform{"region":"BY-HO"}', '/inform{"district":"BY-HO-04"}'],
-     {"help_type": "legal", "region": "BY-HO", "district": "BY-HO-04"}),
-    (["привет", "мне негде ночевать, муж выгнал", '/inform{"region":"BY-MI"}', '/district_page{"page":"1"}', "/whole_region"],
-     {"help_type": "shelter", "region": "BY-MI", "district": None}),
-    (["нужен психолог в Бобруйске", "/change_region", '/inform{"region":"BY-HM"}', "/whole_region"],
-     {"help_type": "psychological", "region": "BY-HM", "district": None}),
-    (["он ломает дверь", '/inform{"region":"BY-BR"}', '/inform{"district":"BY-BR-14"}'],
-     {"help_type": "emergency", "region": "BY-BR", "district": "BY-BR-14"}),
-    (['/set_language{"language":"en"}', "/role_witness", "/need_social", '/inform{"region":"BY-VI"}', "/whole_region"],
-     {"help_type": "social", "region": "BY-VI", "district": None, "language": "en", "role": "witness"}),
+    (
+        ["/start", "/need_legal", '/inform{"region":"BY-HO"}', '/inform{"district":"BY-HO-04"}'],
+        {"help_type": "legal", "region": "BY-HO", "district": "BY-HO-04"},
+    ),
+    (
+        ["привет", "мне негде ночевать, муж выгнал", '/inform{"region":"BY-MI"}', '/district_page{"page":"1"}', "/whole_region"],
+        {"help_type": "shelter", "region": "BY-MI", "district": None},
+    ),
+    (
+        ["нужен психолог в Бобруйске", "/change_region", '/inform{"region":"BY-HM"}', "/whole_region"],
+        {"help_type": "psychological", "region": "BY-HM", "district": None},
+    ),
+    (
+        ["он ломает дверь", '/inform{"region":"BY-BR"}', '/inform{"district":"BY-BR-14"}'],
+        {"help_type": "emergency", "region": "BY-BR", "district": "BY-BR-14"},
+    ),
+    (
+        ['/set_language{"language":"en"}', "/role_witness", "/need_social", '/inform{"region":"BY-VI"}', "/whole_region"],
+        {"help_type": "social", "region": "BY-VI", "district": None, "language": "en", "role": "witness"},
+    ),
 ]
 
 
@@ -74,8 +85,14 @@ class Stats:
         return len(self.latencies) / self.elapsed if self.elapsed else float("nan")
 
 
-async def turn(session: aiohttp.ClientSession, url: str, sender: str, message: str, stats: Stats,
-               bad_reply: Optional[Callable[[list], Optional[str]]] = None) -> None:
+async def turn(
+    session: aiohttp.ClientSession,
+    url: str,
+    sender: str,
+    message: str,
+    stats: Stats,
+    bad_reply: Optional[Callable[[list], Optional[str]]] = None,
+) -> None:
     """One message; its latency and, if it failed, why (HTTP error, no answer, or ``bad_reply``)."""
     started = time.perf_counter()
     try:
@@ -91,8 +108,15 @@ async def turn(session: aiohttp.ClientSession, url: str, sender: str, message: s
     stats.finished.append(time.monotonic())
 
 
-async def person(session: aiohttp.ClientSession, url: str, deadline: float, stats: Stats, seed: int,
-                 flows: Sequence[Flow] = FLOWS, bad_reply: Optional[Callable[[list], Optional[str]]] = None) -> None:
+async def person(
+    session: aiohttp.ClientSession,
+    url: str,
+    deadline: float,
+    stats: Stats,
+    seed: int,
+    flows: Sequence[Flow] = FLOWS,
+    bad_reply: Optional[Callable[[list], Optional[str]]] = None,
+) -> None:
     rng = random.Random(seed)
     while time.monotonic() < deadline:
         messages, expected = rng.choice(flows)
@@ -128,8 +152,14 @@ def _session() -> aiohttp.ClientSession:
     return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60), connector=aiohttp.TCPConnector(limit=0))
 
 
-async def concurrent(url: str, token: str, users: int, seconds: float, flows: Sequence[Flow] = FLOWS,
-                     bad_reply: Optional[Callable[[list], Optional[str]]] = None) -> Tuple[Stats, List[str]]:
+async def concurrent(
+    url: str,
+    token: str,
+    users: int,
+    seconds: float,
+    flows: Sequence[Flow] = FLOWS,
+    bad_reply: Optional[Callable[[list], Optional[str]]] = None,
+) -> Tuple[Stats, List[str]]:
     """``users`` people walking ``flows`` for ``seconds``; then every conversation's tracker is checked."""
     stats = Stats()
     async with _session() as session:
@@ -140,8 +170,9 @@ async def concurrent(url: str, token: str, users: int, seconds: float, flows: Se
     return stats, problems
 
 
-async def sequential(url: str, flows: Sequence[Flow], rounds: int,
-                     bad_reply: Optional[Callable[[list], Optional[str]]] = None) -> Stats:
+async def sequential(
+    url: str, flows: Sequence[Flow], rounds: int, bad_reply: Optional[Callable[[list], Optional[str]]] = None
+) -> Stats:
     """One person at a time: every flow ``rounds`` times, each under a fresh conversation id."""
     stats = Stats()
     async with _session() as session:
@@ -161,27 +192,36 @@ def timeline(stats: Stats, minutes: float = 1.0) -> List[Tuple[int, int, float]]
     conversations pile up in the tracker store?"""
     width = minutes * 60
     buckets: Dict[int, List[float]] = {}
-    for end, latency in zip(stats.finished, stats.latencies):
+    for end, latency in zip(stats.finished, stats.latencies, strict=False):
         buckets.setdefault(int((end - stats.started) // width), []).append(latency)
     whole = int(stats.elapsed // width)
-    return [(index + 1, round(len(buckets.get(index, [])) / width), percentile(buckets.get(index, []), .95) * 1000)
-            for index in range(whole)]
+    return [
+        (index + 1, round(len(buckets.get(index, [])) / width), percentile(buckets.get(index, []), 0.95) * 1000)
+        for index in range(whole)
+    ]
 
 
 def report(stats: Stats, problems: List[str]) -> str:
     lat = stats.latencies
     per_minute = timeline(stats) if stats.elapsed >= 120 and len(stats.finished) == len(lat) else []
-    return "\n".join([
-        f"conversations {len(stats.conversations)}, turns {len(lat)}, throughput {stats.throughput:.1f} turns/s",
-        f"latency p50 {percentile(lat, .5) * 1000:.0f} ms, p95 {percentile(lat, .95) * 1000:.0f} ms, "
-        f"p99 {percentile(lat, .99) * 1000:.0f} ms, mean {statistics.fmean(lat) * 1000 if lat else float('nan'):.0f} ms",
-        f"errors {len(stats.errors)}" + (f" (first: {stats.errors[:3]})" if stats.errors else ""),
-        f"tracker check: {len(stats.conversations) - len({p.split(':')[0] for p in problems})}/{len(stats.conversations)} "
-        f"conversations exactly as sent" + (f"; problems: {problems[:5]}" if problems else ""),
-    ] + ([
-        "per minute, turns/s: " + " ".join(str(rate) for _, rate, _ in per_minute),
-        "per minute, p95 ms:  " + " ".join(f"{p95:.0f}" for _, _, p95 in per_minute),
-    ] if per_minute else []))
+    return "\n".join(
+        [
+            f"conversations {len(stats.conversations)}, turns {len(lat)}, throughput {stats.throughput:.1f} turns/s",
+            f"latency p50 {percentile(lat, .5) * 1000:.0f} ms, p95 {percentile(lat, .95) * 1000:.0f} ms, "
+            f"p99 {percentile(lat, .99) * 1000:.0f} ms, mean {statistics.fmean(lat) * 1000 if lat else float('nan'):.0f} ms",
+            f"errors {len(stats.errors)}" + (f" (first: {stats.errors[:3]})" if stats.errors else ""),
+            f"tracker check: {len(stats.conversations) - len({p.split(':')[0] for p in problems})}/{len(stats.conversations)} "
+            f"conversations exactly as sent" + (f"; problems: {problems[:5]}" if problems else ""),
+        ]
+        + (
+            [
+                "per minute, turns/s: " + " ".join(str(rate) for _, rate, _ in per_minute),
+                "per minute, p95 ms:  " + " ".join(f"{p95:.0f}" for _, _, p95 in per_minute),
+            ]
+            if per_minute
+            else []
+        )
+    )
 
 
 async def run(url: str, token: str, users: int, minutes: float) -> int:

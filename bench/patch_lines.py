@@ -6,6 +6,7 @@ Counts, per module of rasa_patches/, its file lines and its code lines: lines ho
 token other than comments, and not inside a docstring. The patches themselves and the machinery
 that installs them (registry, installer, launcher, source hashes, the docs table) are summed apart.
 """
+
 from __future__ import annotations
 
 import ast

@@ -18,6 +18,7 @@ sees it, by pattern, never by the bot's wording, so it keeps working while the t
 A reply is the list of messages the REST channel returns for one user turn (``text`` and
 ``buttons`` per message); an *answer* is that whole list.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,11 @@ HOTLINE_DIGITS = "8011008801"  # 8-801-100-8-801 in any form ends with these dig
 EMERGENCY_NUMBERS = frozenset({"101", "102", "103", "112"})
 
 URL = re.compile(r"(?:https?://|tel:|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
-MAP_HOSTS = re.compile(r"yandex\.[a-z]+/maps|maps\.yandex|yandex\.[a-z]+/-/|google\.[a-z.]+/maps|maps\.google|"
-                       r"goo\.gl/maps|maps\.app\.goo\.gl|2gis\.|openstreetmap\.org|osm\.org", re.IGNORECASE)
+MAP_HOSTS = re.compile(
+    r"yandex\.[a-z]+/maps|maps\.yandex|yandex\.[a-z]+/-/|google\.[a-z.]+/maps|maps\.google|"
+    r"goo\.gl/maps|maps\.app\.goo\.gl|2gis\.|openstreetmap\.org|osm\.org",
+    re.IGNORECASE,
+)
 # Digits joined by single separators; not glued to letters, times, dates, decimals or links.
 # A colon after a number ends it ("8-801-100-8-801: daily …") unless a digit follows (a time, 8:00).
 PHONE = re.compile(r"(?<![\w.,:/=%&?#@+\-])(\+?\(?\d(?:[\d()]|[ \-\u2011\u00a0](?=[\d(]))*\d\)?)(?![\w/]|[.,:]\d)")
@@ -42,9 +46,9 @@ PHONE_MIN_DIGITS = 5
 
 @dataclass(frozen=True)
 class Phone:
-    raw: str     # as printed
+    raw: str  # as printed
     digits: str  # digits only
-    plus: bool   # printed with a leading +
+    plus: bool  # printed with a leading +
 
     @property
     def kind(self) -> str:
@@ -138,8 +142,7 @@ def hotline_mentions(text: str) -> int:
 def has_number(text: str, number: str) -> bool:
     """``number`` (e.g. "102", "8-801-100-16-11") appears as a whole number in ``text``."""
     wanted = re.sub(r"\D", "", number)
-    return any(p.digits == wanted or (len(wanted) > SHORT_MAX_DIGITS and p.key == wanted[-9:])
-               for p in phones(text))
+    return any(p.digits == wanted or (len(wanted) > SHORT_MAX_DIGITS and p.key == wanted[-9:]) for p in phones(text))
 
 
 def same_number(a: str, b: str) -> bool:

@@ -3,6 +3,7 @@
 action server and the Rasa server (REST channel; HTTP API behind a token when asked) on free
 localhost ports, with a fresh tracker database and a copy of the directory, stopped when the
 block ends. Rasa starts through ``bench.servers.rasa_launcher`` (``bin/rasa`` once it exists)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -53,8 +54,13 @@ def endpoints_for(work: Path, action_port: int, tracker_db: Path) -> Path:
 
 
 @contextlib.contextmanager
-def running(work: Optional[Path] = None, with_action_server: bool = True, token: Optional[str] = None,
-            seconds: float = 300, env: Optional[Dict[str, str]] = None) -> Iterator[Running]:
+def running(
+    work: Optional[Path] = None,
+    with_action_server: bool = True,
+    token: Optional[str] = None,
+    seconds: float = 300,
+    env: Optional[Dict[str, str]] = None,
+) -> Iterator[Running]:
     """Both servers (or only Rasa's) until the block ends; logs in ``work`` (default: a temp dir);
     ``env`` adds to bin/env.sh's environment (``DV_PATCHES``, …)."""
     if not MODEL.exists():

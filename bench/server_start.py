@@ -7,6 +7,7 @@ For each model: starts `rasa run` (rest channel, no action server needed: the fi
 (VmHWM) of the server process. Prints a table. Not a test: numbers depend on the machine.
 For the whole comparison with the stock Rasa bot (action server included) see ``bench.compare``.
 """
+
 from __future__ import annotations
 
 import sys

@@ -1,5 +1,6 @@
 """Shared by the benchmarks: start a Rasa server and an action server, time the first answer,
 follow the memory of a process tree. Nothing here is a test; numbers depend on the machine."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any, Callable, Dict, IO, List, Optional, Sequence, Union
+from typing import IO, Any, Callable, Dict, List, Optional, Sequence, Union
 
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = REPO / ".venv" / "bin"
@@ -25,6 +26,7 @@ def rasa_launcher() -> str:
     exists, else the virtualenv's ``rasa``."""
     launcher = REPO / "bin" / "rasa"
     return str(launcher) if launcher.is_file() and os.access(launcher, os.X_OK) else RASA
+
 
 Reply = List[Dict[str, Any]]
 
@@ -154,8 +156,14 @@ def spawn(args: Sequence[str], cwd: Path, env: Dict[str, str], log: Union[Path, 
     return subprocess.Popen(list(args), cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
-def rasa_run_args(model: Path, port: int, endpoints: Optional[Path] = None, credentials: Optional[Path] = None,
-                  token: Optional[str] = None, rasa: str = RASA) -> List[str]:
+def rasa_run_args(
+    model: Path,
+    port: int,
+    endpoints: Optional[Path] = None,
+    credentials: Optional[Path] = None,
+    token: Optional[str] = None,
+    rasa: str = RASA,
+) -> List[str]:
     args = [rasa, "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port)]
     if endpoints:
         args += ["--endpoints", str(endpoints)]
@@ -189,8 +197,9 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Optional[Path], seco
     raise RuntimeError(f"{url} did not answer in {seconds:.0f} s")
 
 
-def start_action_server(port: int, env: Dict[str, str], log: Optional[Path], actions: str = "actions",
-                        seconds: float = 300) -> subprocess.Popen:
+def start_action_server(
+    port: int, env: Dict[str, str], log: Optional[Path], actions: str = "actions", seconds: float = 300
+) -> subprocess.Popen:
     """The action server as bin/env.sh starts it (localhost only), once its /health answers."""
     process = spawn(action_server_args(port, actions), REPO, {**env, **ACTION_SERVER_ENV}, log)
     try:
@@ -214,14 +223,19 @@ def stop(process: Optional[subprocess.Popen], timeout: float = 30) -> None:
 
 def say(base: str, sender: str, message: str, timeout: float = 30) -> Reply:
     body = json.dumps({"sender": sender, "message": message}).encode()
-    request = urllib.request.Request(f"{base}/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(f"{base}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read())
 
 
-def wait_for_answer(base: str, message: str, started: float, processes: Sequence[subprocess.Popen],
-                    accept: Callable[[Reply], bool] = bool, timeout: float = 600) -> float:
+def wait_for_answer(
+    base: str,
+    message: str,
+    started: float,
+    processes: Sequence[subprocess.Popen],
+    accept: Callable[[Reply], bool] = bool,
+    timeout: float = 600,
+) -> float:
     """Seconds from ``started`` (a ``time.perf_counter()``) until ``message`` gets an answer that
     ``accept`` takes (each try under a fresh conversation id)."""
     attempt = 0

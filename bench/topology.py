@@ -7,6 +7,7 @@ Each run: ``--users`` people walking bench.load's flows through the balancer for
 every conversation's tracker is then checked on one instance (both read the same store).
 Numbers depend on the machine and on what else runs on it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,9 @@ async def load(url: str, check_url: str, token: str, users: int, seconds: float)
     timeout = aiohttp.ClientTimeout(total=90)
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0)) as session:
         stats.started = time.monotonic()
-        await asyncio.gather(*(person(session, url, stats.started + seconds, stats, seed, bad_reply=safety_net_answer)
-                               for seed in range(users)))
+        await asyncio.gather(
+            *(person(session, url, stats.started + seconds, stats, seed, bad_reply=safety_net_answer) for seed in range(users))
+        )
         stats.elapsed = time.monotonic() - stats.started
         problems = await check_trackers(session, check_url, token, stats)
     return stats, problems
@@ -44,16 +46,21 @@ def vacuum_full_ms(topology: Topology, rounds: int = 5) -> List[float]:
         started = time.perf_counter()
         topology.psql("VACUUM FULL events")
         times.append((time.perf_counter() - started) * 1000)
-    print(f"VACUUM FULL events ({rows} events, {size}): "
-          f"{' '.join(f'{t:.0f}' for t in times)} ms (psql round trip included)")
+    print(f"VACUUM FULL events ({rows} events, {size}): " f"{' '.join(f'{t:.0f}' for t in times)} ms (psql round trip included)")
     return times
 
 
 def run(instances: int, users: int, seconds: float, soak_minutes: float) -> None:
     root = Path(tempfile.mkdtemp(prefix="dvhelp-bench-topology-"))
     root.chmod(0o755)
-    ports = Ports(balancer=free_port(), actions=free_port(), rasa=tuple(free_port() for _ in range(instances)),
-                  action_servers=(free_port(), free_port()), postgres=free_port(), redis=free_port())
+    ports = Ports(
+        balancer=free_port(),
+        actions=free_port(),
+        rasa=tuple(free_port() for _ in range(instances)),
+        action_servers=(free_port(), free_port()),
+        postgres=free_port(),
+        redis=free_port(),
+    )
     topology = Topology(root, ports)
     try:
         topology.up()
@@ -65,8 +72,11 @@ def run(instances: int, users: int, seconds: float, soak_minutes: float) -> None
         cpu = {name: cpu_seconds(topology.pid(name)) - cpu_before[name] for name in cpu_before if topology.pid(name)}
         print(f"\n== {instances} Rasa server(s) behind HAProxy, {users} users × {soak_minutes * 60 or seconds:g} s")
         print(report(stats, problems))
-        print("CPU seconds during the run: " + ", ".join(f"{name} {value:.1f}" for name, value in cpu.items())
-              + f" (wall {stats.elapsed:.0f} s, 2 cores = {2 * stats.elapsed:.0f} CPU s)")
+        print(
+            "CPU seconds during the run: "
+            + ", ".join(f"{name} {value:.1f}" for name, value in cpu.items())
+            + f" (wall {stats.elapsed:.0f} s, 2 cores = {2 * stats.elapsed:.0f} CPU s)"
+        )
         vacuum_full_ms(topology)
     finally:
         topology.down()

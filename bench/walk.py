@@ -10,9 +10,11 @@ button (paging through the district keyboard), exactly the payloads the keyboard
 (help type, region) is also walked to "whole region". Which button to press is chosen by the
 id in its payload; nothing else is constructed. With ``--lang be|en`` each conversation first taps
 the language keyboard ("more" → language → the language), and the table counts the answers with
-a word of another language in them (English: any Cyrillic; Belarusian: и, щ, ъ; links left out). What counts (phones, the hotline, links,
-length) is ``bench.reply_facts``; the table compares each district's answer with its region's.
+a word of another language in them (English: any Cyrillic; Belarusian: и, щ, ъ; links left out).
+What counts (phones, the hotline, links, length) is ``bench.reply_facts``; the table compares each
+district's answer with its region's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,8 +65,9 @@ class Talk:
 
     async def say(self, message: str) -> Reply:
         self.taps += 1
-        async with self.session.post(f"{self.url}/webhooks/rest/webhook",
-                                     json={"sender": self.sender, "message": message}) as response:
+        async with self.session.post(
+            f"{self.url}/webhooks/rest/webhook", json={"sender": self.sender, "message": message}
+        ) as response:
             if response.status != 200:
                 raise RuntimeError(f"HTTP {response.status} for {message!r}")
             return await response.json(content_type=None) or []
@@ -105,8 +108,10 @@ async def tap_help(talk: Talk, help_type: str) -> Reply:
         if button:
             return await talk.say(button["payload"])
         others = [b for b in facts.buttons(reply) if not (b.get("payload") or "").startswith("/need_")]
-        more = next((b for b in others if re.search(r"more|menu|page", b.get("payload") or "", re.IGNORECASE)),
-                    next((b for b in others if MORE.search(b.get("title") or "")), None))
+        more = next(
+            (b for b in others if re.search(r"more|menu|page", b.get("payload") or "", re.IGNORECASE)),
+            next((b for b in others if MORE.search(b.get("title") or "")), None),
+        )
         if more is None:
             break
         reply = await talk.say(more["payload"])
@@ -121,7 +126,8 @@ async def tap_language(talk: Talk, lang: str) -> Reply:
         if button:
             return await talk.say(button["payload"])
         step = find(reply, intent_name="choose_language") or next(
-            (b for b in facts.buttons(reply) if re.search(r"more|menu", b.get("payload") or "", re.IGNORECASE)), None)
+            (b for b in facts.buttons(reply) if re.search(r"more|menu", b.get("payload") or "", re.IGNORECASE)), None
+        )
         if step is None:
             break
         reply = await talk.say(step["payload"])
@@ -140,8 +146,11 @@ async def tap_district(talk: Talk, reply: Reply, district: Optional[str]) -> Rep
                 # a city asks which of its urban districts: "I don't know / the whole city"
                 reply = await talk.say(whole_city["payload"])
             return reply
-        pages = [b for b in facts.buttons(reply) if intent(b.get("payload") or "") == "district_page"
-                 and b["payload"] not in seen_pages]
+        pages = [
+            b
+            for b in facts.buttons(reply)
+            if intent(b.get("payload") or "") == "district_page" and b["payload"] not in seen_pages
+        ]
         forward = max(pages, key=lambda b: int(entities(b["payload"]).get("page", "0") or 0), default=None)
         if forward is None:
             raise LookupError(f"no button for district {district}")
@@ -150,8 +159,9 @@ async def tap_district(talk: Talk, reply: Reply, district: Optional[str]) -> Rep
     raise LookupError(f"district {district} not reached")
 
 
-async def walk_one(session: aiohttp.ClientSession, url: str, help_type: str, region: str,
-                   district: Optional[str], title: str, lang: str = "ru") -> Answer:
+async def walk_one(
+    session: aiohttp.ClientSession, url: str, help_type: str, region: str, district: Optional[str], title: str, lang: str = "ru"
+) -> Answer:
     talk = Talk(session, url)
     answer = Answer(help_type, region, district, title, 0, lang=lang)
     try:
@@ -185,8 +195,9 @@ async def places(session: aiohttp.ClientSession, url: str, help_type: str = "leg
                 district = entities(button.get("payload") or "").get("district")
                 if district:
                     districts.setdefault(district, button.get("title") or district)
-            pages = [b for b in facts.buttons(reply) if intent(b.get("payload") or "") == "district_page"
-                     and b["payload"] not in seen]
+            pages = [
+                b for b in facts.buttons(reply) if intent(b.get("payload") or "") == "district_page" and b["payload"] not in seen
+            ]
             forward = max(pages, key=lambda b: int(entities(b["payload"]).get("page", "0") or 0), default=None)
             if forward is None or int(entities(forward["payload"]).get("page", "0") or 0) == 0:
                 break
@@ -196,8 +207,7 @@ async def places(session: aiohttp.ClientSession, url: str, help_type: str = "leg
     return found
 
 
-async def walk(url: str, help_types: Sequence[str] = WALKED_HELP_TYPES, concurrency: int = 4,
-               lang: str = "ru") -> List[Answer]:
+async def walk(url: str, help_types: Sequence[str] = WALKED_HELP_TYPES, concurrency: int = 4, lang: str = "ru") -> List[Answer]:
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0)) as session:
         where = await places(session, url)
@@ -213,6 +223,7 @@ async def walk(url: str, help_types: Sequence[str] = WALKED_HELP_TYPES, concurre
 
 
 # ---- what the walk finds ----
+
 
 def region_wide_lines(help_type: str, region: str) -> List[Tuple[str, List[str]]]:
     """(id, phone digits) of the active region-wide entries of this kind (no district) in
@@ -263,7 +274,7 @@ class Findings:
 def findings(answers: Sequence[Answer]) -> Findings:
     found = Findings()
     whole = {(a.help_type, a.region): a for a in answers if a.district is None and not a.error}
-    for key, answer in whole.items():
+    for answer in whole.values():
         found.regions += 1
         found.regions_with_1 += bool(facts.contact_phones(answer.text))
     shown_lines: Dict[Tuple[str, str], List[Tuple[str, List[str]]]] = {
@@ -324,10 +335,17 @@ def table(found: Findings, title: str = "") -> str:
         ("answers printing the same contact number twice", share(found.answers_with_repeats), "0"),
         ("answer length, characters p50 / p95", f"{p(found.chars, .5):.0f} / {p(found.chars, .95):.0f}", "≤ 1000"),
         ("messages per answer p50 / p95", f"{p(found.messages, .5):.0f} / {p(found.messages, .95):.0f}", "≤ 3"),
-        ("hotline mentions per answer p50 / max; answers with > 1",
-         f"{p(found.hotline, .5):.0f} / {max(found.hotline, default=0)}; {sum(h > 1 for h in found.hotline)}", "≤ 1"),
-        ("answers with a map link; link length p50 / max",
-         f"{found.map_answers}; " + (f"{p(found.map_lengths, .5):.0f} / {max(found.map_lengths)}" if found.map_lengths else "–"), "short"),
+        (
+            "hotline mentions per answer p50 / max; answers with > 1",
+            f"{p(found.hotline, .5):.0f} / {max(found.hotline, default=0)}; {sum(h > 1 for h in found.hotline)}",
+            "≤ 1",
+        ),
+        (
+            "answers with a map link; link length p50 / max",
+            f"{found.map_answers}; "
+            + (f"{p(found.map_lengths, .5):.0f} / {max(found.map_lengths)}" if found.map_lengths else "–"),
+            "short",
+        ),
         ("taps to the answer (incl. /start) p50 / max", f"{p(found.taps, .5):.0f} / {max(found.taps, default=0)}", ""),
         ("(region, help type) 'whole region' answers with ≥ 1 contact phone", f"{found.regions_with_1} of {found.regions}", ""),
         ("answers with a word of another language (be/en walks)", share(len(found.foreign)), "0"),
@@ -340,17 +358,21 @@ def table(found: Findings, title: str = "") -> str:
 
 def details(found: Findings, limit: int = 12) -> str:
     parts = []
-    for name, items in (("district empty though region has", found.empty_though_region_has),
-                        ("region-wide line hidden", found.hidden_region_lines),
-                        ("numbers without area code", found.undiallable_numbers),
-                        ("another language", found.foreign), ("errors", found.errors)):
+    for name, items in (
+        ("district empty though region has", found.empty_though_region_has),
+        ("region-wide line hidden", found.hidden_region_lines),
+        ("numbers without area code", found.undiallable_numbers),
+        ("another language", found.foreign),
+        ("errors", found.errors),
+    ):
         if items:
             parts.append(f"{name} ({len(items)}): " + "; ".join(items[:limit]) + (" …" if len(items) > limit else ""))
     return "\n".join(parts)
 
 
-async def measure(url: str, help_types: Sequence[str], concurrency: int,
-                  lang: str = "ru") -> Tuple[List[Answer], Findings, float]:
+async def measure(
+    url: str, help_types: Sequence[str], concurrency: int, lang: str = "ru"
+) -> Tuple[List[Answer], Findings, float]:
     started = time.monotonic()
     answers = await walk(url, help_types, concurrency, lang)
     return answers, findings(answers), time.monotonic() - started

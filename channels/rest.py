@@ -16,6 +16,7 @@ as Rasa's ``rest`` channel does (a JSON list of bot messages), except:
 
 credentials.yml: ``channels.rest.BoundedRestInput:`` (in place of ``rest:``).
 """
+
 from __future__ import annotations
 
 import json
@@ -108,8 +109,7 @@ class BoundedRestInput(RestInput):
                 return response.json([{"recipient_id": sender, "text": too_long_reply(lang)}])
             if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
                 return response.stream(
-                    self.stream_response(on_new_message, message, sender, self.name(), {}),
-                    content_type="text/event-stream",
+                    self.stream_response(on_new_message, message, sender, self.name(), {}), content_type="text/event-stream"
                 )
             return response.json(await self._turn(on_new_message, message, sender, request))
 

@@ -8,6 +8,7 @@ shows the last message's buttons as a list to pick from, and every way out — C
 Ctrl-D, /stop — returns from main(), so bin/shell's EXIT trap stops both servers.
 tests/e2e/test_shell.py drives bin/shell in a pseudo-terminal.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,7 @@ STYLE = Style([("qmark", "#6d91d3"), ("question", "#1d4f91 bold"), ("answer", "#
 def say(url: str, sender: str, message: str, timeout: float) -> List[Dict[str, Any]]:
     """One user message through the REST channel; the bot's messages in order."""
     body = json.dumps({"sender": sender, "message": message}).encode()
-    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read()) or []
 

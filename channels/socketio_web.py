@@ -31,6 +31,7 @@ credentials.yml:
 The signing key comes from ``WEB_SESSION_SECRET`` or, when unset, from ``var/web-session.key``
 (created once, mode 600), so sessions survive a server restart.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -152,8 +153,8 @@ class SafeSocketIOInput(SocketIOInput):
         if not re.match(r"^https?://", exit_url):
             raise ValueError("exit_url must be an http(s) address")
         self.exit_url = exit_url
-        self.static_dir = (REPO / static_dir) if static_dir and not os.path.isabs(static_dir) else (
-            Path(static_dir) if static_dir else None
+        self.static_dir = (
+            (REPO / static_dir) if static_dir and not os.path.isabs(static_dir) else (Path(static_dir) if static_dir else None)
         )
         self.ids = SessionIds(load_secret())
 
@@ -221,14 +222,9 @@ class SafeSocketIOInput(SocketIOInput):
 
     # -- socket.io --------------------------------------------------------------------------
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        sio = AsyncServer(
-            async_mode="sanic",
-            cors_allowed_origins=self.socket_origin_allowed,
-            max_http_buffer_size=64 * 1024,
-        )
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.socket_origin_allowed, max_http_buffer_size=64 * 1024)
         self.sio = sio
-        blueprint = SafeBlueprint(sio, self.socketio_path, "socketio_webhook", __name__,
-                                  static_routes=self.add_static_routes)
+        blueprint = SafeBlueprint(sio, self.socketio_path, "socketio_webhook", __name__, static_routes=self.add_static_routes)
         ids = self.ids
 
         @blueprint.route("/", methods=["GET"])
@@ -274,13 +270,7 @@ class SafeSocketIOInput(SocketIOInput):
                 lang = await reply_language(blueprint.ctx.app.ctx.agent, session_id, text)
                 await output.send_text_message(session_id, too_long_reply(lang))
                 return
-            message = UserMessage(
-                text,
-                output,
-                session_id,
-                input_channel=self.name(),
-                metadata={},
-            )
+            message = UserMessage(text, output, session_id, input_channel=self.name(), metadata={})
             await on_new_message(message)
 
         return blueprint

@@ -20,6 +20,7 @@ whitelisted button payload; no names, usernames, phone numbers, chat ids or coor
 location is turned into a region or district id by directory/location.py). Logs never carry
 message text or ids.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -39,12 +40,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from directory import HELP_TYPES
+from directory.location import nearest_public_help, place_of_point
+
 from actions import hotline, intents
 from actions.texts import LANGUAGES, text
 from channels.telegram_api import DEFAULT_API_BASE, BotAPI, TelegramAPIError
 from channels.telegram_memory import MessageLog, message_log
-from directory import HELP_TYPES
-from directory.location import nearest_public_help, place_of_point
 from safety import fallback
 from safety.erase import erase_conversation
 from safety.message_bounds import over_long, too_long_reply
@@ -59,8 +61,19 @@ SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 # Every payload a keyboard can carry: derived from the one table in actions/intents.py.
 CALLBACK_WHITELIST = intents.PAYLOAD_PATTERN
 NON_TEXT_KINDS = (
-    "voice", "audio", "photo", "video", "video_note", "sticker", "document", "animation", "contact",
-    "poll", "dice", "game", "story",
+    "voice",
+    "audio",
+    "photo",
+    "video",
+    "video_note",
+    "sticker",
+    "document",
+    "animation",
+    "contact",
+    "poll",
+    "dice",
+    "game",
+    "story",
 )
 
 
@@ -187,7 +200,13 @@ class TelegramOutput(OutputChannel):
         return "telegram"
 
     def __init__(
-        self, api: BotAPI, chat_id: int, sender: str, log: MessageLog, protect_content: bool, lang: str,
+        self,
+        api: BotAPI,
+        chat_id: int,
+        sender: str,
+        log: MessageLog,
+        protect_content: bool,
+        lang: str,
         reply_keyboards: Optional[set] = None,
     ) -> None:
         self.api, self.chat_id, self.sender, self.log = api, chat_id, sender, log
@@ -239,8 +258,10 @@ class TelegramOutput(OutputChannel):
         message_id = await self.send(message, {"remove_keyboard": True})
         if message_id is not None:
             try:
-                await self.api.call("editMessageReplyMarkup",
-                                    {"chat_id": self.chat_id, "message_id": message_id, "reply_markup": self.markup(buttons)})
+                await self.api.call(
+                    "editMessageReplyMarkup",
+                    {"chat_id": self.chat_id, "message_id": message_id, "reply_markup": self.markup(buttons)},
+                )
                 return
             except TelegramAPIError as error:
                 logger.warning("Telegram editMessageReplyMarkup failed (HTTP %s: %s)", error.status, error.description)
@@ -329,7 +350,9 @@ class TelegramInput(InputChannel):
             hours = 0.0
         api = BotAPI(token, env.get("TELEGRAM_API_BASE") or DEFAULT_API_BASE)
         logger.info("Telegram channel is on (auto-erase: %s)", f"{hours:g} h" if hours > 0 else "off")
-        return cls(api, webhook_secret, id_secret, protect_content=bool(settings.get("protect_content", True)), auto_erase_hours=hours)
+        return cls(
+            api, webhook_secret, id_secret, protect_content=bool(settings.get("protect_content", True)), auto_erase_hours=hours
+        )
 
     def __init__(
         self,
@@ -477,7 +500,9 @@ class TelegramInput(InputChannel):
             plain = stripped.lstrip("/").strip()[:MAX_MESSAGE_CHARS]
             await self._to_rasa(plain or "/main_menu", out, on_new_message)
 
-    async def _initial_language(self, agent: Any, out: TelegramOutput, user: Dict[str, Any], typed: Optional[str], on_new_message: Callable) -> Optional[str]:
+    async def _initial_language(
+        self, agent: Any, out: TelegramOutput, user: Dict[str, Any], typed: Optional[str], on_new_message: Callable
+    ) -> Optional[str]:
         """At the start of a conversation, the app's language (be/en) is set silently, unless
         the person typed words whose language can be told (actions/language_detection.py)."""
         wanted = language_from_code(user.get("language_code"))
@@ -488,7 +513,9 @@ class TelegramInput(InputChannel):
 
             if detect(typed):
                 return None
-        return wanted if await self._silently(intents.payload("set_language", language=wanted), out.sender, on_new_message) else None
+        return (
+            wanted if await self._silently(intents.payload("set_language", language=wanted), out.sender, on_new_message) else None
+        )
 
     async def _silently(self, payload: str, sender: str, on_new_message: Callable) -> bool:
         """An internal turn (the first language) whose replies are discarded."""
@@ -664,4 +691,3 @@ DEEP_LINK: Dict[str, str] = intents.DEEP_LINKS
 def _km_text(km: float, lang: str) -> str:
     value = f"{km:.1f}"
     return value if lang == "en" else value.replace(".", ",")
-

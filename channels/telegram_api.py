@@ -4,6 +4,7 @@ The token is part of every request URL, so URLs are never logged; errors are log
 name, HTTP status and Telegram's ``description`` only (never the payload: it holds message text
 and the chat id).
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -20,6 +20,7 @@ Never written to disk, and never next to a raw chat id outside this process's me
   reads the shared last activity, so a conversation active on another server is not erased
   early. If Redis fails, the ids of that moment stay in this server's memory (logged once).
 """
+
 from __future__ import annotations
 
 import functools

@@ -9,6 +9,7 @@ Reads TELEGRAM_TOKEN and TELEGRAM_WEBHOOK_SECRET (and TELEGRAM_API_BASE) from th
 (messages and button presses; edits, channel posts and the rest are never sent), drops updates
 queued while the bot was away, and sets the commands menu in Russian, Belarusian and English.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,10 +48,16 @@ async def run(action: str, url: str | None) -> Any:
             raise SystemExit("TELEGRAM_WEBHOOK_SECRET must be 16-256 characters of A-Z a-z 0-9 _ -")
         if not url or not url.startswith("https://"):
             raise SystemExit("give the public https:// URL ending in /webhooks/telegram/webhook")
-        result = await api.call("setWebhook", {
-            "url": url, "secret_token": secret, "allowed_updates": ALLOWED_UPDATES,
-            "drop_pending_updates": True, "max_connections": 40,
-        })
+        result = await api.call(
+            "setWebhook",
+            {
+                "url": url,
+                "secret_token": secret,
+                "allowed_updates": ALLOWED_UPDATES,
+                "drop_pending_updates": True,
+                "max_connections": 40,
+            },
+        )
         await api.call("setMyCommands", {"commands": commands("ru")})
         for lang in LANGUAGES:
             await api.call("setMyCommands", {"commands": commands(lang), "language_code": lang})

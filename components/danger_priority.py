@@ -11,6 +11,7 @@ Three intents mean "someone is being hurt, 102 first" (``URGENT``): ``danger`` (
 Their confidences are added up, so a message split between them still reaches the threshold;
 the most likely of the three is chosen, so the wording fits who is writing.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

@@ -7,6 +7,7 @@ channels never pass on a message longer than the bound.
 Entity offsets refer to the bounded text: they differ from the sent text only after a run
 longer than 64 characters.
 """
+
 from __future__ import annotations
 
 from typing import List

@@ -21,6 +21,7 @@ Runs after ``DangerPriority``; each rule is small, deterministic and tested
 * **two needs**: a message naming two kinds of help ("lawyer and a safe place") answers the
   first named; the next one becomes entity ``other_need``, offered as the next step.
 """
+
 from __future__ import annotations
 
 import re
@@ -96,9 +97,7 @@ _NEED_WORDS = {
         re.IGNORECASE,
     ),
     "legal": re.compile(
-        r"юрист|адвокат|юрыст|lawyer|legal advice|legal help|attorney|юридическ\w* помощ"
-        r"|юрыдычн\w* дапамог",
-        re.IGNORECASE,
+        r"юрист|адвокат|юрыст|lawyer|legal advice|legal help|attorney|юридическ\w* помощ" r"|юрыдычн\w* дапамог", re.IGNORECASE
     ),
     "psychological": re.compile(r"психолог|псіхолаг|псіхалаг|психотерапевт|psychologist|therapist|counsell?or", re.IGNORECASE),
     "social": re.compile(
@@ -131,12 +130,9 @@ _HIT_ME = re.compile(
 )
 
 # Violence against the writer: "бьёт меня", "мяне б'е", "hits me".
-_FIRST_PERSON = re.compile(
-    r"\b(?:меня|мяне|мне|me)\b|\b(?:hits|hitting|beats|beating|hurts)\s+me\b", re.IGNORECASE,
-)
+_FIRST_PERSON = re.compile(r"\b(?:меня|мяне|мне|me)\b|\b(?:hits|hitting|beats|beating|hurts)\s+me\b", re.IGNORECASE)
 _NEGATION_BEFORE = re.compile(
-    r"(?:\bне\b|\bdon'?t\b|\bdont\b|\bdo not\b|\bcan'?t\b|\bcant\b|\bcannot\b|\bnot\b)[\w\s'’-]{0,24}$",
-    re.IGNORECASE,
+    r"(?:\bне\b|\bdon'?t\b|\bdont\b|\bdo not\b|\bcan'?t\b|\bcant\b|\bcannot\b|\bnot\b)[\w\s'’-]{0,24}$", re.IGNORECASE
 )
 # "я (сейчас) в", "мы уже в", "живу в", "I'm (now) in", "we live in" — right before the place.
 _PRESENCE_BEFORE = re.compile(
@@ -162,22 +158,23 @@ def says_they_are_abroad(text: str, entities: List[Dict[str, Any]]) -> bool:
     if names & {"region", "district"}:
         return False
     return any(
-        e.get("entity") == "foreign_place" and isinstance(e.get("start"), int)
-        and _PRESENCE_BEFORE.search(text[max(0, e["start"] - 40): e["start"]])
+        e.get("entity") == "foreign_place"
+        and isinstance(e.get("start"), int)
+        and _PRESENCE_BEFORE.search(text[max(0, e["start"] - 40) : e["start"]])
         for e in entities
     )
 
 
 def _said_at(words: "re.Pattern[str]", text: str) -> Optional[int]:
     """Where ``words`` first occur in ``text`` not right after a negation («не нужен психолог»)."""
-    return next((m.start() for m in words.finditer(text)
-                 if not _NEGATION_BEFORE.search(text[max(0, m.start() - 30): m.start()])), None)
+    return next(
+        (m.start() for m in words.finditer(text) if not _NEGATION_BEFORE.search(text[max(0, m.start() - 30) : m.start()])), None
+    )
 
 
 def _named_need(text: str) -> Optional[str]:
     """The need a danger story names beyond doubt (police is no need to keep: 102 is shown)."""
-    return next((name for name, words in _NEED_WORDS.items()
-                 if name in KEPT_NEEDS and _said_at(words, text) is not None), None)
+    return next((name for name, words in _NEED_WORDS.items() if name in KEPT_NEEDS and _said_at(words, text) is not None), None)
 
 
 def named_needs(text: str) -> List[str]:
@@ -236,7 +233,7 @@ class MomentSignals(GraphComponent):
         return messages
 
     def need_beside_places(self, message: Message, text: str) -> None:
-        """"психолог минск фрунзенский район": the place words outweigh the one need word and
+        """ "психолог минск фрунзенский район": the place words outweigh the one need word and
         the classifier says ``inform``; a kind of help named beyond doubt is the need, so the
         search asks nothing it was told."""
         if self.intent(message) != "inform":
@@ -258,9 +255,9 @@ class MomentSignals(GraphComponent):
 
         entities = list(message.get(ENTITIES) or [])
         negated = [
-            e for e in entities
-            if e.get("entity") == "language" and isinstance(e.get("start"), int)
-            and _NEGATION_BEFORE.search(text[: e["start"]])
+            e
+            for e in entities
+            if e.get("entity") == "language" and isinstance(e.get("start"), int) and _NEGATION_BEFORE.search(text[: e["start"]])
         ]
         if not negated:
             return
@@ -324,8 +321,11 @@ class MomentSignals(GraphComponent):
             intent = _next_intent(message, skip=("nlu_fallback",)) or intent
         if intent.startswith("need_") and intent[5:] in KEPT_NEEDS and _HIT_ME.search(message.get(TEXT) or ""):
             # "he drinks and hits me, where can he be treated": the numbers first, then the need
-            message.set(ENTITIES, list(message.get(ENTITIES) or []) + [
-                {"entity": NEED, "value": intent[5:], "extractor": type(self).__name__}], add_to_output=True)
+            message.set(
+                ENTITIES,
+                list(message.get(ENTITIES) or []) + [{"entity": NEED, "value": intent[5:], "extractor": type(self).__name__}],
+                add_to_output=True,
+            )
             _set_intent(message, DANGER)
             return
         if intent != DANGER:
@@ -334,16 +334,14 @@ class MomentSignals(GraphComponent):
         if any(e.get("entity") == NEED for e in entities):
             return
         needs = [
-            r for r in _ranked(message)
-            if r.get(INTENT_NAME_KEY, "").startswith("need_") and r[INTENT_NAME_KEY][5:] in KEPT_NEEDS
+            r for r in _ranked(message) if r.get(INTENT_NAME_KEY, "").startswith("need_") and r[INTENT_NAME_KEY][5:] in KEPT_NEEDS
         ]
         need = _named_need(message.get(TEXT) or "")
         if need is None and needs and needs[0].get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self.need_threshold:
             need = needs[0][INTENT_NAME_KEY][5:]
         if need:
             message.set(
-                ENTITIES, list(entities) + [{"entity": NEED, "value": need, "extractor": type(self).__name__}],
-                add_to_output=True,
+                ENTITIES, list(entities) + [{"entity": NEED, "value": need, "extractor": type(self).__name__}], add_to_output=True
             )
 
     def two_needs(self, message: Message, text: str) -> None:

@@ -52,19 +52,20 @@ def first_place(matches: Sequence[PlaceMatch]) -> List[PlaceMatch]:
         return list(matches)
     first, second = list(places.values())[:2]
     region = first.value[:5]
-    kept = [m for m in matches
-            if m.entity not in (REGION, DISTRICT) or m.value == first.value
-            or (m.entity == REGION and m.value == region and first.entity == DISTRICT and
-                m.start == first.start)]
+    kept = [
+        m
+        for m in matches
+        if m.entity not in (REGION, DISTRICT)
+        or m.value == first.value
+        or (m.entity == REGION and m.value == region and first.entity == DISTRICT and m.start == first.start)
+    ]
     if first.entity == DISTRICT and not any(m.entity == REGION for m in kept):
         kept.append(PlaceMatch(REGION, region, first.start, first.end, first.text))
     other = PlaceMatch(OTHER_PLACE, second.value, second.start, second.end, second.text)
     return sorted(kept + [other], key=lambda m: (m.start, m.entity != REGION))
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class PlaceExtractor(StatelessComponent, EntityExtractorMixin):
     """Gazetteer entity extractor for Belarusian regions, districts and towns. Training data
     pass unchanged: region/district are never annotated there (docs/ARCHITECTURE.md)."""
@@ -82,9 +83,7 @@ class PlaceExtractor(StatelessComponent, EntityExtractorMixin):
             text: Optional[Text] = message.get(TEXT)
             if not text:
                 continue
-            new = self.add_extractor_name(
-                [m.to_entity() for m in first_place(self._resolver.resolve(text))]
-            )
+            new = self.add_extractor_name([m.to_entity() for m in first_place(self._resolver.resolve(text))])
             if new:
                 message.set(ENTITIES, message.get(ENTITIES, []) + new, add_to_output=True)
         return messages

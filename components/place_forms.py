@@ -32,8 +32,7 @@ def ru_adj_forms(word: str) -> Dict[str, Set[str]]:
     stem = w[:-2]
     y = _ru_y(stem)
     return {
-        "m": {stem + y + "й", stem + "ой", stem + "ого", stem + "ому", stem + y + "м",
-              stem + "ом"},
+        "m": {stem + y + "й", stem + "ой", stem + "ого", stem + "ому", stem + y + "м", stem + "ом"},
         "f": {stem + "ая", stem + "ой", stem + "ую", stem + "ою"},
         "n": {stem + "ое", stem + "ого", stem + "ому", stem + y + "м", stem + "ом"},
         "p": {stem + y + "е", stem + y + "х", stem + y + "м", stem + y + "ми"},
@@ -47,8 +46,20 @@ def ru_is_adj(word: str) -> bool:
 
 def _adj_gender(word: str) -> str:
     end = word.lower()[-2:]
-    return {"ий": "m", "ый": "m", "ой": "m", "ая": "f", "яя": "f", "ое": "n", "ее": "n",
-            "ые": "p", "ие": "p", "ыя": "p", "ія": "p", "ае": "n"}.get(end, "m")
+    return {
+        "ий": "m",
+        "ый": "m",
+        "ой": "m",
+        "ая": "f",
+        "яя": "f",
+        "ое": "n",
+        "ее": "n",
+        "ые": "p",
+        "ие": "p",
+        "ыя": "p",
+        "ія": "p",
+        "ае": "n",
+    }.get(end, "m")
 
 
 def ru_noun_forms(word: str) -> Set[str]:
@@ -68,8 +79,15 @@ def ru_noun_forms(word: str) -> Set[str]:
         if stem[-1:] in RU_HUSH:
             out |= {stem + "ей", stem + "ею"}
     elif last == "ь":
-        out |= {stem + "я", stem + "ю", stem + "ем", stem + "ём", stem + "е",  # masc
-                stem + "и", stem + "ью"}                                        # fem
+        out |= {
+            stem + "я",
+            stem + "ю",
+            stem + "ем",
+            stem + "ём",
+            stem + "е",  # masc
+            stem + "и",
+            stem + "ью",
+        }  # fem
     elif last in "оё":
         out |= {stem + "а", stem + "у", stem + "ом", stem + "е"}
     elif last == "е":  # Ивье, Краснополье
@@ -85,9 +103,9 @@ def ru_noun_forms(word: str) -> Set[str]:
     elif last in CONS_RU:
         stems = [w]
         if w.endswith("ок") and len(w) > 4:
-            stems.append(w[:-2] + "к")   # Городок -> Городка
+            stems.append(w[:-2] + "к")  # Городок -> Городка
         if w.endswith("ец") and len(w) > 4:
-            stems.append(w[:-2] + "ц")   # Каменец -> Каменца
+            stems.append(w[:-2] + "ц")  # Каменец -> Каменца
         for s in stems:
             out |= {s + "а", s + "у", s + "ом", s + "е"}
             if s[-1] in RU_HUSH:
@@ -111,7 +129,7 @@ def _be_loc_alternation(stem: str) -> str:
     if stem.endswith("х"):
         return stem[:-1] + "се"
     if stem.endswith("д"):
-        return stem + "зе"          # д -> дзе
+        return stem + "зе"  # д -> дзе
     if stem.endswith("т"):
         return stem[:-1] + "це"
     if stem[-1:] in "жшчцр" or stem.endswith("дж"):
@@ -137,8 +155,7 @@ def be_adj_forms(word: str) -> Dict[str, Set[str]]:
 
 def be_is_adj(word: str) -> bool:
     w = word.lower()
-    return len(w) > 4 and (w[-2:] in ("ая", "ае", "ыя") or w[-3:] in ("скі", "цкі", "кія",
-                                                                         "гія", "хія"))
+    return len(w) > 4 and (w[-2:] in ("ая", "ае", "ыя") or w[-3:] in ("скі", "цкі", "кія", "гія", "хія"))
 
 
 def be_noun_forms(word: str) -> Set[str]:
@@ -155,9 +172,19 @@ def be_noun_forms(word: str) -> Set[str]:
         out |= {stem + "і", stem + "ю", stem + "яй", stem + "яю", stem + "е"}
     elif last in "ао":
         # feminine (Ліда, Орша) and neuter (Гродна, Маладзечна, Сянно) together
-        out |= {stem + _be_y(stem), stem + "у", stem + "ай", stem + "аю", stem + "ой",
-                stem + "ою", stem + "а", stem + "ам", stem + "ом", stem + "е",
-                _be_loc_alternation(stem)}
+        out |= {
+            stem + _be_y(stem),
+            stem + "у",
+            stem + "ай",
+            stem + "аю",
+            stem + "ой",
+            stem + "ою",
+            stem + "а",
+            stem + "ам",
+            stem + "ом",
+            stem + "е",
+            _be_loc_alternation(stem),
+        }
     elif w.endswith("ае"):  # adjectival neuter: Глыбокае, Круглае
         out |= be_adj_forms(w)["n"]
     elif last == "е":  # Іўе, Краснаполле
@@ -167,8 +194,7 @@ def be_noun_forms(word: str) -> Set[str]:
         if stem[-1:] == "к" and stem[-2:-1] and stem[-2] in CONS_BE:
             out.add(stem[:-1] + "ак")
     elif last == "ь":
-        out |= {stem + "я", stem + "ю", stem + "ем", stem + "ём", stem + "і",
-                stem + stem[-1] + "ю"}  # Любань -> Любанню
+        out |= {stem + "я", stem + "ю", stem + "ем", stem + "ём", stem + "і", stem + stem[-1] + "ю"}  # Любань -> Любанню
     elif last == "ў":
         s = stem + "в"  # Магілёў -> Магілёва, Магілёве
         out |= {s + "а", s + "у", s + "ам", s + "ом", s + "е"}
@@ -178,13 +204,13 @@ def be_noun_forms(word: str) -> Set[str]:
         stems = [w]
         if w[-2:] in ("ец", "ок", "ак") and len(w) > 4:
             fleeting = w[:-2] + w[-1]
-            stems.append(fleeting)           # Камянец -> Камянца, Гарадок -> Гарадка
+            stems.append(fleeting)  # Камянец -> Камянца, Гарадок -> Гарадка
             if fleeting[-2:-1] == "в":
                 stems.append(fleeting[:-2] + "ў" + fleeting[-1])  # Астравец -> Астраўца
         for s in stems:
             out |= {s + "а", s + "у", s + "ам", s + "ом"}
             if s[-1] in "кгх":
-                out.add(s + "у")             # у Віцебску, у Гарадку
+                out.add(s + "у")  # у Віцебску, у Гарадку
             else:
                 out.add(_be_loc_alternation(s))
     return out

@@ -62,66 +62,272 @@ logger = logging.getLogger(__name__)
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "directory" / "data"
 
 STRONG, NAME, COMMON = 0, 1, 2
-BIG_TOWN_POPULATION = 10000   # towns from this size also get Latin keys and typo tolerance
-MIN_TYPO_LEN = 6              # edit distance 1 only on names of >= 6 letters
+BIG_TOWN_POPULATION = 10000  # towns from this size also get Latin keys and typo tolerance
+MIN_TYPO_LEN = 6  # edit distance 1 only on names of >= 6 letters
 
 # ---------------------------------------------------------------- hand lists (not BY names)
 
 # A place clearly outside Belarus -> entity ``foreign_place``.  Countries and big cities of the
 # neighbours (+ a few frequent destinations).  Russian / Belarusian / Ukrainian / Latin.
 FOREIGN_PLACES: Dict[str, List[str]] = {
-    "ru": ["Россия", "Российская Федерация", "Москва", "Смоленск", "Брянск", "Псков",
-           "Санкт-Петербург", "Петербург", "Питер", "Калининград", "Польша", "Варшава", "Белосток",
-           "Гданьск", "Краков", "Вроцлав", "Литва", "Вильнюс", "Каунас", "Латвия", "Рига",
-           "Даугавпилс", "Украина", "Киев", "Чернигов", "Житомир", "Луцк", "Львов", "Германия",
-           "Берлин", "Чехия", "Прага", "Эстония", "Таллин", "Грузия", "Тбилиси", "Казахстан",
-           "Франция", "Италия", "Испания", "Англия", "Великобритания", "Нидерланды",
-           "Финляндия", "Швеция", "Норвегия", "Турция", "Израиль", "Канада", "США", "Америка"],
-    "be": ["Расія", "Масква", "Смаленск", "Бранск", "Пскоў", "Пецярбург", "Польшча", "Варшава",
-           "Беласток", "Літва", "Вільнюс", "Вільня", "Латвія", "Рыга", "Украіна", "Кіеў",
-           "Чарнігаў", "Германія", "Нямеччына", "Берлін", "Чэхія", "Прага", "Эстонія", "Грузія",
-           "Францыя", "Італія", "Іспанія", "Англія", "Фінляндыя", "Швецыя", "Нарвегія"],
-    "uk": ["Україна", "України", "Україні", "Київ", "Києва", "Києві", "Польща", "Польщі",
-           "Чернігів", "Чернігові", "Львів", "Львові"],   # literal forms, not declined
-    "en": ["Russia", "Moscow", "Smolensk", "Bryansk", "Pskov", "Saint Petersburg",
-           "St Petersburg", "Poland", "Warsaw", "Bialystok", "Białystok", "Gdansk", "Krakow",
-           "Lithuania", "Vilnius", "Kaunas", "Latvia", "Riga", "Daugavpils", "Ukraine", "Kyiv",
-           "Kiev", "Chernihiv", "Lviv", "Germany", "Berlin", "Czechia", "Czech Republic",
-           "Prague", "Estonia", "Tallinn", "Georgia", "Tbilisi", "Kazakhstan", "France", "Italy",
-           "Spain", "England", "UK", "Netherlands", "Finland", "Sweden", "Norway", "Turkey",
-           "Israel", "Canada", "USA"],
+    "ru": [
+        "Россия",
+        "Российская Федерация",
+        "Москва",
+        "Смоленск",
+        "Брянск",
+        "Псков",
+        "Санкт-Петербург",
+        "Петербург",
+        "Питер",
+        "Калининград",
+        "Польша",
+        "Варшава",
+        "Белосток",
+        "Гданьск",
+        "Краков",
+        "Вроцлав",
+        "Литва",
+        "Вильнюс",
+        "Каунас",
+        "Латвия",
+        "Рига",
+        "Даугавпилс",
+        "Украина",
+        "Киев",
+        "Чернигов",
+        "Житомир",
+        "Луцк",
+        "Львов",
+        "Германия",
+        "Берлин",
+        "Чехия",
+        "Прага",
+        "Эстония",
+        "Таллин",
+        "Грузия",
+        "Тбилиси",
+        "Казахстан",
+        "Франция",
+        "Италия",
+        "Испания",
+        "Англия",
+        "Великобритания",
+        "Нидерланды",
+        "Финляндия",
+        "Швеция",
+        "Норвегия",
+        "Турция",
+        "Израиль",
+        "Канада",
+        "США",
+        "Америка",
+    ],
+    "be": [
+        "Расія",
+        "Масква",
+        "Смаленск",
+        "Бранск",
+        "Пскоў",
+        "Пецярбург",
+        "Польшча",
+        "Варшава",
+        "Беласток",
+        "Літва",
+        "Вільнюс",
+        "Вільня",
+        "Латвія",
+        "Рыга",
+        "Украіна",
+        "Кіеў",
+        "Чарнігаў",
+        "Германія",
+        "Нямеччына",
+        "Берлін",
+        "Чэхія",
+        "Прага",
+        "Эстонія",
+        "Грузія",
+        "Францыя",
+        "Італія",
+        "Іспанія",
+        "Англія",
+        "Фінляндыя",
+        "Швецыя",
+        "Нарвегія",
+    ],
+    "uk": [
+        "Україна",
+        "України",
+        "Україні",
+        "Київ",
+        "Києва",
+        "Києві",
+        "Польща",
+        "Польщі",
+        "Чернігів",
+        "Чернігові",
+        "Львів",
+        "Львові",
+    ],  # literal forms, not declined
+    "en": [
+        "Russia",
+        "Moscow",
+        "Smolensk",
+        "Bryansk",
+        "Pskov",
+        "Saint Petersburg",
+        "St Petersburg",
+        "Poland",
+        "Warsaw",
+        "Bialystok",
+        "Białystok",
+        "Gdansk",
+        "Krakow",
+        "Lithuania",
+        "Vilnius",
+        "Kaunas",
+        "Latvia",
+        "Riga",
+        "Daugavpils",
+        "Ukraine",
+        "Kyiv",
+        "Kiev",
+        "Chernihiv",
+        "Lviv",
+        "Germany",
+        "Berlin",
+        "Czechia",
+        "Czech Republic",
+        "Prague",
+        "Estonia",
+        "Tallinn",
+        "Georgia",
+        "Tbilisi",
+        "Kazakhstan",
+        "France",
+        "Italy",
+        "Spain",
+        "England",
+        "UK",
+        "Netherlands",
+        "Finland",
+        "Sweden",
+        "Norway",
+        "Turkey",
+        "Israel",
+        "Canada",
+        "USA",
+    ],
 }
 # «<X>ская область» of neighbouring countries: a foreign place, never a Belarusian region.
-FOREIGN_REGION_ADJ = ["Смоленская", "Брянская", "Псковская", "Московская", "Ленинградская",
-                      "Калининградская", "Черниговская", "Киевская", "Волынская", "Ровенская",
-                      "Житомирская", "Подляшская", "Люблинская"]
+FOREIGN_REGION_ADJ = [
+    "Смоленская",
+    "Брянская",
+    "Псковская",
+    "Московская",
+    "Ленинградская",
+    "Калининградская",
+    "Черниговская",
+    "Киевская",
+    "Волынская",
+    "Ровенская",
+    "Житомирская",
+    "Подляшская",
+    "Люблинская",
+]
 
 # Grammatical words (not place names).
 # area nouns: full words are declined, abbreviations are kept as they are
 OBL_WORDS_RU = ["область", "обл", "обл-ть", "обл-ти", "облась"]
 OBL_WORDS_BE = ["вобласць", "вобл"]
-OBL_WORDS_LAT = ["region", "regions", "oblast", "oblasti", "oblast'", "voblasts", "voblast",
-                 "voblasć", "obl", "province"]
-RAION_WORDS_RU = ["район", "р-н", "р-на", "р-не", "р-ну", "р-ном", "р-он", "р-оне", "рн", "р",
-                  "рай", "рна", "рне"]
+OBL_WORDS_LAT = ["region", "regions", "oblast", "oblasti", "oblast'", "voblasts", "voblast", "voblasć", "obl", "province"]
+RAION_WORDS_RU = ["район", "р-н", "р-на", "р-не", "р-ну", "р-ном", "р-он", "р-оне", "рн", "р", "рай", "рна", "рне"]
 RAION_WORDS_BE = ["раён", "р-н"]
-RAION_WORDS_LAT = ["rayon", "raion", "rajon", "district", "r-n", "rn", "raen", "rayona", "raiona",
-                   "rayone", "raione"]
+RAION_WORDS_LAT = ["rayon", "raion", "rajon", "district", "r-n", "rn", "raen", "rayona", "raiona", "rayone", "raione"]
 DECLINED_AREA_WORDS = {"область", "район", "вобласць", "раён"}
-CUE_WORDS_RU = ["г", "гор", "город", "гп", "г-п", "пгт", "п", "пос", "посёлок", "д", "дер",
-                "деревня", "аг", "агрогородок", "село", "райцентр", "гор-д"]
+CUE_WORDS_RU = [
+    "г",
+    "гор",
+    "город",
+    "гп",
+    "г-п",
+    "пгт",
+    "п",
+    "пос",
+    "посёлок",
+    "д",
+    "дер",
+    "деревня",
+    "аг",
+    "агрогородок",
+    "село",
+    "райцентр",
+    "гор-д",
+]
 CUE_WORDS_BE = ["горад", "вёска", "мястэчка", "пасёлак", "аграгарадок"]
 CUE_WORDS_LAT = ["city", "town", "village", "g", "gorod", "horad", "derevnya", "pos", "ag"]
 # before a name, these make a personal-name-like form («Лида», «Ленин») read as a place
-PLACE_PREPS = ["в", "во", "из", "изо", "под", "около", "возле", "близ", "до", "з", "са", "ля",
-               "каля", "пад", "ва", "ў", "in", "near", "from", "v", "iz", "pod", "okolo", "vo"]
+PLACE_PREPS = [
+    "в",
+    "во",
+    "из",
+    "изо",
+    "под",
+    "около",
+    "возле",
+    "близ",
+    "до",
+    "з",
+    "са",
+    "ля",
+    "каля",
+    "пад",
+    "ва",
+    "ў",
+    "in",
+    "near",
+    "from",
+    "v",
+    "iz",
+    "pod",
+    "okolo",
+    "vo",
+]
 # words that may surround a place in a reply that is "just the place" («я из Горок», «Глубокое»)
-FILLER_WORDS = ["я", "мы", "живу", "живём", "живем", "жыву", "жывём", "нахожусь", "знаходжуся",
-                "сейчас", "зараз", "это", "у", "i", "live", "im", "am", "we", "we're", "in",
-                "my", "town", "city", "is", "from", "ok", "да", "так"]
+FILLER_WORDS = [
+    "я",
+    "мы",
+    "живу",
+    "живём",
+    "живем",
+    "жыву",
+    "жывём",
+    "нахожусь",
+    "знаходжуся",
+    "сейчас",
+    "зараз",
+    "это",
+    "у",
+    "i",
+    "live",
+    "im",
+    "am",
+    "we",
+    "we're",
+    "in",
+    "my",
+    "town",
+    "city",
+    "is",
+    "from",
+    "ok",
+    "да",
+    "так",
+]
 
-REGION_ADJ_EXTRA_GENDERS = ("f",)   # bare region adjective counts only in feminine («Брестская»)
-DISTRICT_ADJ_GENDERS = ("m",)       # bare district adjective only in masculine («Слуцкий»)
+REGION_ADJ_EXTRA_GENDERS = ("f",)  # bare region adjective counts only in feminine («Брестская»)
+DISTRICT_ADJ_GENDERS = ("m",)  # bare district adjective only in masculine («Слуцкий»)
 
 
 # ---------------------------------------------------------------- records
@@ -130,9 +336,10 @@ DISTRICT_ADJ_GENDERS = ("m",)       # bare district adjective only in masculine 
 @dataclass
 class District:
     """A district as the resolver needs it (from the directory's validated ``DistrictRecord``)."""
+
     id: str
     region: str
-    kind: str               # raion | city | city_district
+    kind: str  # raion | city | city_district
     name_ru: str
     name_be: str
     name_en: str
@@ -142,15 +349,25 @@ class District:
     centre_en: str
     separate: bool
     order: int
-    city: Optional[str] = None      # an urban district's city unit
+    city: Optional[str] = None  # an urban district's city unit
 
     @classmethod
     def from_record(cls, record: DistrictRecord, order: int) -> "District":
         return cls(
-            id=record.id, region=record.region_code, kind=record.kind, name_ru=record.name_ru,
-            name_be=record.name_be, name_en=record.name_en, centre_gid=record.centre_gid,
-            centre_ru=record.centre_ru, centre_be=record.centre_be, centre_en=record.centre_en,
-            separate=record.centre_separate, order=order, city=record.city_id)
+            id=record.id,
+            region=record.region_code,
+            kind=record.kind,
+            name_ru=record.name_ru,
+            name_be=record.name_be,
+            name_en=record.name_en,
+            centre_gid=record.centre_gid,
+            centre_ru=record.centre_ru,
+            centre_be=record.centre_be,
+            centre_en=record.centre_en,
+            separate=record.centre_separate,
+            order=order,
+            city=record.city_id,
+        )
 
 
 @dataclass
@@ -162,20 +379,19 @@ class Place:
     names_ru: Set[str] = field(default_factory=set)
     names_be: Set[str] = field(default_factory=set)
     names_lat: Set[str] = field(default_factory=set)
-    raions: List[str] = field(default_factory=list)        # raion ids it is the centre of
+    raions: List[str] = field(default_factory=list)  # raion ids it is the centre of
     separate_raions: List[str] = field(default_factory=list)
-    oblast_of: Optional[str] = None                        # oblast it is the admin centre of
-    capital_of: Optional[str] = None                       # BY-HM for Minsk
-    city_unit: Optional[str] = None                        # its own district (kind=city)
-    town_district: Optional[str] = None                    # towns.csv: the district it lies in
-    district: Optional[str] = None                         # effective district (_settle_districts)
-    common: bool = False                                   # canonical name is an ordinary word
+    oblast_of: Optional[str] = None  # oblast it is the admin centre of
+    capital_of: Optional[str] = None  # BY-HM for Minsk
+    city_unit: Optional[str] = None  # its own district (kind=city)
+    town_district: Optional[str] = None  # towns.csv: the district it lies in
+    district: Optional[str] = None  # effective district (_settle_districts)
+    common: bool = False  # canonical name is an ordinary word
     canonical: str = ""
 
     @property
     def is_centre(self) -> bool:
-        return bool(self.raions or self.separate_raions or self.oblast_of or self.capital_of
-                    or self.city_unit)
+        return bool(self.raions or self.separate_raions or self.oblast_of or self.capital_of or self.city_unit)
 
     @property
     def big(self) -> bool:
@@ -186,8 +402,10 @@ class Place:
 # matched phrase), the tag first so that a sense is still told by ``sense[0]``; build them with
 # keywords (``TownSense(place=pid, weak=w)``).
 
+
 class TownSense(NamedTuple):
     """A town or city (``place``: its id in ``Gazetteer.places``)."""
+
     tag: str = "P"
     place: str = ""
     weak: int = STRONG
@@ -196,14 +414,16 @@ class TownSense(NamedTuple):
 class AdjectiveSense(NamedTuple):
     """A region / district adjective («Брестская», «Слуцкий»): a place only with an area noun,
     or as a reply that is only this word in one of the ``bare`` genders."""
+
     tag: str = "A"
-    kind: str = "district"          # "region" | "district"
-    target: str = ""                # region code or district id
+    kind: str = "district"  # "region" | "district"
+    target: str = ""  # region code or district id
     bare: FrozenSet[str] = frozenset()
 
 
 class RegionNounSense(NamedTuple):
     """A colloquial region noun («Гомельщина»)."""
+
     tag: str = "R"
     region: str = ""
     weak: int = STRONG
@@ -211,12 +431,14 @@ class RegionNounSense(NamedTuple):
 
 class ForeignSense(NamedTuple):
     """A place outside Belarus."""
+
     tag: str = "F"
     weak: int = STRONG
 
 
 class ForeignAdjectiveSense(NamedTuple):
     """The adjective of a foreign region («Смоленская»): foreign only with «область»."""
+
     tag: str = "FA"
 
 
@@ -225,6 +447,7 @@ Sense = Union[TownSense, AdjectiveSense, RegionNounSense, ForeignSense, ForeignA
 
 class DistrictLabel(NamedTuple):
     """A Kufar label that names a district, not a town («Центральный» in Minsk)."""
+
     district: District
     ru: str
     be: str
@@ -232,10 +455,11 @@ class DistrictLabel(NamedTuple):
 
 class GrammarWords(NamedTuple):
     """The function words around place names (keys, as the resolver looks them up)."""
-    area: Dict[str, str]            # key -> "obl" | "raion"
-    cues: Set[str]                  # settlement cues («г.», «деревня»)
-    preps: Set[str]                 # prepositions that make a name-like word a place
-    fillers: Set[str]               # words of a reply that is "just the place"
+
+    area: Dict[str, str]  # key -> "obl" | "raion"
+    cues: Set[str]  # settlement cues («г.», «деревня»)
+    preps: Set[str]  # prepositions that make a name-like word a place
+    fillers: Set[str]  # words of a reply that is "just the place"
 
 
 @dataclass
@@ -245,16 +469,16 @@ class Gazetteer:
     places: Dict[str, Place]
     phrases: Dict[Tuple[str, ...], Tuple[Sense, ...]]
     max_len: int
-    area: Dict[str, str]            # key -> "obl" | "raion"
+    area: Dict[str, str]  # key -> "obl" | "raion"
     cues: FrozenSet[str]
     preps: FrozenSet[str]
     fillers: FrozenSet[str]
-    vocab: FrozenSet[str]           # every single key known to the gazetteer
-    typo_words: Dict[str, str]      # typo-correctable key -> signature (same signature = same target)
+    vocab: FrozenSet[str]  # every single key known to the gazetteer
+    typo_words: Dict[str, str]  # typo-correctable key -> signature (same signature = same target)
     typo_index: Dict[str, Tuple[str, ...]]
     build_seconds: float = 0.0
     stats: Dict[str, int] = field(default_factory=dict)
-    morph: object = None            # the pymorphy3 analyzer (typo guard: "is this a real word?")
+    morph: object = None  # the pymorphy3 analyzer (typo guard: "is this a real word?")
     collisions: List[str] = field(default_factory=list)  # keys both foreign and Belarusian
 
 
@@ -270,6 +494,7 @@ class WordClassifier:
     def __init__(self, morph=None):
         if morph is None:
             import pymorphy3
+
             morph = pymorphy3.MorphAnalyzer()
         self.morph = morph
         self._cache: Dict[str, int] = {}
@@ -313,11 +538,12 @@ class WordClassifier:
 class Sources(NamedTuple):
     """What the gazetteer is built from: the directory's validated places, plus the GeoNames
     and Kufar name lists (sources the directory does not load)."""
+
     regions: Dict[str, RegionRecord]
-    admin1: Dict[str, str]                      # GeoNames admin1 code -> region code
+    admin1: Dict[str, str]  # GeoNames admin1 code -> region code
     districts: Dict[str, District]
-    cities: List[Dict[str, str]]                # rows of geonames_cities500_BY.csv
-    kufar: Dict[str, List[Dict[str, str]]]      # region code -> Kufar labels of its towns
+    cities: List[Dict[str, str]]  # rows of geonames_cities500_BY.csv
+    kufar: Dict[str, List[Dict[str, str]]]  # region code -> Kufar labels of its towns
     towns: List[TownRecord]
 
 
@@ -332,8 +558,7 @@ _UKR_OR_OTHER = set("їєґљњђћџѣѳѵ")
 def _script_lang(name: str) -> Optional[str]:
     """'ru', 'be', 'both' for an East-Slavic Cyrillic name, None for other scripts/junk."""
     low = name.lower()
-    if any(ch in _UKR_OR_OTHER for ch in low) or any(ord(ch) > 0x04FF and ch not in "’ʼ"
-                                                     for ch in low):
+    if any(ch in _UKR_OR_OTHER for ch in low) or any(ord(ch) > 0x04FF and ch not in "’ʼ" for ch in low):
         return None
     if not all(ch.isalpha() or ch in " -'’ʼ" for ch in low):
         return None
@@ -352,7 +577,7 @@ def _up_to_area_noun(name: str) -> str:
     words = name.split()
     for i, w in enumerate(words):
         if w.lower() in _AREA_NOUNS:
-            return " ".join(words[:i + 1])
+            return " ".join(words[: i + 1])
     return name
 
 
@@ -407,8 +632,7 @@ class _Builder:
             return classes[0]
         return COMMON if all(c == COMMON for c in classes) else STRONG
 
-    def _place_form(self, place: Place, words: Tuple[str, ...], latin: bool,
-                    belarusian: bool = False) -> None:
+    def _place_form(self, place: Place, words: Tuple[str, ...], latin: bool, belarusian: bool = False) -> None:
         weak = self._weak_of_form(words)
         if belarusian and place.common:
             # pymorphy3 cannot tell a Belarusian ordinary word («Гарадок», «Глыбокае»): a
@@ -416,8 +640,7 @@ class _Builder:
             weak = COMMON
         keys = [tuple(cyr_key(w) for w in words)]
         if latin:
-            lat_per_word = [[k for k in latin_keys_of_cyrillic(w) if len(k) >= 4 or len(words) > 1]
-                            for w in words]
+            lat_per_word = [[k for k in latin_keys_of_cyrillic(w) if len(k) >= 4 or len(words) > 1] for w in words]
             if all(lat_per_word):
                 for combo in product(*lat_per_word):
                     keys.append(tuple(combo))
@@ -488,8 +711,11 @@ class _Builder:
             if not any(n.startswith("Horad ") for n in q.names_lat):
                 continue
             keys = {cyr_key(n) for n in q.names_ru | q.names_be}
-            same = [o for o in places.values() if o.pid != pid and o.region == q.region
-                    and keys & {cyr_key(n) for n in o.names_ru | o.names_be}]
+            same = [
+                o
+                for o in places.values()
+                if o.pid != pid and o.region == q.region and keys & {cyr_key(n) for n in o.names_ru | o.names_be}
+            ]
             centres = {d.centre_gid for d in districts.values()}
             same = [o for o in same if o.pid in centres] or same
             if len(same) == 1:
@@ -533,8 +759,9 @@ class _Builder:
                 p.capital_of = code
                 p.region = code
 
-    def _kufar_labels(self, places: Dict[str, Place], districts: Dict[str, District],
-                      kufar: Dict[str, List[Dict[str, str]]]) -> List[DistrictLabel]:
+    def _kufar_labels(
+        self, places: Dict[str, Place], districts: Dict[str, District], kufar: Dict[str, List[Dict[str, str]]]
+    ) -> List[DistrictLabel]:
         """Kufar's ru/be labels of towns per oblast: names added to the GeoNames town of that
         name in the oblast (or a new place); a label that names a district is returned, for
         its adjectives."""
@@ -550,8 +777,8 @@ class _Builder:
                 if not ru or ru.lower().startswith("друг"):
                     continue  # the «Другие города» (other towns) bucket
                 for prefix in ("г.п. ", "г. п. ", "г. ", "гп "):
-                    ru = ru[len(prefix):] if ru.startswith(prefix) else ru
-                    be = be[len(prefix):] if be.startswith(prefix) else be
+                    ru = ru[len(prefix) :] if ru.startswith(prefix) else ru
+                    be = be[len(prefix) :] if be.startswith(prefix) else be
                 d = district_by_name.get((region, cyr_key(ru)))
                 if d is None and region == "BY-HM":
                     # bare adjective labels of Minsk's urban districts («Центральный»)
@@ -571,9 +798,10 @@ class _Builder:
         for t in towns:
             p = places.get(t.geonameid) if t.geonameid else None
             if p is None:
-                p = places.setdefault("town:" + t.region_code + ":" + t.name_ru,
-                                      Place(pid="town:" + t.region_code + ":" + t.name_ru,
-                                            region=t.region_code, pop=0, order=0))
+                p = places.setdefault(
+                    "town:" + t.region_code + ":" + t.name_ru,
+                    Place(pid="town:" + t.region_code + ":" + t.name_ru, region=t.region_code, pop=0, order=0),
+                )
             p.names_ru.add(t.name_ru)
             if t.name_be:
                 p.names_be.add(t.name_be)
@@ -587,7 +815,7 @@ class _Builder:
         and whether it is, as a whole, an ordinary word."""
         for p in places.values():
             if p.city_unit:
-                p.district = p.city_unit        # «Гомель» is the city, not «Гомельский район»
+                p.district = p.city_unit  # «Гомель» is the city, not «Гомельский район»
             elif len(p.raions) == 1 and not p.separate_raions:
                 p.district = p.raions[0]
             elif p.town_district and not p.is_centre:
@@ -599,17 +827,17 @@ class _Builder:
             p.common = self._weak_of_form(canon_words) == COMMON
             if not p.is_centre:
                 # a small town with an ordinary-word alias («Победа») is weak as a whole
-                p.common = p.common or any(
-                    self._weak_of_form(tuple(n.split())) == COMMON for n in p.names_ru)
+                p.common = p.common or any(self._weak_of_form(tuple(n.split())) == COMMON for n in p.names_ru)
 
     @staticmethod
     def _order_places(places: Dict[str, Place], districts: Dict[str, District]) -> None:
         """Ties between places are broken by this order: district centres in the order of
         districts.csv, then the other towns, biggest first."""
         order = 0
-        centres = sorted((p for p in places.values() if p.is_centre),
-                         key=lambda p: min([districts[d].order for d in
-                                            p.raions + p.separate_raions] or [-1]))
+        centres = sorted(
+            (p for p in places.values() if p.is_centre),
+            key=lambda p: min([districts[d].order for d in p.raions + p.separate_raions] or [-1]),
+        )
         for p in centres:
             p.order = order
             order += 1
@@ -654,7 +882,7 @@ class _Builder:
             self._adjectives(_up_to_area_noun(d.name_be), "be", "district", d.id)
             en_words = d.name_en.split()
             en_area = [i for i, w in enumerate(en_words) if w.lower() in ("rayon", "raion")]
-            en_adj = " ".join(en_words[:en_area[0]]) if en_area else ""
+            en_adj = " ".join(en_words[: en_area[0]]) if en_area else ""
             if en_adj:
                 key = tuple(token_key(w) for w in iter_words(en_adj))
                 self._add(key, AdjectiveSense(kind="district", target=d.id, bare=frozenset({"m", "f", "n", "p"})))
@@ -720,8 +948,9 @@ class _Builder:
         long area nouns are typo-correctable («облость»)."""
         area: Dict[str, str] = {}
         for kind, ru_words, be_words, lat_words in (
-                ("obl", OBL_WORDS_RU, OBL_WORDS_BE, OBL_WORDS_LAT),
-                ("raion", RAION_WORDS_RU, RAION_WORDS_BE, RAION_WORDS_LAT)):
+            ("obl", OBL_WORDS_RU, OBL_WORDS_BE, OBL_WORDS_LAT),
+            ("raion", RAION_WORDS_RU, RAION_WORDS_BE, RAION_WORDS_LAT),
+        ):
             for w in ru_words:
                 forms = ru_noun_forms(w) if w in DECLINED_AREA_WORDS else {w}
                 for f in forms:
@@ -765,27 +994,39 @@ class _Builder:
             for d in deletions(w):
                 typo_index.setdefault(d, set()).add(w)
         g = Gazetteer(
-            regions=src.regions, districts=src.districts, places=places, phrases=phrases,
-            max_len=max(len(k) for k in phrases), area=area, cues=frozenset(cues),
-            preps=frozenset(preps), fillers=frozenset(words.fillers), vocab=frozenset(vocab),
+            regions=src.regions,
+            districts=src.districts,
+            places=places,
+            phrases=phrases,
+            max_len=max(len(k) for k in phrases),
+            area=area,
+            cues=frozenset(cues),
+            preps=frozenset(preps),
+            fillers=frozenset(words.fillers),
+            vocab=frozenset(vocab),
             typo_words=typo_words,
             typo_index={k: tuple(sorted(v)) for k, v in typo_index.items()},
         )
         g.morph = self.cls.morph
-        g.collisions = sorted(" ".join(k) for k, v in phrases.items()
-                              if any(isinstance(x, (ForeignSense, ForeignAdjectiveSense)) for x in v)
-                              and any(isinstance(x, (TownSense, AdjectiveSense)) for x in v))
+        g.collisions = sorted(
+            " ".join(k)
+            for k, v in phrases.items()
+            if any(isinstance(x, (ForeignSense, ForeignAdjectiveSense)) for x in v)
+            and any(isinstance(x, (TownSense, AdjectiveSense)) for x in v)
+        )
         g.stats = {"places": len(places), "phrases": len(phrases), "typo_words": len(typo_words)}
         return g
 
     def _link_kufar_town(self, places: Dict[str, Place], region: str, ru: str, be: str) -> None:
         key = cyr_key(ru)
-        same = [p for p in places.values() if p.region == region
-                and any(cyr_key(n) == key for n in p.names_ru | p.names_be)]
+        same = [p for p in places.values() if p.region == region and any(cyr_key(n) == key for n in p.names_ru | p.names_be)]
         if not same:
             # «Берестовица» for «Большая Берестовица»: the last word of exactly one town's name
-            same = [p for p in places.values() if p.region == region and any(
-                " " in n and cyr_key(n.split()[-1]) == key for n in p.names_ru)]
+            same = [
+                p
+                for p in places.values()
+                if p.region == region and any(" " in n and cyr_key(n.split()[-1]) == key for n in p.names_ru)
+            ]
         if len(same) == 1:
             same[0].names_ru.add(ru)
             if be:
@@ -829,7 +1070,7 @@ class _Builder:
         if adj_be.endswith("ская"):
             nouns.add((adj_be[:-4] + "шчына", "be"))
         elif adj_be.endswith("цкая"):
-            nouns.add((adj_be[:-5] + "тчына", "be"))   # Брэсцкая -> Брэстчына
+            nouns.add((adj_be[:-5] + "тчына", "be"))  # Брэсцкая -> Брэстчына
         for noun, lang in nouns:
             for words in name_forms(noun, lang):
                 key = tuple(cyr_key(w) for w in words)
@@ -840,7 +1081,7 @@ class _Builder:
         """«Брестская область» / «Слуцкі раён» / «Центральный» -> adjective senses."""
         words = name.split()
         if len(words) >= 2:
-            words = words[:-1]          # drop «район» / «область» / «раён» / «вобласць»
+            words = words[:-1]  # drop «район» / «область» / «раён» / «вобласць»
         if len(words) != 1:
             return
         adj = words[0]
@@ -853,7 +1094,7 @@ class _Builder:
         for g, fs in forms.items():
             for f in fs:
                 by_form.setdefault(f, set()).add(g)
-        sig = ("A:" + target)
+        sig = "A:" + target
         for f, genders in by_form.items():
             bare = frozenset(g for g in genders if g in bare_genders)
             keys = [(token_key(f),)]
@@ -868,8 +1109,7 @@ class _Builder:
 _CACHE: Dict[str, Gazetteer] = {}
 
 
-def build_gazetteer(data_dir: Optional[os.PathLike] = None,
-                    classifier: Optional[WordClassifier] = None) -> Gazetteer:
+def build_gazetteer(data_dir: Optional[os.PathLike] = None, classifier: Optional[WordClassifier] = None) -> Gazetteer:
     """Build (once per process and option set) the gazetteer from the data directory."""
     path = Path(data_dir) if data_dir else DEFAULT_DATA_DIR
     ck = str(path.resolve())

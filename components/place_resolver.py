@@ -99,8 +99,7 @@ class PlaceMatch:
     confidence: float = 1.0
 
     def to_entity(self, extractor: Optional[str] = None) -> Dict:
-        ent = {"entity": self.entity, "start": self.start, "end": self.end, "value": self.value,
-               "confidence": self.confidence}
+        ent = {"entity": self.entity, "start": self.start, "end": self.end, "value": self.value, "confidence": self.confidence}
         if extractor:
             ent["extractor"] = extractor
         return ent
@@ -110,17 +109,17 @@ class _Cand(NamedTuple):
     region: str
     district: Optional[str]
     order: Tuple[int, int]
-    place: Optional[str] = None     # the town/city (place id) this reading names, if any
+    place: Optional[str] = None  # the town/city (place id) this reading names, if any
 
 
 class _Span(NamedTuple):
-    i: int                  # first token
-    j: int                  # one past the last token
+    i: int  # first token
+    j: int  # one past the last token
     senses: Tuple[Sense, ...]
     start: int
     end: int
     fuzzy: bool
-    part: bool              # a part of a hyphenated token («Минск» in «Минск-Москва»)
+    part: bool  # a part of a hyphenated token («Минск» in «Минск-Москва»)
 
 
 @dataclass
@@ -166,11 +165,10 @@ class PlaceResolver:
         if region_hint:
             known_regions.add(region_hint)
         # towns and cities the message names without doubt («… района г. Гомеля»)
-        known_places = {self._single_place(m) for m, d in zip(mentions, decided)
-                        if d and d[2] is None} - {None}
+        known_places = {self._single_place(m) for m, d in zip(mentions, decided, strict=False) if d and d[2] is None} - {None}
 
         final: List[Optional[Tuple[Optional[str], Optional[str], Optional[str]]]] = []
-        for idx, (m, d) in enumerate(zip(mentions, decided)):
+        for idx, (m, d) in enumerate(zip(mentions, decided, strict=False)):
             if m.foreign:
                 final.append(None)
                 continue
@@ -179,11 +177,13 @@ class PlaceResolver:
                 narrowed = self._narrow(m.cands, known_places, known_regions)
                 if narrowed:
                     region, district, options = self._decide(narrowed)
-            others = {dd[0] for k, dd in enumerate(decided)
-                      if k != idx and dd and dd[0] and dd[2] is None}
+            others = {dd[0] for k, dd in enumerate(decided) if k != idx and dd and dd[0] and dd[2] is None}
             urban = [c.district for c in m.cands] if options is not None else [district]
-            if others and all(u and districts[u].kind == "city_district" for u in urban) \
-                    and not others & {districts[u].region for u in urban}:
+            if (
+                others
+                and all(u and districts[u].kind == "city_district" for u in urban)
+                and not others & {districts[u].region for u in urban}
+            ):
                 # «Новобелицкий район» / «Ленинский район» of another region than the city
                 # named with it («... Бреста», «... Гомеля»): no such urban district, dropped
                 final.append(("", None, None))
@@ -191,8 +191,9 @@ class PlaceResolver:
             final.append((region, district, options))
         # A city named beside one of its urban districts names no district of its own:
         # «Железнодорожный район Гомеля» is BY-HO-22, not also the whole city.
-        centres = {districts[f[1]].centre_gid for f in final
-                   if f and f[1] and f[2] is None and districts[f[1]].kind == "city_district"}
+        centres = {
+            districts[f[1]].centre_gid for f in final if f and f[1] and f[2] is None and districts[f[1]].kind == "city_district"
+        }
 
         out: List[PlaceMatch] = []
         seen = set()
@@ -203,7 +204,7 @@ class PlaceResolver:
             seen.add((entity, value))
             out.append(PlaceMatch(entity, value, m.start, m.end, m.text))
 
-        for m, f in zip(mentions, final):
+        for m, f in zip(mentions, final, strict=False):
             if f is None:
                 emit(FOREIGN, m.text, m)
                 continue
@@ -212,8 +213,7 @@ class PlaceResolver:
                 emit(OPTIONS, options, m)
             elif region:
                 emit(REGION, region, m)
-                if district and not (districts[district].kind in ("raion", "city")
-                                     and self._single_place(m) in centres):
+                if district and not (districts[district].kind in ("raion", "city") and self._single_place(m) in centres):
                     emit(DISTRICT, district, m)
         return out
 
@@ -228,8 +228,11 @@ class PlaceResolver:
         city it names («Ленинский район Могилёва»: not Babruysk's, though both are in BY-MA),
         else those in a region it names («Октябрьский район Гомельской области»)."""
         districts = self.g.districts
-        by_city = [c for c in cands if c.district and districts[c.district].kind == "city_district"
-                   and districts[c.district].centre_gid in known_places]
+        by_city = [
+            c
+            for c in cands
+            if c.district and districts[c.district].kind == "city_district" and districts[c.district].centre_gid in known_places
+        ]
         if by_city:
             return by_city
         return [c for c in cands if c.region in known_regions]
@@ -260,14 +263,13 @@ class PlaceResolver:
         while i < n:
             hit = None
             for L in range(min(g.max_len, n - i), 0, -1):
-                s = g.phrases.get(tuple(keys[i:i + L]))
+                s = g.phrases.get(tuple(keys[i : i + L]))
                 if s:
                     hit = (L, s)
                     break
             if hit:
                 L, s = hit
-                spans.append(_Span(i, i + L, s, toks[i].start, toks[i + L - 1].end,
-                                   any(fuzzy[i:i + L]), False))
+                spans.append(_Span(i, i + L, s, toks[i].start, toks[i + L - 1].end, any(fuzzy[i : i + L]), False))
                 i += L
                 continue
             for ps, pe, pk in toks[i].parts:
@@ -323,7 +325,7 @@ class PlaceResolver:
         else:
             first = toks[sp.i]
             if sp.part:
-                cap = text[sp.start:sp.start + 1].isupper()
+                cap = text[sp.start : sp.start + 1].isupper()
                 cap_inside = cap and not (first.sent_initial and sp.start == first.start)
                 prev = None
             else:
@@ -331,8 +333,7 @@ class PlaceResolver:
                 prev = keys[sp.i - 1] if sp.i > 0 else None
             cue = prev is not None and prev in g.cues
             prep = prev is not None and prev in g.preps
-            whole = n_spans == 1 and not sp.part and all(
-                keys[k] in g.fillers for k in range(n) if not sp.i <= k < sp.j)
+            whole = n_spans == 1 and not sp.part and all(keys[k] in g.fillers for k in range(n) if not sp.i <= k < sp.j)
             # the context decides whether the word is a place at all; once one reading is
             # accepted, every town of that name is a candidate (no silent preference)
             town_senses = [s for s in sp.senses if isinstance(s, TownSense)]
@@ -342,8 +343,7 @@ class PlaceResolver:
                 # town of 65,000 and a Brest-oblast village listed with no population) are not
                 # two plausible meanings; towns of comparable size still ask.
                 towns = [p for p in towns if p.district or p.pop >= MIN_RIVAL_POPULATION]
-            if any(self._allowed(s.weak, places[s.place].big, sp.fuzzy, cap_inside, cue, prep, whole)
-                   for s in town_senses):
+            if any(self._allowed(s.weak, places[s.place].big, sp.fuzzy, cap_inside, cue, prep, whole) for s in town_senses):
                 for p in towns:
                     order = (0, districts[p.district].order) if p.district else (1, p.order)
                     cands.append(_Cand(p.region, p.district, order, p.pid))
@@ -362,11 +362,10 @@ class PlaceResolver:
                         cands.append(_Cand(d.region, d.id, (0, d.order)))
         if not cands and not foreign:
             return None
-        return Mention(sp.start, end, text[sp.start:end], foreign, cands)
+        return Mention(sp.start, end, text[sp.start : end], foreign, cands)
 
     @staticmethod
-    def _allowed(weak: int, big: bool, fuzzy: bool, cap_inside: bool, cue: bool, prep: bool,
-                 whole: bool) -> bool:
+    def _allowed(weak: int, big: bool, fuzzy: bool, cap_inside: bool, cue: bool, prep: bool, whole: bool) -> bool:
         if weak == STRONG:
             return True
         if weak == NAME:
@@ -415,7 +414,7 @@ class PlaceResolver:
         for d in deletions(k):
             found.update(idx.get(d, ()))
         for i in range(len(k) - 1):
-            sw = k[:i] + k[i + 1] + k[i] + k[i + 2:]
+            sw = k[:i] + k[i + 1] + k[i] + k[i + 2 :]
             if sw in g.typo_words:
                 found.add(sw)
         found = {c for c in found if damerau1(k, c)}
@@ -441,8 +440,10 @@ def _main(argv: Sequence[str]) -> int:
     texts = [a for a in argv if a != "--bench"] or [
         "Здравствуйте, мне нужен юрист, я живу в Бобруйске с двумя детьми",
         "муж опять угрожает, я в Марьиной Горке, Пуховичский р-н",
-        "где найти психолога в Минске?", "Гомельская обл., Речицкий район",
-        "I live in Vitebsk region and need a shelter", "не знаю что делать, помогите пожалуйста",
+        "где найти психолога в Минске?",
+        "Гомельская обл., Речицкий район",
+        "I live in Vitebsk region and need a shelter",
+        "не знаю что делать, помогите пожалуйста",
     ]
     t0 = time.perf_counter()
     resolver = PlaceResolver.shared()
@@ -456,8 +457,7 @@ def _main(argv: Sequence[str]) -> int:
         t0 = time.perf_counter()
         for i in range(n):
             resolver.resolve(texts[i % len(texts)] + f" {n + i}")
-        print(f"resolve: {(time.perf_counter() - t0) / n * 1000:.3f} ms per message "
-              f"(mean of {n}, {len(texts)} texts)")
+        print(f"resolve: {(time.perf_counter() - t0) / n * 1000:.3f} ms per message " f"(mean of {n}, {len(texts)} texts)")
     return 0
 
 

@@ -19,13 +19,24 @@ from functools import lru_cache
 from typing import Iterable, List, NamedTuple, Optional, Tuple
 
 _CYR_RE = re.compile(r"[\u0400-\u04FF]")
-_LAT_LOOKALIKE = str.maketrans({
-    "a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і",
-    "k": "к", "m": "м", "t": "т", "b": "в", "h": "н",
-})
-_CYR_FOLD = str.maketrans({
-    "ё": "е", "і": "и", "ї": "и", "є": "е", "ў": "у", "ґ": "г",
-})
+_LAT_LOOKALIKE = str.maketrans(
+    {
+        "a": "а",
+        "e": "е",
+        "o": "о",
+        "p": "р",
+        "c": "с",
+        "x": "х",
+        "y": "у",
+        "i": "і",
+        "k": "к",
+        "m": "м",
+        "t": "т",
+        "b": "в",
+        "h": "н",
+    }
+)
+_CYR_FOLD = str.maketrans({"ё": "е", "і": "и", "ї": "и", "є": "е", "ў": "у", "ґ": "г"})
 _APOSTROPHES = "'’ʼ`´ʹ\u0301\u02bc"
 _STRIP = str.maketrans("", "", _APOSTROPHES)
 
@@ -51,8 +62,19 @@ def cyr_key(word: str) -> str:
 
 
 _LAT_CHARS = {
-    "č": "ch", "š": "sh", "ž": "zh", "ć": "c", "ś": "s", "ź": "z", "ń": "n", "ĺ": "l",
-    "ł": "l", "ŭ": "u", "ż": "zh", "ý": "y", "ÿ": "y",
+    "č": "ch",
+    "š": "sh",
+    "ž": "zh",
+    "ć": "c",
+    "ś": "s",
+    "ź": "z",
+    "ń": "n",
+    "ĺ": "l",
+    "ł": "l",
+    "ŭ": "u",
+    "ż": "zh",
+    "ý": "y",
+    "ÿ": "y",
 }
 _VOWELS = "aeiouy"
 
@@ -64,9 +86,22 @@ def skeleton(word: str) -> str:
     w = "".join(_LAT_CHARS.get(ch, ch) for ch in w)
     w = unicodedata.normalize("NFKD", w)
     w = "".join(ch for ch in w if "a" <= ch <= "z")
-    for a, b in (("shch", "SC"), ("szcz", "SC"), ("kh", "h"), ("sh", "S"), ("sz", "S"),
-                 ("zh", "Z"), ("ch", "C"), ("cz", "C"), ("ts", "c"), ("tz", "c"),
-                 ("x", "ks"), ("g", "h"), ("w", "u"), ("j", "y")):
+    for a, b in (
+        ("shch", "SC"),
+        ("szcz", "SC"),
+        ("kh", "h"),
+        ("sh", "S"),
+        ("sz", "S"),
+        ("zh", "Z"),
+        ("ch", "C"),
+        ("cz", "C"),
+        ("ts", "c"),
+        ("tz", "c"),
+        ("x", "ks"),
+        ("g", "h"),
+        ("w", "u"),
+        ("j", "y"),
+    ):
         w = w.replace(a, b)
     out: List[str] = []
     n = len(w)
@@ -107,12 +142,48 @@ def token_key(token: str) -> str:
 
 
 _TRANSLIT = {
-    "а": ["a"], "б": ["b"], "в": ["v"], "г": ["g"], "д": ["d"], "е": ["e"], "ё": ["yo", "e"],
-    "ж": ["zh"], "з": ["z"], "и": ["i"], "й": ["y"], "к": ["k"], "л": ["l"], "м": ["m"],
-    "н": ["n"], "о": ["o"], "п": ["p"], "р": ["r"], "с": ["s"], "т": ["t"], "у": ["u"],
-    "ф": ["f"], "х": ["kh"], "ц": ["ts"], "ч": ["ch"], "ш": ["sh"], "щ": ["shch"], "ъ": [""],
-    "ы": ["y"], "ь": [""], "э": ["e"], "ю": ["yu"], "я": ["ya"], "і": ["i"], "ў": ["w"],
-    "ї": ["yi"], "є": ["ye"], "ґ": ["g"], "'": [""], "’": [""], "ʼ": [""], "-": ["-"],
+    "а": ["a"],
+    "б": ["b"],
+    "в": ["v"],
+    "г": ["g"],
+    "д": ["d"],
+    "е": ["e"],
+    "ё": ["yo", "e"],
+    "ж": ["zh"],
+    "з": ["z"],
+    "и": ["i"],
+    "й": ["y"],
+    "к": ["k"],
+    "л": ["l"],
+    "м": ["m"],
+    "н": ["n"],
+    "о": ["o"],
+    "п": ["p"],
+    "р": ["r"],
+    "с": ["s"],
+    "т": ["t"],
+    "у": ["u"],
+    "ф": ["f"],
+    "х": ["kh"],
+    "ц": ["ts"],
+    "ч": ["ch"],
+    "ш": ["sh"],
+    "щ": ["shch"],
+    "ъ": [""],
+    "ы": ["y"],
+    "ь": [""],
+    "э": ["e"],
+    "ю": ["yu"],
+    "я": ["ya"],
+    "і": ["i"],
+    "ў": ["w"],
+    "ї": ["yi"],
+    "є": ["ye"],
+    "ґ": ["g"],
+    "'": [""],
+    "’": [""],
+    "ʼ": [""],
+    "-": ["-"],
 }
 
 
@@ -152,7 +223,7 @@ def tokenize(text: str) -> List[Token]:
         s, e = m.start(), m.end()
         raw = m.group()
         j = s - 1
-        while j >= 0 and text[j] in " \t\r\"«»“”„()[]*:;,–—-":
+        while j >= 0 and text[j] in ' \t\r"«»“”„()[]*:;,–—-':
             if text[j] == ",":
                 break
             j -= 1
@@ -185,18 +256,17 @@ def damerau1(a: str, b: str) -> bool:
         diff = [i for i in range(la) if a[i] != b[i]]
         if len(diff) == 1:
             return True
-        return (len(diff) == 2 and diff[1] == diff[0] + 1
-                and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
     if la > lb:
         a, b, la, lb = b, a, lb, la
     i = 0
     while i < la and a[i] == b[i]:
         i += 1
-    return a[i:] == b[i + 1:]
+    return a[i:] == b[i + 1 :]
 
 
 def deletions(word: str) -> List[str]:
-    return [word[:i] + word[i + 1:] for i in range(len(word))]
+    return [word[:i] + word[i + 1 :] for i in range(len(word))]
 
 
 def normalise_label(label: str) -> Optional[str]:

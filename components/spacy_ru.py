@@ -6,6 +6,7 @@ what it adds: ``CountVectorsFeaturizer`` counts "бобруйск" for "Бобр
 
 Usage: ``python -m components.spacy_ru var/spacy_ru``
 """
+
 from __future__ import annotations
 
 import sys

@@ -2,6 +2,7 @@
 built from its config alone (so a data or code fix takes effect on the next start without
 retraining) and reads each message as it comes; training data pass through unchanged unless the
 component says otherwise."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Text
@@ -20,11 +21,7 @@ class StatelessComponent(GraphComponent):
 
     @classmethod
     def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
     ) -> "StatelessComponent":
         return cls(config)
 

@@ -18,6 +18,7 @@ the committed compose file is what ``compose()`` renders and starts the process 
 Secrets (PostgreSQL password, HTTP API token, web session key) are generated once into
 ``var/topology/secrets.env`` (mode 600); compose reads the same names from ``deploy/.env``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -84,21 +85,68 @@ def shared_env(ports: Ports) -> Dict[str, str]:
 def services(ports: Ports = Ports(), endpoints: str = "endpoints.yml") -> List[Service]:
     env = shared_env(ports)
     listed: List[Service] = [
-        Service("postgres", ["postgres", "-p", str(ports.postgres), "-c", "listen_addresses=127.0.0.1"],
-                ports.postgres, image="postgres:15"),
-        Service("redis", ["redis-server", "--port", str(ports.redis), "--bind", "127.0.0.1", "--save", "",
-                          "--appendonly", "no", "--protected-mode", "yes"], ports.redis, image="redis:7"),
+        Service(
+            "postgres",
+            ["postgres", "-p", str(ports.postgres), "-c", "listen_addresses=127.0.0.1"],
+            ports.postgres,
+            image="postgres:15",
+        ),
+        Service(
+            "redis",
+            [
+                "redis-server",
+                "--port",
+                str(ports.redis),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "yes",
+            ],
+            ports.redis,
+            image="redis:7",
+        ),
     ]
     for number, port in enumerate(ports.action_servers, 1):
-        listed.append(Service(f"actions{number}", ["bin/rasa", "run", "actions", "--actions", "actions",
-                                                   "--port", str(port)], port, "/health", env))
+        listed.append(
+            Service(
+                f"actions{number}",
+                ["bin/rasa", "run", "actions", "--actions", "actions", "--port", str(port)],
+                port,
+                "/health",
+                env,
+            )
+        )
     for number, port in enumerate(ports.rasa, 1):
-        listed.append(Service(f"rasa{number}", [
-            "bin/rasa", "run", "--model", MODEL, "--endpoints", endpoints, "--credentials", "credentials.yml",
-            "--interface", "127.0.0.1", "--port", str(port), "--enable-api", "--auth-token", "${RASA_API_TOKEN}",
-        ], port, "/", env))
-    listed.append(Service("haproxy", ["haproxy", "-W", "-db", "-f", "haproxy.cfg"], ports.balancer,
-                          image="haproxy:2.6"))
+        listed.append(
+            Service(
+                f"rasa{number}",
+                [
+                    "bin/rasa",
+                    "run",
+                    "--model",
+                    MODEL,
+                    "--endpoints",
+                    endpoints,
+                    "--credentials",
+                    "credentials.yml",
+                    "--interface",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--enable-api",
+                    "--auth-token",
+                    "${RASA_API_TOKEN}",
+                ],
+                port,
+                "/",
+                env,
+            )
+        )
+    listed.append(Service("haproxy", ["haproxy", "-W", "-db", "-f", "haproxy.cfg"], ports.balancer, image="haproxy:2.6"))
     return listed
 
 
@@ -117,6 +165,7 @@ def haproxy_config(ports: Ports) -> str:
     - ``X-Served-By`` names the instance (rasa1/rasa2, nothing about the person): for the tests
       and for operators following a problem to one instance.
     """
+
     def servers(prefix: str, listed: Sequence[int]) -> str:
         return "\n".join(f"    server {prefix}{n} 127.0.0.1:{port} check" for n, port in enumerate(listed, 1))
 
@@ -168,28 +217,40 @@ def compose(ports: Ports = Ports()) -> str:
     for service in services(ports):
         entry: Dict = {"network_mode": "host", "restart": "unless-stopped"}
         if service.image == "dvhelp":
-            entry.update(build={"context": "..", "dockerfile": "deploy/Dockerfile"}, image="dvhelp",
-                         depends_on=["postgres", "redis"],
-                         environment={**service.env, **{name: f"${{{name}:-}}" for name in PASSED_THROUGH}})
+            entry.update(
+                build={"context": "..", "dockerfile": "deploy/Dockerfile"},
+                image="dvhelp",
+                depends_on=["postgres", "redis"],
+                environment={**service.env, **{name: f"${{{name}:-}}" for name in PASSED_THROUGH}},
+            )
             entry["command"] = service.command
         elif service.name == "postgres":
-            entry.update(image=service.image, command=service.command,
-                         environment={"POSTGRES_USER": "dvhelp", "POSTGRES_PASSWORD": "${POSTGRES_PASSWORD}",
-                                      "POSTGRES_DB": "dvhelp"},
-                         volumes=["pgdata:/var/lib/postgresql/data", "./postgres-init.sql:/docker-entrypoint-initdb.d/init.sql:ro"])
+            entry.update(
+                image=service.image,
+                command=service.command,
+                environment={"POSTGRES_USER": "dvhelp", "POSTGRES_PASSWORD": "${POSTGRES_PASSWORD}", "POSTGRES_DB": "dvhelp"},
+                volumes=["pgdata:/var/lib/postgresql/data", "./postgres-init.sql:/docker-entrypoint-initdb.d/init.sql:ro"],
+            )
         elif service.name == "redis":
             entry.update(image=service.image, command=service.command)
         elif service.name == "haproxy":
-            entry.update(image=service.image, command=service.command, working_dir="/usr/local/etc/haproxy",
-                         volumes=["./haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro"],
-                         depends_on=[s.name for s in services(ports) if s.image == "dvhelp"])
+            entry.update(
+                image=service.image,
+                command=service.command,
+                working_dir="/usr/local/etc/haproxy",
+                volumes=["./haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro"],
+                depends_on=[s.name for s in services(ports) if s.image == "dvhelp"],
+            )
         out[service.name] = entry
-    header = ("# Generated by deploy/topology.py (python -m deploy.topology compose) from the same\n"
-              "# description bin/topology runs as processes; do not edit. Secrets: deploy/.env (see SCALING.md).\n")
+    header = (
+        "# Generated by deploy/topology.py (python -m deploy.topology compose) from the same\n"
+        "# description bin/topology runs as processes; do not edit. Secrets: deploy/.env (see SCALING.md).\n"
+    )
     return header + yaml.safe_dump({"services": out, "volumes": {"pgdata": {}}}, sort_keys=False, width=120)
 
 
 # --- running it as processes ---------------------------------------------------------------
+
 
 def _pg_bin() -> Path:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"))
@@ -257,8 +318,14 @@ class Topology:
         cwd = self.root if name == "haproxy" else REPO
         if name == "redis":
             command += ["--dir", str(self.root)]
-        process = subprocess.Popen(command, cwd=cwd, env=self.env_of(service), start_new_session=True,
-                                   stdout=(self.logs / f"{name}.log").open("a"), stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=self.env_of(service),
+            start_new_session=True,
+            stdout=(self.logs / f"{name}.log").open("a"),
+            stderr=subprocess.STDOUT,
+        )
         (self.run / f"{name}.pid").write_text(str(process.pid))
 
     def _start_postgres(self) -> None:
@@ -272,17 +339,51 @@ class Topology:
             if os.geteuid() == 0:
                 for path in (self.root, data, sockets, password_file):
                     shutil.chown(path, "postgres")
-            subprocess.run(_as_postgres([str(_pg_bin() / "initdb"), "-D", str(data), "-U", "dvhelp", "-E", "UTF8",
-                                         "--locale", "C.UTF-8", "--auth", "scram-sha-256", "--pwfile", str(password_file)]),
-                           check=True, capture_output=True, timeout=120)
+            subprocess.run(
+                _as_postgres(
+                    [
+                        str(_pg_bin() / "initdb"),
+                        "-D",
+                        str(data),
+                        "-U",
+                        "dvhelp",
+                        "-E",
+                        "UTF8",
+                        "--locale",
+                        "C.UTF-8",
+                        "--auth",
+                        "scram-sha-256",
+                        "--pwfile",
+                        str(password_file),
+                    ]
+                ),
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
             password_file.unlink()
         log = self.logs / "postgres.log"
         log.touch()
         if os.geteuid() == 0:
             shutil.chown(log, "postgres")
-        subprocess.run(_as_postgres([str(_pg_bin() / "pg_ctl"), "-D", str(data), "-w", "-l", str(log), "-o",
-                                     f"-p {self.ports.postgres} -k {sockets} -c listen_addresses=127.0.0.1", "start"]),
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(_pg_bin() / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-w",
+                    "-l",
+                    str(log),
+                    "-o",
+                    f"-p {self.ports.postgres} -k {sockets} -c listen_addresses=127.0.0.1",
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         pid = int((data / "postmaster.pid").read_text().split()[0])
         (self.run / "postgres.pid").write_text(str(pid))
         if fresh:
@@ -291,16 +392,36 @@ class Topology:
 
     def psql(self, sql: str, database: str = "dvhelp") -> str:
         env = {**os.environ, "PGPASSWORD": self.secrets()["POSTGRES_PASSWORD"]}
-        result = subprocess.run([str(_pg_bin() / "psql"), "-h", "127.0.0.1", "-p", str(self.ports.postgres), "-U", "dvhelp", "-d", database,
-                                 "-tAc", sql], env=env, capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [
+                str(_pg_bin() / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.ports.postgres),
+                "-U",
+                "dvhelp",
+                "-d",
+                database,
+                "-tAc",
+                sql,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         if result.returncode:
             raise RuntimeError(result.stderr.strip())
         return result.stdout.strip()
 
     def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
         if name == "postgres" and sig == signal.SIGTERM:
-            subprocess.run(_as_postgres([str(_pg_bin() / "pg_ctl"), "-D", str(self.root / "postgres"), "-m", "fast",
-                                         "-w", "stop"]), capture_output=True, timeout=60)
+            subprocess.run(
+                _as_postgres([str(_pg_bin() / "pg_ctl"), "-D", str(self.root / "postgres"), "-m", "fast", "-w", "stop"]),
+                capture_output=True,
+                timeout=60,
+            )
         pid = self.pid(name)
         if pid:
             with _suppress():
@@ -327,8 +448,12 @@ class Topology:
             except RuntimeError:
                 return False
         if name == "redis":
-            return subprocess.run(["redis-cli", "-p", str(service.port), "ping"], capture_output=True, text=True,
-                                  timeout=10).stdout.strip() == "PONG"
+            return (
+                subprocess.run(
+                    ["redis-cli", "-p", str(service.port), "ping"], capture_output=True, text=True, timeout=10
+                ).stdout.strip()
+                == "PONG"
+            )
         path = service.health or "/"
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{service.port}{path}", timeout=3) as response:
@@ -356,16 +481,21 @@ class Topology:
     def load_directory(self) -> None:
         """The directory's CSVs into PostgreSQL (as bin/setup does into SQLite)."""
         env = self.env_of(self.by_name["actions1"])
-        subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-m", "directory.load"], cwd=REPO, env=env,
-                       check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [str(REPO / ".venv" / "bin" / "python"), "-m", "directory.load"],
+            cwd=REPO,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
 
     def up(self, names: Optional[Sequence[str]] = None) -> None:
         self._prepare()
         self.start("postgres")
         self.start("redis")
         self.wait(["postgres", "redis"], 60)
-        if self.psql("SELECT count(*) FROM information_schema.tables WHERE table_name = 'organisations'",
-                     "directory") == "0":
+        if self.psql("SELECT count(*) FROM information_schema.tables WHERE table_name = 'organisations'", "directory") == "0":
             self.load_directory()
         servers = [s.name for s in services(self.ports) if s.image == "dvhelp"]
         for name in servers:
@@ -378,8 +508,11 @@ class Topology:
             self.stop(service.name)
 
     def status(self) -> List[str]:
-        return [f"{s.name:9} :{s.port:<5} {'pid ' + str(self.pid(s.name)) if self.pid(s.name) else 'stopped':12} "
-                f"{'healthy' if self.pid(s.name) and self.healthy(s.name) else '-'}" for s in services(self.ports)]
+        return [
+            f"{s.name:9} :{s.port:<5} {'pid ' + str(self.pid(s.name)) if self.pid(s.name) else 'stopped':12} "
+            f"{'healthy' if self.pid(s.name) and self.healthy(s.name) else '-'}"
+            for s in services(self.ports)
+        ]
 
 
 def _expand(text: str, values: Dict[str, str]) -> str:

@@ -8,6 +8,7 @@ Anonymous usage statistics (whitelisted counters per Minsk day) are kept in the 
 `usage_counter().record(...)` / `await usage_counter().record_async(...)`, report with
 `python -m directory.stats` (see `directory.stats`).
 """
+
 from __future__ import annotations
 
 from .constants import HELP_TYPES, LANGUAGES, REGION_CODES
@@ -18,10 +19,24 @@ from .public import Contact, District, Nearby, Region, SearchResult
 from .queries import Directory, open_directory
 
 __all__ = [
-    "HELP_TYPES", "REGION_CODES", "LANGUAGES", "MINSK",
-    "open_directory", "Directory", "DirectoryUnavailable",
-    "Region", "District", "Contact", "Nearby", "Phone", "SearchResult", "HotlineStatus", "Schedule",
-    "METRICS", "UsageCounter", "usage_counter",
+    "HELP_TYPES",
+    "REGION_CODES",
+    "LANGUAGES",
+    "MINSK",
+    "open_directory",
+    "Directory",
+    "DirectoryUnavailable",
+    "Region",
+    "District",
+    "Contact",
+    "Nearby",
+    "Phone",
+    "SearchResult",
+    "HotlineStatus",
+    "Schedule",
+    "METRICS",
+    "UsageCounter",
+    "usage_counter",
 ]
 
 

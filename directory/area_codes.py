@@ -10,6 +10,7 @@ Keyed by `district_id` of districts.csv. A new city unit (an urban district, a c
 subordination split from its raion) gets a row with the code of the city — the code the city shares
 with the raion named after it (Brest's urban districts: 162, like BY-BR-03) — and the same source.
 """
+
 from __future__ import annotations
 
 import re

@@ -3,11 +3,19 @@
 They mirror the slot contract in docs/ARCHITECTURE.md; changing one here changes what the
 loader accepts, so keep them in step with `actions/slot_rules.py`.
 """
+
 from __future__ import annotations
 
 HELP_TYPES: tuple[str, ...] = (
-    "emergency", "shelter", "psychological", "legal", "social",
-    "police", "medical", "addiction", "hotline",
+    "emergency",
+    "shelter",
+    "psychological",
+    "legal",
+    "social",
+    "police",
+    "medical",
+    "addiction",
+    "hotline",
 )
 # Which services answer a help type. In immediate danger the local police and crisis rooms
 # matter as much as rows tagged "emergency" (102 / 103 / 112), so they are searched too.
@@ -27,8 +35,16 @@ RUSSIAN_ONLY_LETTERS = "иИщЩъЪ"
 
 NATIONWIDE = "BY"  # region value of a contact that serves the whole country
 KINDS: tuple[str, ...] = (
-    "helpline", "police", "ambulance", "crisis_room", "social_center",
-    "psychological", "legal", "addiction", "medical", "ngo",
+    "helpline",
+    "police",
+    "ambulance",
+    "crisis_room",
+    "social_center",
+    "psychological",
+    "legal",
+    "addiction",
+    "medical",
+    "ngo",
 )
 # desk = copied from the cited public source, not confirmed by calling; phone = confirmed by calling.
 VERIFICATIONS: tuple[str, ...] = ("desk", "phone")

@@ -12,6 +12,7 @@ that carry a note (status_note), and what the operator must complete (`directory
 numbers without a derivable area code, entries that are not contacts, rooms reached through their
 centre). The answer checks the bot must pass (target 0) are counted under "Checks".
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,8 +60,12 @@ class Coverage:
 def measure(directory: Directory, max_age_days: int, today: Optional[date] = None) -> Coverage:
     cells: List[Cell] = []
     contacts: Dict[str, Contact] = {}
-    checks = {"district empty, region has some": 0, "region-wide line hidden": 0,
-              "numbers without area code shown": 0, "public addresses without map link": 0}
+    checks = {
+        "district empty, region has some": 0,
+        "region-wide line hidden": 0,
+        "numbers without area code shown": 0,
+        "public addresses without map link": 0,
+    }
     for region in REGION_CODES:
         for help_type in HELP_TYPES:
             whole = directory.search(help_type, region, None)
@@ -81,10 +86,8 @@ def measure(directory: Directory, max_age_days: int, today: Optional[date] = Non
                 checks["district empty, region has some"] += bool(whole.local) and not shown
                 checks["region-wide line hidden"] += bool(region_wide - {c.id for c in result.local})
                 everything = shown + list(result.national)
-                checks["numbers without area code shown"] += sum(
-                    1 for c in everything for p in c.phones if p.tel is None)
-                checks["public addresses without map link"] += sum(
-                    1 for c in everything if c.address and not c.map_url)
+                checks["numbers without area code shown"] += sum(1 for c in everything for p in c.phones if p.tel is None)
+                checks["public addresses without map link"] += sum(1 for c in everything if c.address and not c.map_url)
     cutoff = (today or date.today()) - timedelta(days=max_age_days)
     ordered = sorted(contacts.values(), key=lambda c: c.id)
     active = directory._current().contacts  # every active contact, shown or not
@@ -102,8 +105,10 @@ def measure(directory: Directory, max_age_days: int, today: Optional[date] = Non
 
 def print_terminal(coverage: Coverage, max_age_days: int) -> None:
     districts = len({c.district.id for c in coverage.cells})
-    print(f"Coverage of {districts} districts (D district, R region-wide, n nearest of other districts, "
-          "N nationwide only, - nothing)\n")
+    print(
+        f"Coverage of {districts} districts (D district, R region-wide, n nearest of other districts, "
+        "N nationwide only, - nothing)\n"
+    )
     print(f"{'help type':<14} " + " ".join(f"{SYMBOL[level]:>4}" for level in LEVELS))
     for help_type in HELP_TYPES:
         counts = [coverage.count(help_type, level) for level in LEVELS]
@@ -115,10 +120,12 @@ def print_terminal(coverage: Coverage, max_age_days: int) -> None:
         for district in dict.fromkeys(c.district for c in rows):
             marks = {c.help_type: SYMBOL[c.level] for c in rows if c.district == district}
             print(f"  {district.name_ru[:24]:<24} " + " ".join(f"{marks[h]:^4}" for h in HELP_TYPES))
-    print(f"\nActive contacts shown: {len(coverage.contacts)}; checked more than {max_age_days} days ago: "
-          f"{len(coverage.stale)}; doubtful, shown with a caveat where nothing better exists: "
-          f"{len(coverage.doubtful)}; doubtful, hidden everywhere by a better entry: {len(coverage.hidden)}; "
-          f"with a note: {len(coverage.noted)}")
+    print(
+        f"\nActive contacts shown: {len(coverage.contacts)}; checked more than {max_age_days} days ago: "
+        f"{len(coverage.stale)}; doubtful, shown with a caveat where nothing better exists: "
+        f"{len(coverage.doubtful)}; doubtful, hidden everywhere by a better entry: {len(coverage.hidden)}; "
+        f"with a note: {len(coverage.noted)}"
+    )
     for contact in coverage.doubtful:
         print(f"  caveat  {contact.id}: {(contact.status_note or '')[:100]}")
     for contact in coverage.hidden:
@@ -148,8 +155,7 @@ def write_csv(coverage: Coverage, path: Path) -> None:
 
 
 def write_html(coverage: Coverage, path: Path, max_age_days: int) -> None:
-    colours = {"district": "#1b7f3b", "region": "#7a9a01", "nearby": "#9a8a01", "national": "#b36b00",
-               "none": "#b00020"}
+    colours = {"district": "#1b7f3b", "region": "#7a9a01", "nearby": "#9a8a01", "national": "#b36b00", "none": "#b00020"}
     rows = []
     for region in REGION_CODES:
         cells = [c for c in coverage.cells if c.region == region]
@@ -160,16 +166,19 @@ def write_html(coverage: Coverage, path: Path, max_age_days: int) -> None:
                 for h in HELP_TYPES
             )
             rows.append(f"<tr><td>{html.escape(region)}</td><td>{html.escape(district.name_ru)}</td>{tds}</tr>")
-    notes = "".join(
-        f"<li>{html.escape(c.id)} (doubtful, shown where nothing better exists): {html.escape(c.status_note or '')}</li>"
-        for c in coverage.doubtful
-    ) + "".join(
-        f"<li>{html.escape(c.id)} (doubtful, hidden everywhere by a better entry): {html.escape(c.status_note or '')}</li>"
-        for c in coverage.hidden
-    ) + "".join(
-        f"<li>{html.escape(c.id)} (note): {html.escape(c.status_note or '')}</li>" for c in coverage.noted
-    ) + "".join(f"<li>{html.escape(c.id)}: checked {c.verified_on.isoformat()}</li>" for c in coverage.stale
-    ) + "".join(f"<li>{html.escape(str(n))}</li>" for n in coverage.notes)
+    notes = (
+        "".join(
+            f"<li>{html.escape(c.id)} (doubtful, shown where nothing better exists): {html.escape(c.status_note or '')}</li>"
+            for c in coverage.doubtful
+        )
+        + "".join(
+            f"<li>{html.escape(c.id)} (doubtful, hidden everywhere by a better entry): {html.escape(c.status_note or '')}</li>"
+            for c in coverage.hidden
+        )
+        + "".join(f"<li>{html.escape(c.id)} (note): {html.escape(c.status_note or '')}</li>" for c in coverage.noted)
+        + "".join(f"<li>{html.escape(c.id)}: checked {c.verified_on.isoformat()}</li>" for c in coverage.stale)
+        + "".join(f"<li>{html.escape(str(n))}</li>" for n in coverage.notes)
+    )
     head = "".join(f"<th>{html.escape(h)}</th>" for h in HELP_TYPES)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(

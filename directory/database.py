@@ -3,6 +3,7 @@
 The bot opens SQLite files read-only (so a running assistant can never alter the directory) and
 without a connection pool, so each query sees the file the loader last renamed into place.
 """
+
 from __future__ import annotations
 
 import os

@@ -11,6 +11,7 @@ Other databases: replace the directory tables' contents inside one transaction, 
 any error; `usage_counts` is never touched. Directory tables whose columns differ from the
 models (a database built by an older version) are dropped and recreated in that transaction.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -56,39 +57,74 @@ class CarryOver:
 
 
 def _rows(
-    regions: Iterable[RegionRecord], districts: Iterable[DistrictRecord],
-    organisations: Iterable[OrganisationRecord],
+    regions: Iterable[RegionRecord], districts: Iterable[DistrictRecord], organisations: Iterable[OrganisationRecord]
 ) -> list[list[object]]:
     """Rows in foreign-key order: regions, then districts, then organisations (each group is
     flushed before the next, so databases that enforce foreign keys accept them)."""
     region_rows: list[object] = [
-        RegionRow(code=r.code, name_ru=r.name_ru, name_be=r.name_be, name_en=r.name_en,
-                  centre_lat=r.centre_lat, centre_lon=r.centre_lon)
+        RegionRow(
+            code=r.code, name_ru=r.name_ru, name_be=r.name_be, name_en=r.name_en, centre_lat=r.centre_lat, centre_lon=r.centre_lon
+        )
         for r in regions
     ]
     district_rows: list[object] = [
-        DistrictRow(id=d.id, region_code=d.region_code, kind=d.kind, name_ru=d.name_ru,
-                    name_be=d.name_be, name_en=d.name_en, centre_ru=d.centre_ru,
-                    centre_be=d.centre_be, centre_en=d.centre_en, centre_lat=d.centre_lat,
-                    centre_lon=d.centre_lon, city_id=d.city_id)
+        DistrictRow(
+            id=d.id,
+            region_code=d.region_code,
+            kind=d.kind,
+            name_ru=d.name_ru,
+            name_be=d.name_be,
+            name_en=d.name_en,
+            centre_ru=d.centre_ru,
+            centre_be=d.centre_be,
+            centre_en=d.centre_en,
+            centre_lat=d.centre_lat,
+            centre_lon=d.centre_lon,
+            city_id=d.city_id,
+        )
         for d in districts
     ]
     organisation_rows: list[object] = []
     for o in organisations:
         row = OrganisationRow(
-            id=o.id, position=o.position, name_ru=o.name_ru, name_be=o.name_be, name_en=o.name_en,
-            kind=o.kind, region_code=o.region_code, district_id=o.district_id, address=o.address,
-            hours=o.hours, schedule=o.schedule, lat=o.lat, lon=o.lon, confidential=o.confidential,
-            public_contact=o.public_contact, active=o.active, doubtful=o.doubtful,
+            id=o.id,
+            position=o.position,
+            name_ru=o.name_ru,
+            name_be=o.name_be,
+            name_en=o.name_en,
+            kind=o.kind,
+            region_code=o.region_code,
+            district_id=o.district_id,
+            address=o.address,
+            hours=o.hours,
+            schedule=o.schedule,
+            lat=o.lat,
+            lon=o.lon,
+            confidential=o.confidential,
+            public_contact=o.public_contact,
+            active=o.active,
+            doubtful=o.doubtful,
             status_note=o.status_note,
-            source_url=o.source_url, verified_on=o.verified_on, verification=o.verification,
-            note=o.note, website=o.website, translations=_translations_json(o.translations),
+            source_url=o.source_url,
+            verified_on=o.verified_on,
+            verification=o.verification,
+            note=o.note,
+            website=o.website,
+            translations=_translations_json(o.translations),
         )
         row.services = [OrganisationServiceRow(service=s, position=i) for i, s in enumerate(o.services)]
-        row.phones = [OrganisationPhoneRow(position=i, display=p.display, tel=p.tel, e164=p.e164,
-                                           label=p.label, remark=p.remark,
-                                           area_code_added=p.area_code_added)
-                      for i, p in enumerate(o.phones)]
+        row.phones = [
+            OrganisationPhoneRow(
+                position=i,
+                display=p.display,
+                tel=p.tel,
+                e164=p.e164,
+                label=p.label,
+                remark=p.remark,
+                area_code_added=p.area_code_added,
+            )
+            for i, p in enumerate(o.phones)
+        ]
         organisation_rows.append(row)
     return [region_rows, district_rows, organisation_rows]
 
@@ -111,8 +147,9 @@ def _add_in_order(session: Session, groups: list[list[object]]) -> None:
 def _write_locked(target: Path) -> Iterator[Optional[sqlite3.Connection]]:
     """The old file with its write lock held (None when it cannot be read as a database).
     Raises sqlite3.OperationalError when the lock is not free within CARRY_LOCK_TIMEOUT_SECONDS."""
-    connection = sqlite3.connect(f"{target.resolve().as_uri()}?mode=rw", uri=True,
-                                 timeout=CARRY_LOCK_TIMEOUT_SECONDS, isolation_level=None)
+    connection = sqlite3.connect(
+        f"{target.resolve().as_uri()}?mode=rw", uri=True, timeout=CARRY_LOCK_TIMEOUT_SECONDS, isolation_level=None
+    )
     try:
         try:
             connection.execute("BEGIN IMMEDIATE")
@@ -137,8 +174,11 @@ def _carry_usage_counts(old: Optional[sqlite3.Connection], temporary: Path) -> C
     if not old.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone():
         return CarryOver()
     rows = old.execute(f"SELECT day, metric, value, count FROM {table}").fetchall()
-    good = [r for r in rows if isinstance(r[0], str) and _DAY.fullmatch(r[0]) and allowed(r[1], r[2])
-            and isinstance(r[3], int) and r[3] > 0]
+    good = [
+        r
+        for r in rows
+        if isinstance(r[0], str) and _DAY.fullmatch(r[0]) and allowed(r[1], r[2]) and isinstance(r[3], int) and r[3] > 0
+    ]
     new = sqlite3.connect(temporary, isolation_level=None)
     try:
         new.execute("BEGIN")
@@ -177,7 +217,9 @@ def _refresh_schema(connection: Connection) -> None:
     models' (their rows are replaced anyway). `usage_counts` is only ever created."""
     existing = set(inspect(connection).get_table_names())
     outdated = [
-        name for name in DIRECTORY_TABLES if name in existing
+        name
+        for name in DIRECTORY_TABLES
+        if name in existing
         and {c["name"] for c in inspect(connection).get_columns(name)} != set(Base.metadata.tables[name].columns.keys())
     ]
     if outdated:
@@ -203,8 +245,7 @@ def _write_in_transaction(url: str, rows: list[list[object]]) -> CarryOver:
 
 
 def write_database(
-    url: str, regions: list[RegionRecord], districts: list[DistrictRecord],
-    organisations: list[OrganisationRecord],
+    url: str, regions: list[RegionRecord], districts: list[DistrictRecord], organisations: list[OrganisationRecord]
 ) -> CarryOver:
     """Replace the directory at `url` with these records, atomically; the usage statistics stay."""
     rows = _rows(regions, districts, organisations)

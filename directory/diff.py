@@ -4,6 +4,7 @@ Used by `python -m directory.load` to show the operator the change before (or in
 `--dry-run`) applying it. Addresses of confidential rows are not printed (they cannot be in a
 valid database anyway); changed fields are named, with old → new values for short fields.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ def _snapshot(engine: Engine, missing: List[str]) -> Dict[str, Dict[str, dict]]:
     if not inspect(engine).has_table("organisations"):
         return {"region": {}, "district": {}, "organisation": {}}
     with engine.connect() as connection:
+
         def rows(model: Any) -> Dict[str, dict]:  # a table class of directory.models
             key = "code" if model is RegionRow else "id"
             table = model.__table__
@@ -70,8 +72,10 @@ def diff(old: Engine, new: Engine) -> Diff:
     before, after = _snapshot(old, missing), _snapshot(new, [])
     result = Diff()
     if missing:
-        result.notes.append(f"New column(s) the current database does not have yet: {', '.join(missing)} "
-                            "(the load adds them; not listed per row).")
+        result.notes.append(
+            f"New column(s) the current database does not have yet: {', '.join(missing)} "
+            "(the load adds them; not listed per row)."
+        )
     for kind in ("region", "district", "organisation"):
         a, b = before[kind], after[kind]
         result.added += [f"{kind} {k}" for k in sorted(b.keys() - a.keys())]

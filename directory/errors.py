@@ -1,4 +1,5 @@
 """Exceptions the rest of the bot is expected to catch."""
+
 from __future__ import annotations
 
 

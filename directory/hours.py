@@ -16,6 +16,7 @@ Grammar of a schedule spec::
 opening minute and excludes its closing minute (08:00-20:00 is open at 08:00 and 19:59, closed at
 20:00). Intervals cannot cross midnight: write `fri 22:00-24:00; sat 00:00-06:00` instead.
 """
+
 from __future__ import annotations
 
 import re
@@ -81,7 +82,7 @@ def _parse_days(text: str, spec: str) -> _Days:
     last: set[int] = set()
     for item in text.split(","):
         if item.startswith("last-"):
-            last.add(_day_number(item[len("last-"):], spec))
+            last.add(_day_number(item[len("last-") :], spec))
         elif "-" in item:
             first_name, _, last_name = item.partition("-")
             first, final = _day_number(first_name, spec), _day_number(last_name, spec)
@@ -222,4 +223,3 @@ class Schedule:
                 return _at(day, 0)
             end = following[0][1]
         return None
-

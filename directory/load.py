@@ -5,6 +5,7 @@ the command exits 1 and the database is left exactly as it was. Otherwise the da
 replaced atomically (see `directory.db_writer`); a failure while writing exits 2, also leaving
 the previous database in place.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,6 +53,7 @@ class LoadReport:
 @dataclass(frozen=True)
 class Sources:
     """The CSVs read and validated, nothing written."""
+
     regions: list
     districts: list
     organisations: list  # records with their websites and translations
@@ -71,23 +73,24 @@ def read_sources(data_dir: Path | None = None, say: Callable[[str], None] | None
     say(f"Reading {data_dir / 'area_codes.csv'}")
     codes = read_area_codes(data_dir / "area_codes.csv", {d.id for d in districts}, rejections)
     organisations = read_organisations(
-        data_dir / "organisations.csv", {r.code for r in regions},
-        {d.id: d.region_code for d in districts}, rejections,
+        data_dir / "organisations.csv",
+        {r.code for r in regions},
+        {d.id: d.region_code for d in districts},
+        rejections,
         {did: code.code for did, code in codes.items()},
     )
     say(f"Reading {data_dir / 'websites.csv'}")
     websites = read_websites(data_dir / "websites.csv", {o.id for o in organisations}, rejections)
     say(f"Reading {data_dir / 'translations.csv'}")
-    texts, stale = read_translations(data_dir / "translations.csv", organisations, rejections,
-                                     read_glossary(data_dir / "glossary.csv", rejections))
-    organisations = [replace(o, website=websites.get(o.id), translations=texts.get(o.id, ()))
-                     for o in organisations]
+    texts, stale = read_translations(
+        data_dir / "translations.csv", organisations, rejections, read_glossary(data_dir / "glossary.csv", rejections)
+    )
+    organisations = [replace(o, website=websites.get(o.id), translations=texts.get(o.id, ())) for o in organisations]
     return Sources(regions, districts, organisations, rejections, stale)
 
 
 def load(
-    data_dir: Path | str = DATA_DIR, url: str | None = None,
-    progress: Callable[[str], None] | None = None, dry_run: bool = False,
+    data_dir: Path | str = DATA_DIR, url: str | None = None, progress: Callable[[str], None] | None = None, dry_run: bool = False
 ) -> LoadReport:
     """Validate the CSVs in `data_dir` and, only if all rows pass, write them to `url`.
 
@@ -98,26 +101,49 @@ def load(
     regions, districts, organisations = sources.regions, sources.districts, sources.organisations
     rejections = sources.rejections
     notes = tuple(operator_notes(organisations)) + tuple(
-        OperatorNote(f"{m.why}-translation", m.organisation_id, f"{m.field}: " + (
-            "the Russian changed; Russian shown until translations.csv is updated" if m.why == "stale"
-            else "no such entry; remove the row from translations.csv")) for m in sources.stale if m.language == "be")
+        OperatorNote(
+            f"{m.why}-translation",
+            m.organisation_id,
+            f"{m.field}: "
+            + (
+                "the Russian changed; Russian shown until translations.csv is updated"
+                if m.why == "stale"
+                else "no such entry; remove the row from translations.csv"
+            ),
+        )
+        for m in sources.stale
+        if m.language == "be"
+    )
     active = sum(o.active for o in organisations)
     confidential = sum(o.confidential for o in organisations)
 
     def report(written: bool, statistics_kept: int = 0) -> LoadReport:
-        return LoadReport(safe_url(url), len(regions), len(districts), len(organisations),
-                          active, confidential, tuple(rejections), written, statistics_kept, notes)
+        return LoadReport(
+            safe_url(url),
+            len(regions),
+            len(districts),
+            len(organisations),
+            active,
+            confidential,
+            tuple(rejections),
+            written,
+            statistics_kept,
+            notes,
+        )
 
     if rejections:
         return report(written=False)
-    say(f"Validated {len(regions)} regions, {len(districts)} districts, {len(organisations)} "
-        f"organisations ({active} active, {confidential} confidential)")
+    say(
+        f"Validated {len(regions)} regions, {len(districts)} districts, {len(organisations)} "
+        f"organisations ({active} active, {confidential} confidential)"
+    )
     with tempfile.TemporaryDirectory() as scratch:
         preview = f"sqlite:///{Path(scratch) / 'preview.sqlite'}"
         write_database(preview, regions, districts, organisations)
         # The operator can wait longer than a person: a busy counter must not fail the load.
-        current = (read_engine(url, timeout=CARRY_LOCK_TIMEOUT_SECONDS) if _exists(url)
-                   else create_engine("sqlite://", future=True))  # nothing yet
+        current = (
+            read_engine(url, timeout=CARRY_LOCK_TIMEOUT_SECONDS) if _exists(url) else create_engine("sqlite://", future=True)
+        )  # nothing yet
         try:
             change = diff(current, read_engine(preview))
         except DatabaseError as exc:
@@ -127,8 +153,7 @@ def load(
             change = diff(create_engine("sqlite://", future=True), read_engine(preview))
     say("Changes:\n  " + "\n  ".join(change.lines()))
     if notes:
-        say(f"For the operator ({len(notes)}; loaded, but not usable as they are):\n  "
-            + "\n  ".join(str(n) for n in notes))
+        say(f"For the operator ({len(notes)}; loaded, but not usable as they are):\n  " + "\n  ".join(str(n) for n in notes))
     for note in change.notes:
         say(note)
     if change.place_names_changed:
@@ -141,16 +166,22 @@ def load(
     if carried.unreadable:
         say("The old database file could not be read; its usage statistics (if any) are not carried over.")
     else:
-        say(f"Usage statistics kept: {carried.kept} counter row(s)"
-            + (f"; {carried.dropped} row(s) outside the whitelist dropped" if carried.dropped else "") + ".")
+        say(
+            f"Usage statistics kept: {carried.kept} counter row(s)"
+            + (f"; {carried.dropped} row(s) outside the whitelist dropped" if carried.dropped else "")
+            + "."
+        )
     return report(written=True, statistics_kept=carried.kept)
 
 
 def _damaged_sqlite(url: str, exc: DatabaseError) -> bool:
     """A SQLite file that is not a database (not merely locked or busy)."""
     orig = getattr(exc, "orig", None)
-    return (sqlite_file(url) is not None and isinstance(orig, sqlite3.DatabaseError)
-            and not isinstance(orig, sqlite3.OperationalError))
+    return (
+        sqlite_file(url) is not None
+        and isinstance(orig, sqlite3.DatabaseError)
+        and not isinstance(orig, sqlite3.OperationalError)
+    )
 
 
 def _exists(url: str) -> bool:
@@ -160,8 +191,9 @@ def _exists(url: str) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m directory.load", description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="SQLAlchemy URL (default: $DIRECTORY_DATABASE_URL "
-                                               "or sqlite:///<repo>/var/directory.sqlite)")
+    parser.add_argument(
+        "--database-url", help="SQLAlchemy URL (default: $DIRECTORY_DATABASE_URL " "or sqlite:///<repo>/var/directory.sqlite)"
+    )
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="folder with the CSV files")
     parser.add_argument("--dry-run", action="store_true", help="validate and show the changes, write nothing")
     args = parser.parse_args(argv)

@@ -10,6 +10,7 @@ nearest to that centre gives the city, as the typed city name does; its urban di
 asked with buttons, as in Minsk. Several districts at one centre (Minsk's city districts) make
 the region certain and the district a question.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,8 +45,11 @@ def _candidates(directory: Directory, lat: float, lon: float) -> list[tuple[Dist
     at the same centre."""
     ranked = directory.nearest_districts(lat, lon, limit=_RANKED)
     ranked = [(d, km) for d, km in ranked if d.kind != "city_district" or d.region_code == "BY-HM"]
-    return [(d, km) for d, km in ranked if not (d.kind == "raion" and any(
-        c.kind == "city" and abs(c_km - km) <= TIE_KM for c, c_km in ranked))][:8]
+    return [
+        (d, km)
+        for d, km in ranked
+        if not (d.kind == "raion" and any(c.kind == "city" and abs(c_km - km) <= TIE_KM for c, c_km in ranked))
+    ][:8]
 
 
 def place_of_point(directory: Directory, lat: float, lon: float) -> PointPlace | None:

@@ -10,6 +10,7 @@ letters (`https://yandex.by/maps/?text=г.+Мозырь,+пл.+Горького,
 Cyrillic letter made 200-character links. Browsers, Telegram and the website's link builder
 (web/chat.js) accept such a link and encode it when it is opened.
 """
+
 from __future__ import annotations
 
 import re

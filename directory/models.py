@@ -8,6 +8,7 @@ keeps its order and the dialable form derived at load time.
 Rows of these classes never leave the package: `directory.public` converts them to frozen
 dataclasses and is the only place that reads address and coordinates.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,13 +18,15 @@ from sqlalchemy.orm import declarative_base, relationship
 
 Base: Any = declarative_base()  # SQLAlchemy 1.4 ships no types for it (no mypy plugin here)
 
-REQUIRED_TABLES = frozenset(
-    {"regions", "districts", "organisations", "organisation_services", "organisation_phones"}
-)
+REQUIRED_TABLES = frozenset({"regions", "districts", "organisations", "organisation_services", "organisation_phones"})
 # The tables the loader replaces. `usage_counts` is not one of them: the statistics outlive
 # every reload (see `directory.stats`).
 DIRECTORY_TABLES = (
-    "organisation_phones", "organisation_services", "organisations", "districts", "regions",
+    "organisation_phones",
+    "organisation_services",
+    "organisations",
+    "districts",
+    "regions",
 )  # children first: the order to delete or drop in
 
 
@@ -67,9 +70,7 @@ class OrganisationRow(Base):
     """One contact point. `region_code` is an ISO code or 'BY' (nationwide), hence no FK."""
 
     __tablename__ = "organisations"
-    __table_args__ = (
-        Index("ix_organisations_area", "active", "region_code", "district_id"),
-    )
+    __table_args__ = (Index("ix_organisations_area", "active", "region_code", "district_id"),)
 
     id = Column(String(64), primary_key=True)
     position = Column(Integer, nullable=False)  # row order of organisations.csv = display order
@@ -99,12 +100,10 @@ class OrganisationRow(Base):
     translations = Column(Text)
 
     services = relationship(
-        "OrganisationServiceRow", cascade="all, delete-orphan", lazy="selectin",
-        order_by="OrganisationServiceRow.position",
+        "OrganisationServiceRow", cascade="all, delete-orphan", lazy="selectin", order_by="OrganisationServiceRow.position"
     )
     phones = relationship(
-        "OrganisationPhoneRow", cascade="all, delete-orphan", lazy="selectin",
-        order_by="OrganisationPhoneRow.position",
+        "OrganisationPhoneRow", cascade="all, delete-orphan", lazy="selectin", order_by="OrganisationPhoneRow.position"
     )
 
     def __repr__(self) -> str:  # never show address/coordinates, even in debugging output

@@ -8,6 +8,7 @@ that has a phone or a website. Anything else is left out of answers and listed h
 Works on loader records and on ORM rows alike (same attribute names). Notes name ids and printed
 phone numbers only — never an address or coordinates.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -60,12 +61,20 @@ def operator_notes(entries: Iterable[Any]) -> Iterator[OperatorNote]:
     for entry in entries:
         for number, phone in enumerate(entry.phones, start=1):
             if phone.tel is None:
-                yield OperatorNote("no-area-code", entry.id, f"phone {number} {phone.display!r}: printed without "
-                                   "area code and none derivable (district code missing or digits do not fit); "
-                                   "shown as printed, not dialable from a mobile")
+                yield OperatorNote(
+                    "no-area-code",
+                    entry.id,
+                    f"phone {number} {phone.display!r}: printed without "
+                    "area code and none derivable (district code missing or digits do not fit); "
+                    "shown as printed, not dialable from a mobile",
+                )
             elif phone.area_code_added:
-                yield OperatorNote("area-code-added", entry.id, f"phone {number} {phone.display!r}: area code "
-                                   f"{phone.area_code_added} of the district added (area_codes.csv); check by calling")
+                yield OperatorNote(
+                    "area-code-added",
+                    entry.id,
+                    f"phone {number} {phone.display!r}: area code "
+                    f"{phone.area_code_added} of the district added (area_codes.csv); check by calling",
+                )
         if reachable(entry):
             continue
         centre = centre_of(entry, centres)

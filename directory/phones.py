@@ -11,6 +11,7 @@ code of its district from `directory/data/area_codes.csv` (`directory.area_codes
 counts agree and libphonenumber accepts the result; otherwise it stays undialable (`tel=None`)
 and the loader reports it to the operator — a code is never guessed.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,14 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
 __all__ = [
-    "Phone", "PhoneError", "parse_phone", "parse_phones", "split_phones", "merge_same",
-    "valid_area_code", "NATIONAL_DIGITS",
+    "Phone",
+    "PhoneError",
+    "parse_phone",
+    "parse_phones",
+    "split_phones",
+    "merge_same",
+    "valid_area_code",
+    "NATIONAL_DIGITS",
 ]
 
 REGION = "BY"
@@ -106,7 +113,7 @@ def _strip_trailing_remark(text: str) -> str:
         elif text[index] == "(":
             depth -= 1
             if depth == 0:
-                inside = text[index + 1:-1]
+                inside = text[index + 1 : -1]
                 if re.fullmatch(r"[\d\s\-]*", inside):
                     return text
                 return text[:index].rstrip()
@@ -127,7 +134,7 @@ def _split(display: str) -> tuple[str, str, str]:
     core = _strip_trailing_remark(display)
     start = _number_start(core)
     label = core[:start].strip().rstrip(":").strip()
-    return label, core[start:].strip(), display[len(core):].strip()
+    return label, core[start:].strip(), display[len(core) :].strip()
 
 
 def _number_part(display: str) -> str:
@@ -166,9 +173,11 @@ def valid_area_code(code: str) -> bool:
     rest = NATIONAL_DIGITS - len(code)
     for first in "123456789":
         number = phonenumbers.parse(f"+375{code}{first}{'0' * (rest - 1)}", None)
-        if (phonenumbers.is_valid_number(number)
-                and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE
-                and phonenumbers.length_of_geographical_area_code(number) == len(code)):
+        if (
+            phonenumbers.is_valid_number(number)
+            and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE
+            and phonenumbers.length_of_geographical_area_code(number) == len(code)
+        ):
             return True
     return False
 
@@ -215,8 +224,14 @@ def merge_same(phones: tuple[Phone, ...]) -> tuple[Phone, ...]:
             continue
         details = list(dict.fromkeys(p.details for p in same if p.details))
         first = same[0]
-        merged.append(Phone(
-            display="; ".join(p.display for p in same), tel=first.tel, e164=first.e164,
-            label="; ".join(details), remark="", area_code_added=first.area_code_added,
-        ))
+        merged.append(
+            Phone(
+                display="; ".join(p.display for p in same),
+                tel=first.tel,
+                e164=first.e164,
+                label="; ".join(details),
+                remark="",
+                area_code_added=first.area_code_added,
+            )
+        )
     return tuple(merged)

@@ -6,6 +6,7 @@ shelter) it drops the address and never builds a map link; `Contact` has no coor
 all. The loader also refuses confidential rows with an address or coordinates, but this function
 does not rely on that: it holds even for a row written to the database by other means.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -19,8 +20,15 @@ from .models import DistrictRow, OrganisationRow, RegionRow
 from .phones import Phone, merge_same
 
 __all__ = [
-    "Region", "District", "Contact", "Nearby", "SearchResult", "Phone",
-    "region_from_row", "district_from_row", "contact_from_row",
+    "Region",
+    "District",
+    "Contact",
+    "Nearby",
+    "SearchResult",
+    "Phone",
+    "region_from_row",
+    "district_from_row",
+    "contact_from_row",
 ]
 
 
@@ -115,6 +123,7 @@ class Nearby:
     """A contact of another district of the region, `km` from the asked district's centre
     (measured to the contact's own point when public and located, else to its district centre —
     a confidential contact is never located)."""
+
     contact: Contact
     km: float
     district: District
@@ -137,16 +146,26 @@ class SearchResult:
 
 def region_from_row(row: RegionRow) -> Region:
     return Region(
-        code=row.code, name_ru=row.name_ru, name_be=row.name_be or "", name_en=row.name_en or "",
-        centre_lat=row.centre_lat, centre_lon=row.centre_lon,
+        code=row.code,
+        name_ru=row.name_ru,
+        name_be=row.name_be or "",
+        name_en=row.name_en or "",
+        centre_lat=row.centre_lat,
+        centre_lon=row.centre_lon,
     )
 
 
 def district_from_row(row: DistrictRow) -> District:
     return District(
-        id=row.id, region_code=row.region_code, kind=row.kind, name_ru=row.name_ru,
-        name_be=row.name_be or "", name_en=row.name_en or "", centre_ru=row.centre_ru or "",
-        centre_be=row.centre_be or "", centre_en=row.centre_en or "",
+        id=row.id,
+        region_code=row.region_code,
+        kind=row.kind,
+        name_ru=row.name_ru,
+        name_be=row.name_be or "",
+        name_en=row.name_en or "",
+        centre_ru=row.centre_ru or "",
+        centre_be=row.centre_be or "",
+        centre_en=row.centre_en or "",
         city_id=row.city_id or None,
     )
 
@@ -156,16 +175,26 @@ def _translations(row: OrganisationRow) -> tuple[tuple[str, str, str], ...]:
     return tuple((lang, field, text) for lang, fields in sorted(stored.items()) for field, text in sorted(fields.items()))
 
 
-def localise_phones(phones: tuple[Phone, ...], translations: tuple[tuple[str, str, str], ...],
-                    ) -> tuple[tuple[str, tuple[Phone, ...]], ...]:
+def localise_phones(
+    phones: tuple[Phone, ...], translations: tuple[tuple[str, str, str], ...]
+) -> tuple[tuple[str, tuple[Phone, ...]], ...]:
     """Per language, the unmerged phones with translated `phone.N.label` / `phone.N.remark`, merged."""
     out = []
     for lang in sorted({lg for lg, _f, _t in translations}):
         texts = {f: t for lg, f, t in translations if lg == lang}
-        out.append((lang, merge_same(tuple(
-            dataclasses.replace(p, label=texts.get(f"phone.{i}.label", p.label),
-                                remark=texts.get(f"phone.{i}.remark", p.remark))
-            for i, p in enumerate(phones, start=1)))))
+        out.append(
+            (
+                lang,
+                merge_same(
+                    tuple(
+                        dataclasses.replace(
+                            p, label=texts.get(f"phone.{i}.label", p.label), remark=texts.get(f"phone.{i}.remark", p.remark)
+                        )
+                        for i, p in enumerate(phones, start=1)
+                    )
+                ),
+            )
+        )
     return tuple(out)
 
 
@@ -179,9 +208,16 @@ def contact_from_row(row: OrganisationRow) -> Contact:
         address = row.address or None
         map_url = yandex_map_url(lat=row.lat, lon=row.lon, address=address)
     phones = tuple(
-        Phone(display=p.display, tel=p.tel, e164=p.e164, label=p.label or "", remark=p.remark or "",
-              area_code_added=p.area_code_added)
-        for p in row.phones)
+        Phone(
+            display=p.display,
+            tel=p.tel,
+            e164=p.e164,
+            label=p.label or "",
+            remark=p.remark or "",
+            area_code_added=p.area_code_added,
+        )
+        for p in row.phones
+    )
     translations = _translations(row)
     if confidential:  # never carry an address, in any language
         translations = tuple(t for t in translations if t[1] != "address")

@@ -9,6 +9,7 @@ non-doubtful one offering the same requested service is shown for the same reque
 level or the next wider one (district → region → national). The national hotline rows
 (`constants.ALWAYS_SHOWN`) are never dropped.
 """
+
 from __future__ import annotations
 
 import threading
@@ -44,11 +45,7 @@ def _prune(found: list[Contact], services: tuple[str, ...], wider: list[Contact]
     Per service, so that in an emergency a doubtful crisis room is never replaced by a police
     number. The order of `found` is kept."""
     sure = {s for c in found + wider if not c.doubtful for s in c.services}
-    return [
-        c for c in found
-        if not c.doubtful or c.id in ALWAYS_SHOWN
-        or not all(s in sure for s in c.services if s in services)
-    ]
+    return [c for c in found if not c.doubtful or c.id in ALWAYS_SHOWN or not all(s in sure for s in c.services if s in services)]
 
 
 def _sure(contacts: list[Contact]) -> list[Contact]:
@@ -117,9 +114,11 @@ class Directory:
             raise DirectoryUnavailable(
                 f"directory database {safe_url(self._url)} could not be opened ({type(exc).__name__})"
             ) from None
-        outdated = (set(OrganisationRow.__table__.columns.keys()) - columns) | (
-            set(OrganisationPhoneRow.__table__.columns.keys()) - phone_columns) | (
-            set(DistrictRow.__table__.columns.keys()) - district_columns)
+        outdated = (
+            (set(OrganisationRow.__table__.columns.keys()) - columns)
+            | (set(OrganisationPhoneRow.__table__.columns.keys()) - phone_columns)
+            | (set(DistrictRow.__table__.columns.keys()) - district_columns)
+        )
         if outdated:
             raise DirectoryUnavailable(
                 f"directory database {safe_url(self._url)} was built by an older loader (no column(s) "
@@ -256,12 +255,17 @@ class Directory:
             found = self._merge(snapshot, [snapshot.in_region.get((s, region_code), []) for s in services])
             local = sorted(_prune(found, services, sure_national), key=snapshot.district_key)
             level = "region" if local else "national"
-        return SearchResult(help_type, region_code, district_id, level, tuple(local), national,
-                            tuple(nearby), bool(own))
+        return SearchResult(help_type, region_code, district_id, level, tuple(local), national, tuple(nearby), bool(own))
 
     @staticmethod
-    def _nearby(snapshot: Snapshot, services: tuple[str, ...], region_code: str, district_id: str,
-                limit: int = NEARBY_LIMIT, with_phone: bool = False) -> list[Nearby]:
+    def _nearby(
+        snapshot: Snapshot,
+        services: tuple[str, ...],
+        region_code: str,
+        district_id: str,
+        limit: int = NEARBY_LIMIT,
+        with_phone: bool = False,
+    ) -> list[Nearby]:
         """The nearest contacts of other districts of the region, by distance from the district's
         centre to each contact's point (a confidential one: its district's centre); `with_phone`:
         only those with a phone."""
@@ -273,8 +277,13 @@ class Directory:
             for contact in snapshot.in_region.get((service, region_code), []):
                 point = snapshot.points.get(contact.id)
                 district = snapshot.districts.get(contact.district_id or "")
-                if (contact.id in seen or point is None or district is None or district.id == district_id
-                        or (with_phone and not contact.phones)):
+                if (
+                    contact.id in seen
+                    or point is None
+                    or district is None
+                    or district.id == district_id
+                    or (with_phone and not contact.phones)
+                ):
                     continue
                 seen[contact.id] = Nearby(contact, km(origin[0], origin[1], point[0], point[1]), district)
         ranked = sorted(seen.values(), key=lambda n: (round(n.km), n.contact.doubtful, snapshot.position[n.contact.id]))
@@ -284,8 +293,7 @@ class Directory:
 
     def nearest_districts(self, lat: float, lon: float, limit: int = 3) -> list[tuple[District, float]]:
         """Districts ordered by the distance (km) of their centre from the point, nearest first."""
-        ranked = sorted(((km(lat, lon, clat, clon), d) for clat, clon, d in self._current().centres),
-                        key=lambda item: item[0])
+        ranked = sorted(((km(lat, lon, clat, clon), d) for clat, clon, d in self._current().centres), key=lambda item: item[0])
         return [(d, distance) for distance, d in ranked[:limit]]
 
     def nearest_public(self, help_type: str, lat: float, lon: float, limit: int = 3) -> list[tuple[Contact, float]]:
@@ -348,9 +356,7 @@ def open_directory(url: str | None = None) -> Directory:
             return cached
         path = sqlite_file(url)
         if path is not None and not path.is_file():
-            raise DirectoryUnavailable(
-                f"directory database not found at {path}; build it with: python -m directory.load"
-            )
+            raise DirectoryUnavailable(f"directory database not found at {path}; build it with: python -m directory.load")
         directory = Directory(url)
         directory._check()
         _cache[url] = directory

@@ -7,6 +7,7 @@ Standardization of Geographical Names, resolution X/7, 2012). It is what ISO 316
 English addresses use it for street names (`directory/data/translations.csv`). The regions'
 ISO names in regions.csv check this module (tests/directory/test_translations.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -14,9 +15,33 @@ import re
 __all__ = ["romanise"]
 
 _PLAIN = {
-    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "ж": "ž", "з": "z", "і": "i",
-    "й": "j", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s",
-    "т": "t", "у": "u", "ў": "ŭ", "ф": "f", "х": "ch", "ц": "c", "ч": "č", "ш": "š", "ы": "y",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "h",
+    "ґ": "g",
+    "д": "d",
+    "ж": "ž",
+    "з": "z",
+    "і": "i",
+    "й": "j",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ў": "ŭ",
+    "ф": "f",
+    "х": "ch",
+    "ц": "c",
+    "ч": "č",
+    "ш": "š",
+    "ы": "y",
     "э": "e",
 }
 # е ё ю я: je/jo/ju/ja at a word's start, after a vowel, an apostrophe, ь or ў; ie/io/iu/ia

@@ -6,6 +6,7 @@ loading). Contacts are built once, through `public.contact_from_row` — so the 
 rule still applies where data is read — and only rows that are active. Coordinates are indexed
 for non-confidential organisations only.
 """
+
 from __future__ import annotations
 
 import math
@@ -55,7 +56,8 @@ class Snapshot:
     national: Dict[str, List[Contact]] = field(default_factory=lambda: defaultdict(list))
     # service → grid cell → [(lat, lon, contact)], non-confidential only
     grid: Dict[str, Dict[Tuple[int, int], List[Tuple[float, float, Contact]]]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
     centres: List[Tuple[float, float, District]] = field(default_factory=list)
     hotline: Optional[Contact] = None
     schedules: Dict[str, Optional[str]] = field(default_factory=dict)
@@ -117,20 +119,33 @@ def load_snapshot(session: Session) -> Snapshot:
         for d in members:
             if d.kind == "city_district":
                 urban[d.city_id or d.region_code].append(d)
-    choices = {code: ([d for d in members if d.kind == "city"] + [d for d in members if d.kind == "raion"]
-                      if code != "BY-HM" else list(urban.get(code, ())))
-               for code, members in by_region.items()}
-    rows = list(session.scalars(select(OrganisationRow).where(OrganisationRow.active.is_(True))
-                                .order_by(OrganisationRow.position)))
+    choices = {
+        code: (
+            [d for d in members if d.kind == "city"] + [d for d in members if d.kind == "raion"]
+            if code != "BY-HM"
+            else list(urban.get(code, ()))
+        )
+        for code, members in by_region.items()
+    }
+    rows = list(
+        session.scalars(select(OrganisationRow).where(OrganisationRow.active.is_(True)).order_by(OrganisationRow.position))
+    )
     snapshot = Snapshot(
         regions={code: regions[code] for code in REGION_CODES if code in regions},
-        districts=districts, districts_by_region=dict(by_region),
-        position={row.id: row.position for row in rows}, urban=dict(urban), choices=choices,
+        districts=districts,
+        districts_by_region=dict(by_region),
+        position={row.id: row.position for row in rows},
+        urban=dict(urban),
+        choices=choices,
     )
-    snapshot.centres = [(r.centre_lat, r.centre_lon, districts[r.id]) for r in district_rows
-                        if r.centre_lat is not None and r.centre_lon is not None]
-    snapshot.district_centres = {r.id: (r.centre_lat, r.centre_lon) for r in district_rows
-                                 if r.centre_lat is not None and r.centre_lon is not None}
+    snapshot.centres = [
+        (r.centre_lat, r.centre_lon, districts[r.id])
+        for r in district_rows
+        if r.centre_lat is not None and r.centre_lon is not None
+    ]
+    snapshot.district_centres = {
+        r.id: (r.centre_lat, r.centre_lon) for r in district_rows if r.centre_lat is not None and r.centre_lon is not None
+    }
     snapshot.notes = list(operator_notes(rows))
     centres = centres_by_district(rows)
     for row in rows:
@@ -140,11 +155,15 @@ def load_snapshot(session: Session) -> Snapshot:
             if centre is None:
                 continue  # not a contact: listed in snapshot.notes for the operator
             via = contact_from_row(centre)
-            contact = replace(contact, phones=via.phones, localised_phones=via.localised_phones,
-                              website=via.website, via_centre=True)
+            contact = replace(
+                contact, phones=via.phones, localised_phones=via.localised_phones, website=via.website, via_centre=True
+            )
             if not contact.public_contact:  # who answers: the centre, by its name in each language
-                contact = replace(contact, public_contact=via.name_ru, translations=contact.translations + tuple(
-                    (lang, "public_contact", via.name(lang)) for lang in ("be", "en")))
+                contact = replace(
+                    contact,
+                    public_contact=via.name_ru,
+                    translations=contact.translations + tuple((lang, "public_contact", via.name(lang)) for lang in ("be", "en")),
+                )
         if not contact.confidential and row.lat is not None and row.lon is not None:
             snapshot.points[row.id] = (row.lat, row.lon)
         elif contact.district_id in snapshot.district_centres:

@@ -4,6 +4,7 @@ Every problem becomes a `Rejection` (`path:line: reason`) instead of an exceptio
 reports all of them and the loader can refuse the whole set before touching the database.
 Messages name ids and codes only; they never echo an address or coordinates.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,20 +19,61 @@ from .hours import Schedule, ScheduleError
 from .phones import Phone, PhoneError, parse_phone, split_phones
 
 ORGANISATION_COLUMNS = (
-    "id", "name_ru", "name_be", "name_en", "kind", "services", "region", "district", "address",
-    "phones", "hours", "schedule", "lat", "lon", "confidential", "public_contact", "active",
-    "doubtful", "status_note", "source_url", "verified_on", "verification", "note",
+    "id",
+    "name_ru",
+    "name_be",
+    "name_en",
+    "kind",
+    "services",
+    "region",
+    "district",
+    "address",
+    "phones",
+    "hours",
+    "schedule",
+    "lat",
+    "lon",
+    "confidential",
+    "public_contact",
+    "active",
+    "doubtful",
+    "status_note",
+    "source_url",
+    "verified_on",
+    "verification",
+    "note",
 )
 REGION_COLUMNS = (
-    "region_code", "kind", "name_ru", "name_be", "name_en", "name_iso3166_2", "geonames_admin1_code",
-    "geonames_admin1_name", "admin_centre_ru", "admin_centre_be", "admin_centre_en_geonames",
-    "admin_centre_geonameid", "admin_centre_lat", "admin_centre_lon",
+    "region_code",
+    "kind",
+    "name_ru",
+    "name_be",
+    "name_en",
+    "name_iso3166_2",
+    "geonames_admin1_code",
+    "geonames_admin1_name",
+    "admin_centre_ru",
+    "admin_centre_be",
+    "admin_centre_en_geonames",
+    "admin_centre_geonameid",
+    "admin_centre_lat",
+    "admin_centre_lon",
 )
 # oblast: one of the six oblasts; capital_city: Minsk, a region of its own.
 REGION_KINDS = ("oblast", "capital_city")
 DISTRICT_COLUMNS = (
-    "district_id", "region_code", "kind", "name_ru", "name_be", "name_en_geonames",
-    "centre_ru", "centre_be", "centre_en_geonames", "centre_geonameid", "centre_lat", "centre_lon",
+    "district_id",
+    "region_code",
+    "kind",
+    "name_ru",
+    "name_be",
+    "name_en_geonames",
+    "centre_ru",
+    "centre_be",
+    "centre_en_geonames",
+    "centre_geonameid",
+    "centre_lat",
+    "centre_lon",
     "centre_is_separate_unit",
 )
 # raion: a rural district; city: a city that is a unit of its own (a city of oblast
@@ -94,6 +136,7 @@ class DistrictRecord:
 @dataclass(frozen=True)
 class TownRecord:
     """A town that is not the centre of its district, and the district it lies in."""
+
     name_ru: str
     name_be: str
     name_en: str
@@ -178,8 +221,11 @@ class _Rows:
 
 
 def read_rows(
-    path: Path, columns: tuple[str, ...], rejections: list[Rejection],
-    check: Callable[[dict[str, str]], list[str]], exact: bool = False,
+    path: Path,
+    columns: tuple[str, ...],
+    rejections: list[Rejection],
+    check: Callable[[dict[str, str]], list[str]],
+    exact: bool = False,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """The rows of one CSV file that pass `check` (which lists what is wrong with a row), with
     their line; every problem of the other rows becomes a Rejection. `check` runs just before
@@ -227,12 +273,20 @@ def read_regions(path: Path, rejections: list[Rejection]) -> list[RegionRecord]:
     for _line, row in read_rows(path, REGION_COLUMNS, rejections, check):
         code = row["region_code"]
         records[code] = RegionRecord(
-            code, row["name_ru"], row["name_be"], row["name_en"],
-            float(row["admin_centre_lat"]), float(row["admin_centre_lon"]),
-            kind=row["kind"], name_iso=row["name_iso3166_2"],
-            admin1_code=row["geonames_admin1_code"].split(".")[-1], admin1_name=row["geonames_admin1_name"],
-            centre_ru=row["admin_centre_ru"], centre_be=row["admin_centre_be"],
-            centre_en=row["admin_centre_en_geonames"], centre_gid=row["admin_centre_geonameid"],
+            code,
+            row["name_ru"],
+            row["name_be"],
+            row["name_en"],
+            float(row["admin_centre_lat"]),
+            float(row["admin_centre_lon"]),
+            kind=row["kind"],
+            name_iso=row["name_iso3166_2"],
+            admin1_code=row["geonames_admin1_code"].split(".")[-1],
+            admin1_name=row["geonames_admin1_name"],
+            centre_ru=row["admin_centre_ru"],
+            centre_be=row["admin_centre_be"],
+            centre_en=row["admin_centre_en_geonames"],
+            centre_gid=row["admin_centre_geonameid"],
         )
     for code in REGION_CODES:
         if code not in records and not any(r.path == str(path) for r in rejections):
@@ -273,17 +327,30 @@ def read_districts(path: Path, region_codes: set[str], rejections: list[Rejectio
     for line, row in read_rows(path, DISTRICT_COLUMNS, rejections, check):
         did = row["district_id"]
         records[did] = DistrictRecord(
-            did, row["region_code"], row["kind"], row["name_ru"], row["name_be"], row["name_en_geonames"],
-            row["centre_ru"], row["centre_be"], row["centre_en_geonames"],
-            _float(row["centre_lat"]), _float(row["centre_lon"]), row.get("city_id") or None,
-            row["centre_geonameid"], bool(_bool(row["centre_is_separate_unit"])),
+            did,
+            row["region_code"],
+            row["kind"],
+            row["name_ru"],
+            row["name_be"],
+            row["name_en_geonames"],
+            row["centre_ru"],
+            row["centre_be"],
+            row["centre_en_geonames"],
+            _float(row["centre_lat"]),
+            _float(row["centre_lon"]),
+            row.get("city_id") or None,
+            row["centre_geonameid"],
+            bool(_bool(row["centre_is_separate_unit"])),
         )
         lines[did] = line
     for record in records.values():
         city = records.get(record.city_id or "")
         if record.city_id and (city is None or city.kind != "city" or city.region_code != record.region_code):
-            rejections.append(Rejection(
-                str(path), lines[record.id], f"city_id {record.city_id!r} is not a city of region {record.region_code!r}"))
+            rejections.append(
+                Rejection(
+                    str(path), lines[record.id], f"city_id {record.city_id!r} is not a city of region {record.region_code!r}"
+                )
+            )
     return list(records.values())
 
 
@@ -304,8 +371,15 @@ def read_towns(path: Path, districts: dict[str, DistrictRecord], rejections: lis
         return problems + _url_problems(row["source_url"])
 
     return [
-        TownRecord(row["name_ru"], row["name_be"], row["name_en"], row["geonameid"],
-                   row["region_code"], row["district_id"], row["source_url"])
+        TownRecord(
+            row["name_ru"],
+            row["name_be"],
+            row["name_en"],
+            row["geonameid"],
+            row["region_code"],
+            row["district_id"],
+            row["source_url"],
+        )
         for _line, row in read_rows(path, TOWN_COLUMNS, rejections, check)
     ]
 
@@ -313,6 +387,7 @@ def read_towns(path: Path, districts: dict[str, DistrictRecord], rejections: lis
 @dataclass(frozen=True)
 class Places:
     """regions.csv, districts.csv and towns.csv, validated together."""
+
     regions: list[RegionRecord]
     districts: list[DistrictRecord]
     towns: list[TownRecord]
@@ -337,7 +412,10 @@ def _bool(text: str) -> bool | None:
 
 
 def read_organisations(
-    path: Path, region_codes: set[str], district_regions: dict[str, str], rejections: list[Rejection],
+    path: Path,
+    region_codes: set[str],
+    district_regions: dict[str, str],
+    rejections: list[Rejection],
     area_codes: dict[str, str] | None = None,
 ) -> list[OrganisationRecord]:
     """Validate organisations.csv. `district_regions` maps district_id → region code;
@@ -432,16 +510,34 @@ def read_organisations(
             rows.reject(line, problem)
         if problems:
             continue
-        records.append(OrganisationRecord(
-            id=oid, position=len(records) + 1, name_ru=row["name_ru"], name_be=row["name_be"],
-            name_en=row["name_en"], kind=row["kind"], services=services, region_code=region,
-            district_id=district, address=row["address"] or None, phones=tuple(phones),
-            hours=row["hours"] or None, schedule=schedule, lat=lat if has_coords else None,
-            lon=lon if has_coords else None, confidential=bool(confidential),
-            public_contact=row["public_contact"] or None, active=bool(active),
-            doubtful=bool(doubtful), status_note=row["status_note"] or None, source_url=source_url,
-            verified_on=verified_on, verification=row["verification"], note=row["note"] or None,
-        ))
+        records.append(
+            OrganisationRecord(
+                id=oid,
+                position=len(records) + 1,
+                name_ru=row["name_ru"],
+                name_be=row["name_be"],
+                name_en=row["name_en"],
+                kind=row["kind"],
+                services=services,
+                region_code=region,
+                district_id=district,
+                address=row["address"] or None,
+                phones=tuple(phones),
+                hours=row["hours"] or None,
+                schedule=schedule,
+                lat=lat if has_coords else None,
+                lon=lon if has_coords else None,
+                confidential=bool(confidential),
+                public_contact=row["public_contact"] or None,
+                active=bool(active),
+                doubtful=bool(doubtful),
+                status_note=row["status_note"] or None,
+                source_url=source_url,
+                verified_on=verified_on,
+                verification=row["verification"],
+                note=row["note"] or None,
+            )
+        )
     return records
 
 

@@ -38,6 +38,7 @@ one; it carries `usage_counts` over while holding the old file's write lock (see
 (its inode changed) and writes to the new file instead. On PostgreSQL the load transaction
 never touches `usage_counts`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -260,13 +261,11 @@ class UsageCounter:
             UsageCountRow.__table__.create(connection, checkfirst=True)
         table = UsageCountRow.__table__
         insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect](table)
-        statement = insert.values([
-            {"day": day, "metric": metric, "value": value, "count": n}
-            for (metric, value), n in sorted(counts.items())
-        ])
+        statement = insert.values(
+            [{"day": day, "metric": metric, "value": value, "count": n} for (metric, value), n in sorted(counts.items())]
+        )
         statement = statement.on_conflict_do_update(
-            index_elements=[table.c.day, table.c.metric, table.c.value],
-            set_={"count": table.c.count + statement.excluded.count},
+            index_elements=[table.c.day, table.c.metric, table.c.value], set_={"count": table.c.count + statement.excluded.count}
         )
         connection.execute(statement)
         self._table_ready = database
@@ -282,13 +281,11 @@ def _counter_engine(url: str, path: Optional[Path]) -> Engine:
             uri = path.resolve().as_uri() + "?mode=rw"
 
             def connect() -> sqlite3.Connection:
-                return sqlite3.connect(uri, uri=True, timeout=LOCK_TIMEOUT_SECONDS,
-                                       isolation_level=None, check_same_thread=False)
+                return sqlite3.connect(uri, uri=True, timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False)
 
             engine = create_engine("sqlite://", creator=connect, poolclass=NullPool, future=True)
         else:
-            engine = create_engine(url, poolclass=NullPool, future=True,
-                                   connect_args={"timeout": LOCK_TIMEOUT_SECONDS})
+            engine = create_engine(url, poolclass=NullPool, future=True, connect_args={"timeout": LOCK_TIMEOUT_SECONDS})
 
             @event.listens_for(engine, "connect")
             def _autocommit_driver(dbapi_connection: Any, _record: object) -> None:
@@ -301,8 +298,15 @@ def _counter_engine(url: str, path: Optional[Path]) -> Engine:
         return engine
     if driver == "postgresql":
         connect_args = {"connect_timeout": max(1, int(STATEMENT_TIMEOUT_SECONDS))}
-        return create_engine(url, future=True, pool_size=1, max_overflow=1, pool_timeout=LOCK_TIMEOUT_SECONDS,
-                             pool_pre_ping=True, connect_args=connect_args)
+        return create_engine(
+            url,
+            future=True,
+            pool_size=1,
+            max_overflow=1,
+            pool_timeout=LOCK_TIMEOUT_SECONDS,
+            pool_pre_ping=True,
+            connect_args=connect_args,
+        )
     raise NotImplementedError("usage statistics support SQLite and PostgreSQL only")
 
 
@@ -322,6 +326,7 @@ def usage_counter(url: Optional[str] = None) -> UsageCounter:
 
 
 # ---- the report ----
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -359,7 +364,8 @@ def summarise(url: Optional[str] = None, start: Optional[date] = None, end: Opti
             where.append(table.c.day <= end)
         with engine.connect() as connection:
             rows = connection.execute(
-                select(table.c.metric, table.c.value, func.sum(table.c.count)).where(*where)
+                select(table.c.metric, table.c.value, func.sum(table.c.count))
+                .where(*where)
                 .group_by(table.c.metric, table.c.value)
             ).all()
             first, last, days = connection.execute(
@@ -396,10 +402,20 @@ def report_rows(summary: Summary) -> List[Tuple[str, str, int, str, str]]:
     rows: List[Tuple[str, str, int, str, str]] = [
         ("overview", "conversations started", conversations, "", ""),
         ("overview", "contact lists shown", lists, _percent(lists, conversations).strip(), "of conversations"),
-        ("overview", "emergency numbers shown", summary.get("emergency", "shown"),
-         _percent(summary.get("emergency", "shown"), conversations).strip(), "of conversations"),
-        ("overview", "safety net shown", summary.get("safety_net", "shown"),
-         _percent(summary.get("safety_net", "shown"), conversations).strip(), "of conversations"),
+        (
+            "overview",
+            "emergency numbers shown",
+            summary.get("emergency", "shown"),
+            _percent(summary.get("emergency", "shown"), conversations).strip(),
+            "of conversations",
+        ),
+        (
+            "overview",
+            "safety net shown",
+            summary.get("safety_net", "shown"),
+            _percent(summary.get("safety_net", "shown"), conversations).strip(),
+            "of conversations",
+        ),
     ]
     for title, metric, of in SHARES:
         whole = summary.total(metric)
@@ -421,10 +437,15 @@ def report_rows(summary: Summary) -> List[Tuple[str, str, int, str, str]]:
 def render(summary: Summary, start: Optional[date] = None, end: Optional[date] = None) -> str:
     span = f"{start.isoformat() if start else 'the beginning'} to {end.isoformat() if end else 'today'}"
     if summary.empty:
-        return (f"No usage statistics recorded from {span}.\n"
-                "The action server counts conversations, contact lists and the like as people use the bot.")
-    lines = [f"Usage statistics from {span} (Minsk calendar days; data on {summary.days} day(s), "
-             f"{summary.start} to {summary.end})", ""]  # str(date) is its ISO form
+        return (
+            f"No usage statistics recorded from {span}.\n"
+            "The action server counts conversations, contact lists and the like as people use the bot."
+        )
+    lines = [
+        f"Usage statistics from {span} (Minsk calendar days; data on {summary.days} day(s), "
+        f"{summary.start} to {summary.end})",
+        "",
+    ]  # str(date) is its ISO form
     section = None
     for name, item, count, percent, of in report_rows(summary):
         if name != section:
@@ -473,13 +494,15 @@ def _day(text_: str) -> date:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m directory.stats", description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="SQLAlchemy URL (default: $DIRECTORY_DATABASE_URL "
-                                               "or sqlite:///<repo>/var/directory.sqlite)")
+    parser.add_argument(
+        "--database-url", help="SQLAlchemy URL (default: $DIRECTORY_DATABASE_URL " "or sqlite:///<repo>/var/directory.sqlite)"
+    )
     parser.add_argument("--from", dest="start", type=_day, help="first day (YYYY-MM-DD, Minsk), inclusive")
     parser.add_argument("--to", dest="end", type=_day, help="last day (YYYY-MM-DD, Minsk), inclusive")
     parser.add_argument("--csv", type=Path, help="also write the report as CSV to this file")
-    parser.add_argument("--purge-before", type=_day, metavar="DATE",
-                        help="delete the counters of all days before DATE, then report")
+    parser.add_argument(
+        "--purge-before", type=_day, metavar="DATE", help="delete the counters of all days before DATE, then report"
+    )
     args = parser.parse_args(argv)
     if args.start and args.end and args.start > args.end:
         parser.error("--from is after --to")

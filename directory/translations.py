@@ -12,6 +12,7 @@ Cyrillic in English, no Russian-only letter (и щ ъ) in Belarusian, and the in
 
 `python -m directory.translations --missing` lists every shown field without its be/en text.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,15 @@ from .operator import centre_of, centres_by_district, reachable
 from .source_csv import Rejection, _Rows, read_rows
 
 __all__ = [
-    "TRANSLATED_LANGUAGES", "Missing", "shown_fields", "read_translations", "read_glossary",
-    "text_problems", "glossary_problems", "missing", "main",
+    "TRANSLATED_LANGUAGES",
+    "Missing",
+    "shown_fields",
+    "read_translations",
+    "read_glossary",
+    "text_problems",
+    "glossary_problems",
+    "missing",
+    "main",
 ]
 
 TRANSLATED_LANGUAGES = ("be", "en")
@@ -95,7 +103,7 @@ def _stems(text: str) -> list[str]:
 
 def _contains(text: str, term: str) -> bool:
     words, wanted = _stems(text), _stems(term)
-    return bool(wanted) and any(words[i:i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
+    return bool(wanted) and any(words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
 
 
 def read_glossary(path: Path, rejections: list[Rejection]) -> list[dict[str, str]]:
@@ -128,7 +136,7 @@ def glossary_problems(ru: str, translated: dict[str, str], glossary: Iterable[di
 
 
 def read_translations(
-    path: Path, organisations: Sequence[Any], rejections: list[Rejection], glossary: Sequence[dict[str, str]] = (),
+    path: Path, organisations: Sequence[Any], rejections: list[Rejection], glossary: Sequence[dict[str, str]] = ()
 ) -> tuple[dict[str, tuple[tuple[str, str, str], ...]], list[Missing]]:
     """translations.csv → organisation id → ((language, field, text), …), and the stale rows
     (Russian changed since, or the entry removed). Also checks the be/en names of organisations.csv. Malformed rows
@@ -156,8 +164,9 @@ def read_translations(
             if current != row["ru"]:
                 stale.extend(Missing(oid, field, lang, "stale") for lang in TRANSLATED_LANGUAGES)
                 continue
-            problems = [f"{lang}: {p}" for lang in TRANSLATED_LANGUAGES if row[lang]
-                        for p in text_problems(lang, row["ru"], row[lang])]
+            problems = [
+                f"{lang}: {p}" for lang in TRANSLATED_LANGUAGES if row[lang] for p in text_problems(lang, row["ru"], row[lang])
+            ]
             if field == "public_contact":
                 problems += glossary_problems(row["ru"], row, glossary)
             for problem in problems:
@@ -167,8 +176,7 @@ def read_translations(
             texts.setdefault(oid, []).extend((lang, field, row[lang]) for lang in TRANSLATED_LANGUAGES if row[lang])
     for entry in organisations:
         names = {"be": entry.name_be, "en": entry.name_en}
-        problems = [f"name_{lang}: {p}" for lang, name in names.items() if name
-                    for p in text_problems(lang, entry.name_ru, name)]
+        problems = [f"name_{lang}: {p}" for lang, name in names.items() if name for p in text_problems(lang, entry.name_ru, name)]
         problems += [f"name_{p}" for p in glossary_problems(entry.name_ru, names, glossary)]
         for problem in problems:
             rejections.append(Rejection("organisations.csv", entry.position + 1, f"{entry.id} {problem}"))
@@ -189,8 +197,9 @@ def missing(organisations: Sequence[Any], stale: Iterable[Missing] = ()) -> list
             if not getattr(entry, f"name_{lang}"):
                 found.append(Missing(entry.id, "name", lang, "missing"))
             for field, _ru in shown_fields(entry):
-                if (lang, field) not in have and not any(m.organisation_id == entry.id and m.field == field
-                                                         and m.language == lang for m in found):
+                if (lang, field) not in have and not any(
+                    m.organisation_id == entry.id and m.field == field and m.language == lang for m in found
+                ):
                     found.append(Missing(entry.id, field, lang, "missing"))
     return found
 
@@ -215,8 +224,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for item in found:
             print(item)
     counts = Counter(m.language for m in found)
-    print(f"{len(found)} field(s) without their translation (be: {counts['be']}, en: {counts['en']}); "
-          f"{len(rejections)} rejected row(s)")
+    print(
+        f"{len(found)} field(s) without their translation (be: {counts['be']}, en: {counts['en']}); "
+        f"{len(rejections)} rejected row(s)"
+    )
     return 1 if found or rejections else 0
 
 

@@ -22,6 +22,7 @@ instead of ``\\u`` escapes and no spaces — both valid JSON for the same values
 cannot encode (non-string keys) fall back to ``json.dumps``. One difference: NaN and ±Infinity,
 which JSON does not have, go out as ``null`` (``json.dumps`` wrote non-standard literals).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -74,8 +75,13 @@ def loads(text: Union[str, bytes]) -> Any:
 
 
 class _OrjsonResponse(aiohttp.ClientResponse):
-    async def json(self, *, encoding: Optional[str] = None, loads: Callable[[str], Any] = loads,
-                   content_type: Optional[str] = "application/json") -> Any:
+    async def json(
+        self,
+        *,
+        encoding: Optional[str] = None,
+        loads: Callable[[str], Any] = loads,
+        content_type: Optional[str] = "application/json",
+    ) -> Any:
         return await super().json(encoding=encoding, loads=loads, content_type=content_type)
 
 
@@ -136,8 +142,6 @@ def session(self: EndpointConfig) -> Any:
         return _Borrowed(shared_session(self))
     except RuntimeError:  # no running event loop: behave as before
         return _ORIGINALS["session"](self)
-
-
 
 
 def install() -> None:

@@ -17,6 +17,7 @@ into dataclass fields, ``dict``, ``list`` and plain ``tuple`` (building new ones
 other value (tuples, numpy numbers, other classes) to ``dataclasses``' own code. So the copy is
 as deep as before. Tested against ``dataclasses.asdict`` in tests/rasa_patches/test_active_loop_copy.py.
 """
+
 from __future__ import annotations
 
 import dataclasses

@@ -7,6 +7,7 @@ CountVectorsFeaturizer 1.3 s, spaCy 0.6 s). Instead the patch waits for the modu
 meta-path finder lets the normal finders find it and wraps its loader so that the callback runs
 right after the module's code, before anyone can use the module.
 """
+
 from __future__ import annotations
 
 import importlib.abc

@@ -14,6 +14,7 @@ structlog's configured logger drops debug calls, and is ``copy.deepcopy`` otherw
 It is safe because, in those modules, ``copy`` is used for nothing else —
 tests/rasa_patches/test_debug_log_copies.py reads their source and fails if that changes.
 """
+
 from __future__ import annotations
 
 import copy

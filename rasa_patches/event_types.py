@@ -11,6 +11,7 @@ order (so the first match wins exactly as before), and rebuilt whenever a new ``
 is defined (``Event.__init_subclass__``), so a custom event class defined later is found too.
 Unknown names behave as before (``topic`` → None, else the default, else ``ValueError``).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional, Text, Type

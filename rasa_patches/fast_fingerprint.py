@@ -36,6 +36,7 @@ Measured (py-spy, same command, all training speed-ups in): fingerprints 8.0 s â
 
 Installed by bin/rasa before training data is read. Tests: tests/rasa_patches/test_fast_fingerprint.py.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -131,10 +132,7 @@ def get_dictionary_fingerprint(dictionary: Dict[Any, Any], encoding: Text = DEFA
     if found is not None:
         return found
     stringified = _dict_encoder.encode(
-        {
-            deep_container_fingerprint(k, encoding): deep_container_fingerprint(v, encoding)
-            for k, v in dictionary.items()
-        }
+        {deep_container_fingerprint(k, encoding): deep_container_fingerprint(v, encoding) for k, v in dictionary.items()}
     )
     result = _md5(stringified.encode(encoding)).hexdigest()  # nosec
     return result if key is None else _remember(key, result)
@@ -268,9 +266,10 @@ def original(name: str) -> Any:
     """Rasa's own function (also before ``install``), for comparisons."""
     if name in _ORIGINALS:
         return _ORIGINALS[name]
-    return {"deep_container_fingerprint": rasa_io.deep_container_fingerprint,
-            "get_dictionary_fingerprint": rasa_io.get_dictionary_fingerprint,
-            "get_list_fingerprint": rasa_io.get_list_fingerprint,
-            "sparse_matrix_to_string": nlu_util.sparse_matrix_to_string,
-            "getsource": inspect.getsource}[name]
-
+    return {
+        "deep_container_fingerprint": rasa_io.deep_container_fingerprint,
+        "get_dictionary_fingerprint": rasa_io.get_dictionary_fingerprint,
+        "get_list_fingerprint": rasa_io.get_list_fingerprint,
+        "sparse_matrix_to_string": nlu_util.sparse_matrix_to_string,
+        "getsource": inspect.getsource,
+    }[name]

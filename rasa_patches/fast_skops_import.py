@@ -26,6 +26,7 @@ there is no other moment to do it): bin/rasa installs this patch from an import 
 module (the registry's ``after_import``). If ``skops.io`` is already imported, the function is
 replaced in place (later saves and loads still benefit).
 """
+
 from __future__ import annotations
 
 import sys

@@ -19,6 +19,7 @@ Measured (``gc.callbacks``): no collection during the fit any more; 1.3 s less.
 
 Tests: tests/rasa_patches/test_fit_gc_pause.py (state restored, same classifier).
 """
+
 from __future__ import annotations
 
 import functools

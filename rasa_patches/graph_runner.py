@@ -14,6 +14,7 @@ of targets. dask's synchronous scheduler runs in the calling thread, one task at
 Rasa's nodes talk to each other only through their inputs, so results are the same;
 ``tests/rasa_patches/test_graph_runner.py`` compares both runners on the real model.
 """
+
 from __future__ import annotations
 
 import logging
@@ -54,8 +55,7 @@ def _plan(runner: DaskGraphRunner, targets: Sequence[Text]) -> List[Tuple[Text, 
     return cache[key]
 
 
-def run(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
-        targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
+def run(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None, targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
     """Same contract and results as ``DaskGraphRunner.run``."""
     run_targets = targets if targets else self._graph_schema.target_names
     plan = _plan(self, run_targets)

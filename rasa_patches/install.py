@@ -10,6 +10,7 @@ undone with the module's ``uninstall()``), and Rasa's own code runs. An unknown 
 
 Only bin/rasa (``python -m rasa_patches.launch``) calls this: plain ``rasa`` stays unpatched.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -26,6 +26,7 @@ held-out evaluation messages.
 Installed (bin/rasa) right after Rasa imports the classifier's module — before the model's graph
 nodes are created, since each node keeps the function it will call.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional

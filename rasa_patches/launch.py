@@ -4,6 +4,7 @@ Takes exactly ``rasa``'s arguments (``bin/rasa run --model …``, ``bin/rasa tra
 ``bin/rasa data validate``). Nothing of Rasa may be imported before ``install()``:
 ``tensorflow_on_demand`` only works if it is in place before Rasa's command line is imported.
 """
+
 from __future__ import annotations
 
 import sys

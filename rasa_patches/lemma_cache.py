@@ -21,6 +21,7 @@ Measured (py-spy, same command): ``SpacyNLP.process_training_data`` 2.9 s → 1.
 Tested against spaCy's method on every token of the project's training data and on words with
 one, several and no analyses: tests/rasa_patches/test_lemma_cache.py.
 """
+
 from __future__ import annotations
 
 import threading

@@ -44,6 +44,7 @@ once, domain, stories, rules, config, Rasa's schemas) is about 1 s.
 Tests: tests/rasa_patches/test_nlu_file_cache.py compares with ``RasaFileImporter`` on the
 project's files and on invalid, warning and non-YAML files.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -16,6 +16,7 @@ through the graph as before. This is exact only because no NLU component before
 ``RegexMessageHandler`` has side effects; ``tests/rasa_patches/test_payload_parse.py`` checks the
 parse results against the full graph for the payloads the bot sends.
 """
+
 from __future__ import annotations
 
 import functools
@@ -47,19 +48,14 @@ def parse_payload(processor: MessageProcessor, message: UserMessage, only_output
         return None
     # The message as NLUMessageConverter hands it to the pipeline.
     converted = Message(
-        data={TEXT: text, "message_id": message.message_id, "metadata": message.metadata},
-        output_properties={TEXT_TOKENS},
+        data={TEXT: text, "message_id": message.message_id, "metadata": message.metadata}, output_properties={TEXT_TOKENS}
     )
     unpacked = YAMLStoryReader.unpack_regex_message(
         converted, processor.domain, entity_extractor_name=RegexMessageHandler.__name__
     )
     if unpacked is converted:
         return None
-    parse_data: Dict[Text, Any] = {
-        TEXT: "",
-        INTENT: {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0},
-        ENTITIES: [],
-    }
+    parse_data: Dict[Text, Any] = {TEXT: "", INTENT: {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, ENTITIES: []}
     parse_data.update(unpacked.as_dict(only_output_properties=only_output_properties))
     return parse_data
 

@@ -5,6 +5,7 @@ and memo for every string and number, which it returns unchanged anyway. The spe
 must hand out independent copies (``active_loop_copy``) rebuild dicts and
 lists here and pass every other kind of value to their own rule.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable

@@ -12,6 +12,7 @@ valid is remembered (by its exact JSON, keys sorted; the last ``REMEMBERED`` one
 answers repeat (the same menu, the same slot values), and the schema never changes in a process.
 Invalid responses are never remembered: they are checked in full every time, with Rasa's error.
 """
+
 from __future__ import annotations
 
 import copy

@@ -15,6 +15,7 @@ conversation's are tested (any other fails ``_does_rule_match_state``'s equality
 ``tests/rasa_patches/test_rule_lookup.py`` compares both on the real model's rules and on the
 states of real conversations.
 """
+
 from __future__ import annotations
 
 import json
@@ -90,8 +91,7 @@ def get_possible_keys(self: RulePolicy, lookup: Dict[Text, Text], states: List[D
         if not candidates or all(turn_index >= len(rule) for _, rule in candidates):
             break
         state = states[steps - 1 - turn_index]
-        candidates = [(key, rule) for key, rule in candidates
-                      if turn_index >= len(rule) or _applicable(rule[turn_index], state)]
+        candidates = [(key, rule) for key, rule in candidates if turn_index >= len(rule) or _applicable(rule[turn_index], state)]
     return {key for key, _ in candidates}
 
 

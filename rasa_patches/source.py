@@ -9,6 +9,7 @@ finds the same text from the file alone — the block that starts at the definit
 deferred patches must not import what they wait for). tests/rasa_patches/test_registry.py
 checks that both ways give the same text for every target in the registry.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -95,8 +96,12 @@ def _outline_end(lines: List[str], index: int, indent: int) -> int:
     for end in range(index + 1, len(lines)):
         text = lines[end]
         stripped = text.lstrip()
-        if stripped and not stripped.startswith("#") and len(text) - len(stripped) <= indent and \
-                not stripped.startswith((")", "]", "}")):
+        if (
+            stripped
+            and not stripped.startswith("#")
+            and len(text) - len(stripped) <= indent
+            and not stripped.startswith((")", "]", "}"))
+        ):
             return end
     return len(lines)
 

@@ -1,10 +1,11 @@
 """The patch table, generated from the registry.
 
-    python -m rasa_patches.table                            prints it (markdown)
-    python -m rasa_patches.table --write docs/PERFORMANCE.md  puts it between the file's
-        <!-- patch-table:start --> and <!-- patch-table:end --> markers (the file is created
-        with just the markers and the table if it does not exist)
+python -m rasa_patches.table                            prints it (markdown)
+python -m rasa_patches.table --write docs/PERFORMANCE.md  puts it between the file's
+    <!-- patch-table:start --> and <!-- patch-table:end --> markers (the file is created
+    with just the markers and the table if it does not exist)
 """
+
 from __future__ import annotations
 
 import argparse

@@ -35,6 +35,7 @@ Installed first by bin/rasa, before Rasa's command line is imported (it imports 
 it reads config.yml, so nothing in the model could do it). ``install()`` imports nothing heavy
 and is idempotent.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -224,8 +225,9 @@ def _validator_without_tensorflow(default_recipe: types.ModuleType) -> None:
         with _lock:
             if names_tensorflow_component(config):
                 _with_real_classes()
-            elif not any(user in sys.modules for user in STAND_IN_USERS) and \
-                    not any(name in sys.modules for name in TENSORFLOW_COMPONENTS):
+            elif not any(user in sys.modules for user in STAND_IN_USERS) and not any(
+                name in sys.modules for name in TENSORFLOW_COMPONENTS
+            ):
                 _import_with_stand_ins()
         return original(self, config, cli_parameters)
 

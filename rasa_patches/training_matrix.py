@@ -26,6 +26,7 @@ Tested against Rasa's ``_create_X`` on the project's featurized training data (d
 indptr, shape, dtypes) and on edge cases: tests/rasa_patches/test_training_matrix.py. The
 trained classifier is the same because its input is.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -109,4 +110,3 @@ def install() -> None:
 def uninstall() -> None:
     if "_create_X" in _ORIGINALS:
         LogisticRegressionClassifier._create_X = _ORIGINALS.pop("_create_X")
-

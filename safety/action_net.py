@@ -12,6 +12,7 @@ so it is active wherever the model is loaded (``rasa run``, ``rasa shell``, test
 without any speed patch. When the action server comes back, the next call simply succeeds.
 The text is ``safety.fallback.unavailable_text``, the same the actions and channels fall back on.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -66,4 +67,3 @@ def install() -> None:
 
     run._safety_net = True  # type: ignore[attr-defined]  # a marker on the function
     RemoteAction.run = run
-

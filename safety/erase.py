@@ -12,6 +12,7 @@ the same lock, so the replies of the turn in flight are already sent and can be 
 
 Depends on Rasa's agent, lock store and a tracker store with ``delete`` only (no speed patch).
 """
+
 from __future__ import annotations
 
 import logging
@@ -37,9 +38,7 @@ def deletable_store(store: Any) -> Any:
     return None
 
 
-async def erase_conversation(
-    agent: Any, sender_id: str, also: Optional[Callable[[], Awaitable[None]]] = None
-) -> Optional[int]:
+async def erase_conversation(agent: Any, sender_id: str, also: Optional[Callable[[], Awaitable[None]]] = None) -> Optional[int]:
     """Delete every stored event of ``sender_id`` once no message of it is being handled, and
     run ``also`` under the same lock. Returns the number of events deleted, or None if the
     tracker store cannot delete (logged as an error)."""

@@ -9,6 +9,7 @@ catalogue and ``content/hotline.yml``), no action code: the hotline's text comes
 it and the emergency numbers agree with the directory rows (by-police-102, by-ambulance-103,
 by-emergency-112, by-dv-hotline-8801, by-dv-hotline-mvd-session), which carry the sources.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -32,6 +32,7 @@ Configuration (endpoints.yml)::
         module: actions.help_form
         actions: [action_validate_slot_mappings, validate_help_form]
 """
+
 from __future__ import annotations
 
 import copy

@@ -5,6 +5,7 @@ with or without any launcher), so config.yml is the one place that cannot be byp
 installs the safety net (``action_net``) and the in-server slot whitelist
 (``in_process_actions``); messages pass through untouched.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

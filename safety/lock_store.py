@@ -24,6 +24,7 @@ that case) — the queue is then empty and "now serving" never equals its number
 the same lifetime, so when the waiting turn's own ticket has expired every ticket before it has
 too: nobody holds the conversation, and the turn goes ahead.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -56,7 +57,8 @@ class EnvironmentLockStore(LockStore):
             if parts.scheme != "redis":
                 raise ValueError(f"{URL_ENV} must be a redis:// URL")
             self.redis = RedisLockStore(
-                host=parts.hostname or "localhost", port=parts.port or 6379,
+                host=parts.hostname or "localhost",
+                port=parts.port or 6379,
                 db=int(parts.path.strip("/") or 0),
                 password=unquote(parts.password) if parts.password else None,
                 socket_timeout=float(os.environ.get("LOCK_STORE_TIMEOUT", 1)),

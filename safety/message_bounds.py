@@ -16,6 +16,7 @@ Two bounds, applied everywhere a message enters:
   characters cut to ``MAX_RUN_CHARS`` (no word, place name or phone number is that long). This
   holds for messages that come in another way too (the HTTP API).
 """
+
 from __future__ import annotations
 
 import re

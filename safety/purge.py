@@ -3,6 +3,7 @@
 Reads the tracker store from endpoints.yml (it must be ``PrivateSQLTrackerStore``). Run it from
 cron, or let the in-process schedule do it.
 """
+
 from __future__ import annotations
 
 import argparse

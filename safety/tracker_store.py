@@ -54,6 +54,7 @@ the password out of endpoints.yml). There:
   handle a conversation, and a save trusts the count only when the conversation's newest event
   id is still the one this process saw (tested with two stores writing alternately).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -102,8 +103,14 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
     REMEMBERED_CONVERSATIONS = 10_000  # a few ints each
     engine: Any  # Rasa's engine, replaced by a pooled one (below)
 
-    def __init__(self, *args: Any, retention_hours: float = 24, purge_every_minutes: float = 60,
-                 sqlite_synchronous: str = "normal", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        retention_hours: float = 24,
+        purge_every_minutes: float = 60,
+        sqlite_synchronous: str = "normal",
+        **kwargs: Any,
+    ) -> None:
         if os.environ.get(URL_ENV):
             kwargs["host"] = os.environ[URL_ENV]  # Rasa uses a host containing "://" as the URL
         super().__init__(*args, **kwargs)
@@ -118,12 +125,20 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             if str(sqlite_synchronous).lower() not in SYNCHRONOUS:
                 raise ValueError(f"sqlite_synchronous must be one of {sorted(SYNCHRONOUS)}")
             self._use_sqlite_pool(SYNCHRONOUS[str(sqlite_synchronous).lower()])
-            self._raw_sql = {name: self._compiled(statement) for name, statement in (
-                ("latest_session", self._latest_session_query), ("newest_id", self._newest_id_query))}
-            self._raw_insert = self._compiled(self._insert.values(
-                sender_id=sa.bindparam("sender_id"), type_name=sa.bindparam("type_name"),
-                timestamp=sa.bindparam("timestamp"), intent_name=sa.bindparam("intent_name"),
-                action_name=sa.bindparam("action_name"), data=sa.bindparam("data")))
+            self._raw_sql = {
+                name: self._compiled(statement)
+                for name, statement in (("latest_session", self._latest_session_query), ("newest_id", self._newest_id_query))
+            }
+            self._raw_insert = self._compiled(
+                self._insert.values(
+                    sender_id=sa.bindparam("sender_id"),
+                    type_name=sa.bindparam("type_name"),
+                    timestamp=sa.bindparam("timestamp"),
+                    intent_name=sa.bindparam("intent_name"),
+                    action_name=sa.bindparam("action_name"),
+                    data=sa.bindparam("data"),
+                )
+            )
         else:
             self._raw_sql = {}
         if self.engine.dialect.name == "postgresql":
@@ -134,9 +149,12 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
 
         url = self.engine.url
         self.engine.dispose()
-        kwargs = {**create_engine_kwargs(url), "pool_pre_ping": True,
-                  "pool_size": int(os.environ.get("SQL_POOL_SIZE", 5)),
-                  "max_overflow": int(os.environ.get("SQL_MAX_OVERFLOW", 10))}
+        kwargs = {
+            **create_engine_kwargs(url),
+            "pool_pre_ping": True,
+            "pool_size": int(os.environ.get("SQL_POOL_SIZE", 5)),
+            "max_overflow": int(os.environ.get("SQL_MAX_OVERFLOW", 10)),
+        }
         self.engine = sa.create_engine(url, **kwargs)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
@@ -270,17 +288,22 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         """Rasa's ``SQLTrackerStore.save`` (same rows, one multi-row insert), remembering what it stored."""
         await self.stream_events(tracker)
         sender_id = tracker.sender_id
-        with (self._raw_connection() if self._raw_sql else self.session_scope()) as session:
+        with self._raw_connection() if self._raw_sql else self.session_scope() as session:
             new = list(self._additional_events(session, tracker))
             known = self._stored.get(sender_id)  # dropped by _additional_events if it was stale
             added = []
             for event in new:
                 data = event.as_dict()
-                added.append({
-                    "sender_id": sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
-                    "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    "action_name": data.get("name"), "data": json.dumps(data),
-                })
+                added.append(
+                    {
+                        "sender_id": sender_id,
+                        "type_name": event.type_name,
+                        "timestamp": data.get("timestamp"),
+                        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                        "action_name": data.get("name"),
+                        "data": json.dumps(data),
+                    }
+                )
             if added and self._raw_sql:
                 sql, order, _ = self._raw_insert
                 session.executemany(sql, [[row[key] for key in order] for row in added])

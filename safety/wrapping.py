@@ -1,5 +1,6 @@
 """Wrapping a framework method once, whatever else wraps it (safety's two ``RemoteAction.run``
 wrappers, and any speed patch, may be installed in any order)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,5 +1,6 @@
 """Make the repository root importable when pytest runs as `pytest` instead of `python -m pytest`;
 fixtures more than one test directory uses."""
+
 import shutil
 import subprocess
 import sys
@@ -21,8 +22,10 @@ def redis_url(tmp_path):
     if not shutil.which("redis-server"):
         pytest.fail("redis-server missing: run bin/setup-topology (bin/test does)")
     port = free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
     for _ in range(100):
         if subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
             break

@@ -1,4 +1,5 @@
 """The load command's arithmetic: percentiles and the per-minute timeline of a soak."""
+
 from __future__ import annotations
 
 from bench.load import Stats, percentile, report, timeline
@@ -6,8 +7,8 @@ from bench.load import Stats, percentile, report, timeline
 
 def test_percentile_picks_the_ranked_value():
     values = [i / 1000 for i in range(1, 101)]  # 1..100 ms
-    assert percentile(values, .5) == 0.051 and percentile(values, .95) == 0.095 and percentile(values, 1) == 0.1
-    assert percentile([], .95) != percentile([], .95)  # NaN for no data
+    assert percentile(values, 0.5) == 0.051 and percentile(values, 0.95) == 0.095 and percentile(values, 1) == 0.1
+    assert percentile([], 0.95) != percentile([], 0.95)  # NaN for no data
 
 
 def test_timeline_buckets_by_minute_of_completion():

@@ -1,5 +1,6 @@
 """What the coverage walk and the scenario suite count (bench.reply_facts, bench.walk.findings),
 on small fixed replies: the instruments must count right before their numbers mean anything."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,17 +22,31 @@ def kinds(text: str):
 
 def test_phones_are_numbers_not_times_dates_or_links():
     assert kinds(TODAY) == [
-        ("28122", "local"), ("375215628123", "international"), ("102", "short"), ("103", "short"), ("112", "short"),
-        ("88011008801", "trunk"), ("88011008801", "trunk"), ("375234554096", "international"),
+        ("28122", "local"),
+        ("375215628123", "international"),
+        ("102", "short"),
+        ("103", "short"),
+        ("112", "short"),
+        ("88011008801", "trunk"),
+        ("88011008801", "trunk"),
+        ("375234554096", "international"),
         ("375234554096", "international"),
     ]
 
 
-@pytest.mark.parametrize("printed, kind", [
-    ("8 (0232) 31-51-61", "trunk"), ("+375 (162) 51-10-13", "international"), ("8-801-100-16-11", "trunk"),
-    ("8-820-0071-1111", "trunk"), ("29-59-38", "local"), ("(02345) 5-40-96", "local"), ("+48 22 123 45 67", "international"),
-    ("133", "short"),
-])
+@pytest.mark.parametrize(
+    "printed, kind",
+    [
+        ("8 (0232) 31-51-61", "trunk"),
+        ("+375 (162) 51-10-13", "international"),
+        ("8-801-100-16-11", "trunk"),
+        ("8-820-0071-1111", "trunk"),
+        ("29-59-38", "local"),
+        ("(02345) 5-40-96", "local"),
+        ("+48 22 123 45 67", "international"),
+        ("133", "short"),
+    ],
+)
 def test_kinds(printed, kind):
     assert kinds(f"Телефон: {printed}.") == [(facts.phones(printed)[0].digits, kind)]
 
@@ -69,12 +84,15 @@ def test_links_length_and_messages():
     assert facts.map_links([{"text": "https://example.org/help"}]) == []
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("Вот юристы в Гомеле, которые могут помочь бесплатно.", "ru"),
-    ("Вось юрысты ў Гомелі, якія могуць дапамагчы бясплатна.", "be"),
-    ("Here are lawyers in Homel who can help for free: +375 232 12-34-56", "en"),
-    ("102", None),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Вот юристы в Гомеле, которые могут помочь бесплатно.", "ru"),
+        ("Вось юрысты ў Гомелі, якія могуць дапамагчы бясплатна.", "be"),
+        ("Here are lawyers in Homel who can help for free: +375 232 12-34-56", "en"),
+        ("102", None),
+    ],
+)
 def test_language(text, lang):
     assert facts.language(text) == lang
 
@@ -84,12 +102,13 @@ def answer(help_type, district, text):
 
 
 def test_findings_compare_each_district_with_its_region(monkeypatch):
-    monkeypatch.setattr("bench.walk.region_wide_lines",
-                        lambda h, r: [("mi-addiction-oblast", ["80173000000"])] if h == "addiction" else [])
+    monkeypatch.setattr(
+        "bench.walk.region_wide_lines", lambda h, r: [("mi-addiction-oblast", ["80173000000"])] if h == "addiction" else []
+    )
     answers = [
         answer("addiction", None, "Областная линия 8 (017) 300-00-00\nЦентр в Молодечно 8 (0176) 11-11-11"),
         answer("addiction", "BY-MI-13", "Только для несовершеннолетних: 8 (0176) 11-11-11"),  # hides the oblast line
-        answer("addiction", "BY-MI-01", "Ничего в районе. 102. 8-801-100-8-801"),               # empty, region has some
+        answer("addiction", "BY-MI-01", "Ничего в районе. 102. 8-801-100-8-801"),  # empty, region has some
         answer("legal", None, "Только 8-801-100-8-801"),
         answer("legal", "BY-MI-01", "Юрист: 5-55-55, 5-55-55 и 8 (0177) 22-22-22, 8 029 111-11-11"),
     ]

@@ -1,5 +1,6 @@
 """One structure, per-language text: every locale has the same keys and placeholders, and
 every key the code asks for exists."""
+
 from __future__ import annotations
 
 import re

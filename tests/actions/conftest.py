@@ -1,4 +1,5 @@
 """Fixtures for action tests: a real directory database and real SDK trackers/dispatchers."""
+
 from __future__ import annotations
 
 import os

@@ -6,16 +6,17 @@ Walks every region × (whole region + each district) × every help type through 
 gets sources and dates), plus the hotline answer. English: no Cyrillic letter at all. Belarusian:
 no letter only Russian has (и, щ, ъ). Links are left out (a map search keeps the address in
 Russian: Yandex finds it best so, and a link is not text the person reads)."""
+
 from __future__ import annotations
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from directory import HELP_TYPES, REGION_CODES
+
 from actions.results import ActionHotline, ActionShowContacts
 from bench.reply_facts import foreign_words
-from directory import HELP_TYPES, REGION_CODES
 from tests.actions.conftest import make_tracker
-
 
 
 def _reply(dispatcher: CollectingDispatcher) -> str:
@@ -34,8 +35,7 @@ async def test_every_results_answer_is_in_the_interface_language(known, lang):
             for help_type in HELP_TYPES:
                 for role in ("survivor", "specialist"):
                     dispatcher = CollectingDispatcher()
-                    slots = {"help_type": help_type, "region": region, "district": district,
-                             "whole_region": district is None}
+                    slots = {"help_type": help_type, "region": region, "district": district, "whole_region": district is None}
                     await ActionShowContacts().run(dispatcher, make_tracker(slots, before={"language": lang, "role": role}), {})
                     answers += 1
                     for word in foreign_words(_reply(dispatcher), lang):

@@ -5,6 +5,7 @@ and "I don't know / whole city", and the whole city shows every urban district's
 Entities come from the real gazetteer (components.place_resolver), the directory is the real
 data loaded into SQLite, trackers and dispatchers are the SDK's.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -32,8 +33,14 @@ def place_slots(message: str):
 
 async def typed(dispatcher, message: str, lang: str = "ru", intent: str = "need_legal"):
     """The first turn: the help type and the place typed in one message."""
-    return await validate(dispatcher, text=message, intent=intent, before={"language": lang},
-                          slots={"help_type": "legal", **place_slots(message)}, entities=places(message))
+    return await validate(
+        dispatcher,
+        text=message,
+        intent=intent,
+        before={"language": lang},
+        slots={"help_type": "legal", **place_slots(message)},
+        entities=places(message),
+    )
 
 
 async def ask_district(slots, lang="ru"):
@@ -43,9 +50,9 @@ async def ask_district(slots, lang="ru"):
     return dispatcher.messages[-1]
 
 
-@pytest.mark.parametrize("message, lang", [
-    ("нужен юрист в Гомеле", "ru"), ("патрэбны юрыст у Гомелі", "be"), ("I need a lawyer in Gomel", "en"),
-])
+@pytest.mark.parametrize(
+    "message, lang", [("нужен юрист в Гомеле", "ru"), ("патрэбны юрыст у Гомелі", "be"), ("I need a lawyer in Gomel", "en")]
+)
 async def test_a_typed_city_asks_its_urban_district_never_the_raion(directory_url, dispatcher, message, lang):
     kept = await typed(dispatcher, message, lang)
     assert kept["district"] is None and kept["city"] == "BY-HO-26" and kept["region"] == "BY-HO"
@@ -60,43 +67,66 @@ async def test_a_typed_city_asks_its_urban_district_never_the_raion(directory_ur
 async def test_whole_city_shows_every_urban_districts_contacts(directory_url, dispatcher):
     await typed(dispatcher, "нужен юрист в Гомеле")
     # "I don't know / whole city", validated by the form's own validator
-    tracker = make_tracker(before={"help_type": "legal", "region": "BY-HO", "city": "BY-HO-26"},
-                           slots={"district": "__whole_region__"}, intent="whole_region", text="/whole_region",
-                           active_loop="help_form")
+    tracker = make_tracker(
+        before={"help_type": "legal", "region": "BY-HO", "city": "BY-HO-26"},
+        slots={"district": "__whole_region__"},
+        intent="whole_region",
+        text="/whole_region",
+        active_loop="help_form",
+    )
     kept = slot_events(await ValidateHelpForm().run(CollectingDispatcher(), tracker, DOMAIN))
     assert kept["district"] == "BY-HO-26" and kept["whole_region"] is False
     # Rasa's form validates the value the global validator returned once more: still the city
-    again = make_tracker(before={"help_type": "legal", "region": "BY-HO", "city": "BY-HO-26"},
-                         slots={"district": "BY-HO-26"}, intent="whole_region", text="/whole_region",
-                         active_loop="help_form")
+    again = make_tracker(
+        before={"help_type": "legal", "region": "BY-HO", "city": "BY-HO-26"},
+        slots={"district": "BY-HO-26"},
+        intent="whole_region",
+        text="/whole_region",
+        active_loop="help_form",
+    )
     kept = slot_events(await ValidateHelpForm().run(CollectingDispatcher(), again, DOMAIN))
     assert kept["district"] == "BY-HO-26"
     shown = CollectingDispatcher()
-    await ActionShowContacts().run(shown, make_tracker(before={"language": "ru"}, slots={
-        "help_type": "legal", "region": "BY-HO", "district": "BY-HO-26"}), {})
+    await ActionShowContacts().run(
+        shown,
+        make_tracker(before={"language": "ru"}, slots={"help_type": "legal", "region": "BY-HO", "district": "BY-HO-26"}),
+        {},
+    )
     reply = all_text(shown)
     assert GOMEL_LEGAL in reply  # a contact of the Zheleznodorozhny district, shown for the city
     assert "г. Гомель, Гомельская область" in reply
 
 
 async def test_an_urban_district_button_is_kept_and_clears_the_city(directory_url, dispatcher):
-    kept = await validate(dispatcher, before={"help_type": "legal", "region": "BY-HO", "city": "BY-HO-26"},
-                          slots={"district": "BY-HO-23"}, text='/inform{"district":"BY-HO-23"}')
+    kept = await validate(
+        dispatcher,
+        before={"help_type": "legal", "region": "BY-HO", "city": "BY-HO-26"},
+        slots={"district": "BY-HO-23"},
+        text='/inform{"district":"BY-HO-23"}',
+    )
     assert kept["district"] == "BY-HO-23" and kept["city"] is None
 
 
-@pytest.mark.parametrize("message, unit", [
-    ("нужен юрист в Барановичах", "BY-BR-20"), ("юрист у Баранавічах", "BY-BR-20"), ("lawyer in Baranovichi", "BY-BR-20"),
-    ("юрист в Новополоцке", "BY-VI-26"), ("юрист в Жодино", "BY-MI-23"), ("юрист в Пинске", "BY-BR-21"),
-])
+@pytest.mark.parametrize(
+    "message, unit",
+    [
+        ("нужен юрист в Барановичах", "BY-BR-20"),
+        ("юрист у Баранавічах", "BY-BR-20"),
+        ("lawyer in Baranovichi", "BY-BR-20"),
+        ("юрист в Новополоцке", "BY-VI-26"),
+        ("юрист в Жодино", "BY-MI-23"),
+        ("юрист в Пинске", "BY-BR-21"),
+    ],
+)
 async def test_a_city_without_urban_districts_is_its_own_place_at_once(directory_url, dispatcher, message, unit):
     kept = await typed(dispatcher, message)
     assert kept["district"] == unit and not kept.get("city")
 
 
-@pytest.mark.parametrize("message, district", [
-    ("нужен юрист в Микашевичах", "BY-BR-11"), ("юрист в Заславле", "BY-MI-11"), ("юрист, я в Уручье", "BY-HM-06"),
-])
+@pytest.mark.parametrize(
+    "message, district",
+    [("нужен юрист в Микашевичах", "BY-BR-11"), ("юрист в Заславле", "BY-MI-11"), ("юрист, я в Уручье", "BY-HM-06")],
+)
 async def test_a_town_goes_straight_to_its_district(directory_url, dispatcher, message, district):
     kept = await typed(dispatcher, message)
     assert kept["district"] == district and kept["region"] == district[:5]
@@ -110,19 +140,27 @@ async def test_the_raion_only_when_named(directory_url, dispatcher):
 async def test_minsk_asks_its_nine_districts_on_one_keyboard(directory_url, known):
     asked = await ask_district({"help_type": "legal", "region": "BY-HM"})
     payloads = [b["payload"] for b in asked["buttons"]]
-    assert payloads == ["/need_emergency"] + [f'/inform{{"district":"{d.id}"}}' for d in known.urban_districts("BY-HM")] + ["/whole_region"]
+    assert payloads == ["/need_emergency"] + [f'/inform{{"district":"{d.id}"}}' for d in known.urban_districts("BY-HM")] + [
+        "/whole_region"
+    ]
     assert len(payloads) == 11 and asked["buttons"][-1]["title"] == text("ru", "whole_city")
 
 
-@pytest.mark.parametrize("region, cities", [
-    ("BY-BR", ["BY-BR-20", "BY-BR-19", "BY-BR-21"]), ("BY-HO", ["BY-HO-26"]),
-    ("BY-VI", ["BY-VI-25", "BY-VI-26"]), ("BY-MA", ["BY-MA-27", "BY-MA-26"]), ("BY-MI", ["BY-MI-23"]),
-])
+@pytest.mark.parametrize(
+    "region, cities",
+    [
+        ("BY-BR", ["BY-BR-20", "BY-BR-19", "BY-BR-21"]),
+        ("BY-HO", ["BY-HO-26"]),
+        ("BY-VI", ["BY-VI-25", "BY-VI-26"]),
+        ("BY-MA", ["BY-MA-27", "BY-MA-26"]),
+        ("BY-MI", ["BY-MI-23"]),
+    ],
+)
 async def test_a_region_keyboard_starts_with_its_cities_and_hides_urban_districts(known, region, cities):
     asked = await ask_district({"help_type": "legal", "region": region})
     ids = [b["payload"].split('"')[3] for b in asked["buttons"] if b["payload"].startswith('/inform{"district"')]
-    assert ids[:len(cities)] == cities
-    assert [known.district(i).kind for i in ids[len(cities):]] == ["raion"] * (len(ids) - len(cities))
+    assert ids[: len(cities)] == cities
+    assert [known.district(i).kind for i in ids[len(cities) :]] == ["raion"] * (len(ids) - len(cities))
 
 
 async def test_another_region_forgets_the_city(directory_url, dispatcher):
@@ -149,12 +187,13 @@ async def test_the_forms_second_look_at_the_region_keeps_the_city(directory_url,
     assert kept["city"] is None and kept["district"] is None
 
 
-@pytest.mark.parametrize("reply, district", [("Железнодорожный", "BY-HO-22"), ("Советский район", "BY-HO-24"),
-                                             ("Цэнтральны", "BY-HO-25")])
-async def test_a_shared_urban_district_name_typed_while_a_city_is_asked_is_that_citys(
-        directory_url, dispatcher, reply, district):
-    kept = await validate(dispatcher, text=reply, before={"help_type": "legal", "region": "BY-HO", "city": "BY-HO-26"},
-                          entities=places(reply))
+@pytest.mark.parametrize(
+    "reply, district", [("Железнодорожный", "BY-HO-22"), ("Советский район", "BY-HO-24"), ("Цэнтральны", "BY-HO-25")]
+)
+async def test_a_shared_urban_district_name_typed_while_a_city_is_asked_is_that_citys(directory_url, dispatcher, reply, district):
+    kept = await validate(
+        dispatcher, text=reply, before={"help_type": "legal", "region": "BY-HO", "city": "BY-HO-26"}, entities=places(reply)
+    )
     assert kept["district"] == district and kept["city"] is None
     assert text("ru", "ambiguous_place") not in all_text(dispatcher)
 

@@ -1,4 +1,5 @@
 """The risk self-check and the guides, run as the action server runs them (real SDK objects)."""
+
 from __future__ import annotations
 
 import json
@@ -9,9 +10,9 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.buttons import GUIDE_INTENTS, main_menu, more_menu
-from actions.intents import INTENT_FOR_HELP
 from actions.content import content
 from actions.guides import ActionGuide, ActionRiskCheck
+from actions.intents import INTENT_FOR_HELP
 from actions.texts import LANGUAGES, text
 from safety import fallback
 from tests.actions.conftest import all_text, make_tracker
@@ -39,7 +40,7 @@ def payloads(dispatcher: CollectingDispatcher) -> List[str]:
 def expected_outcome(answers: str) -> Optional[str]:
     """The instrument's rule, written out again independently of actions/risk.py."""
     check = content().risk_check
-    yes = [q for q, a in zip(check.questions, answers) if a == "y"]
+    yes = [q for q, a in zip(check.questions, answers, strict=False) if a == "y"]
     if any(q.red_flag for q in yes) or sum(not q.red_flag for q in yes) >= check.counted_at_least:
         return "high"
     return "lower" if len(answers) == len(check.questions) else None
@@ -69,7 +70,9 @@ async def test_every_path_through_the_risk_check_ends_by_the_instruments_rule(di
             question = check.questions[len(answers)]
             assert question.text[lang].split("{")[0][:20] in reply
             assert payloads(dispatcher)[:3] == [
-                f"/{INTENT_FOR_HELP['emergency']}", f'/risk_check{{"answers":"{answers}y"}}', f'/risk_check{{"answers":"{answers}n"}}'
+                f"/{INTENT_FOR_HELP['emergency']}",
+                f'/risk_check{{"answers":"{answers}y"}}',
+                f'/risk_check{{"answers":"{answers}n"}}',
             ]
             assert slot[-1]["value"] == answers
             pending.extend(payloads(dispatcher)[1:3])

@@ -1,6 +1,7 @@
 """The help type ↔ intent ↔ payload table (actions/intents.py) agrees with domain.yml and
 data/rules.yml, and everything derived from it (keyboards, the Telegram whitelist, deep links)
 stays inside it."""
+
 from __future__ import annotations
 
 from pathlib import Path

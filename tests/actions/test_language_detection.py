@@ -1,4 +1,5 @@
 """Typed messages pick the language until one is chosen or surely written."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The moment answers: a witness now, a child, a person abroad (actions/moments.py)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -34,10 +35,23 @@ def test_every_country_names_its_sources():
     assert {c.code for c in moments.countries()} >= {"LT", "PL", "LV", "RU", "UA", "DE"}
 
 
-@pytest.mark.parametrize("place, code", [
-    ("Вильнюсе", "LT"), ("Вільнюсе", "LT"), ("Vilnius", "LT"), ("Варшаве", "PL"), ("Warsaw", "PL"), ("Польше", "PL"),
-    ("Риге", "LV"), ("Москве", "RU"), ("Saint Petersburg", "RU"), ("Киеве", "UA"), ("Kyiv", "UA"), ("Берлине", "DE"),
-])
+@pytest.mark.parametrize(
+    "place, code",
+    [
+        ("Вильнюсе", "LT"),
+        ("Вільнюсе", "LT"),
+        ("Vilnius", "LT"),
+        ("Варшаве", "PL"),
+        ("Warsaw", "PL"),
+        ("Польше", "PL"),
+        ("Риге", "LV"),
+        ("Москве", "RU"),
+        ("Saint Petersburg", "RU"),
+        ("Киеве", "UA"),
+        ("Kyiv", "UA"),
+        ("Берлине", "DE"),
+    ],
+)
 def test_country_of_a_foreign_place(place, code):
     assert moments.country_of(place).code == code
 
@@ -62,7 +76,9 @@ def test_witness_inside_the_search_gets_no_buttons_the_form_asks_next(dispatcher
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_child_gets_102_and_the_childrens_line_never_the_witness_guide(lang, dispatcher):
-    tracker = make_tracker(text="мне 14 папа бьет маму и меня", intent="child_help", slots={"language": lang}, active_loop="help_form")
+    tracker = make_tracker(
+        text="мне 14 папа бьет маму и меня", intent="child_help", slots={"language": lang}, active_loop="help_form"
+    )
     events = run(moments.ActionChildHelp(), tracker, dispatcher)
     shown = all_text(dispatcher)
     assert "102" in shown and "8-801-100-16-11" in shown
@@ -75,7 +91,9 @@ def test_child_gets_102_and_the_childrens_line_never_the_witness_guide(lang, dis
 @pytest.mark.parametrize("place, number", [("Вильнюсе", "112"), ("Warsaw", "112"), ("Берлине", "110"), ("Москве", "102")])
 def test_abroad_gets_that_countrys_number_and_no_region_question(lang, place, number, dispatcher):
     tracker = make_tracker(
-        text=f"я сейчас в {place}", intent="abroad", slots={"language": lang},
+        text=f"я сейчас в {place}",
+        intent="abroad",
+        slots={"language": lang},
         entities=[{"entity": "foreign_place", "value": place}],
     )
     run(moments.ActionAbroad(), tracker, dispatcher)

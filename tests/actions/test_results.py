@@ -1,4 +1,5 @@
 """The results action end to end: real directory (SQLite), real tracker and dispatcher."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -8,12 +9,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from actions.results import ActionEmergency, ActionShowContacts
-from actions.texts import text
 from directory import HELP_TYPES, REGION_CODES, open_directory
 from directory.load import load
 from directory.models import DistrictRow, OrganisationPhoneRow, OrganisationRow, OrganisationServiceRow
 from directory.snapshot import km
+
+from actions.results import ActionEmergency, ActionShowContacts
+from actions.texts import text
 from tests.actions.conftest import REPO, all_text, make_tracker
 
 
@@ -30,21 +32,28 @@ async def test_psychological_help_in_minsk(known, dispatcher):
     assert "133" in reply  # nationwide emergency psychological help
     assert "8-801-100-8-801" in reply and "102" in reply
     titles = [b["title"] for m in dispatcher.messages for b in m.get("buttons") or []]
-    assert titles == [text("ru", "menu.risk_check"), text("ru", "followup.change_help"), text("ru", "followup.change_region"),
-                      text("ru", "followup.restart")]
+    assert titles == [
+        text("ru", "menu.risk_check"),
+        text("ru", "followup.change_help"),
+        text("ru", "followup.change_region"),
+        text("ru", "followup.restart"),
+    ]
 
 
-@pytest.mark.parametrize("help_type,role,offered", [
-    ("shelter", "survivor", ["/safety_plan", "/risk_check"]),
-    ("legal", "survivor", ["/rights"]),
-    ("medical", "survivor", ["/rights"]),
-    ("legal", "witness", ["/witness_guide"]),
-])
+@pytest.mark.parametrize(
+    "help_type,role,offered",
+    [
+        ("shelter", "survivor", ["/safety_plan", "/risk_check"]),
+        ("legal", "survivor", ["/rights"]),
+        ("medical", "survivor", ["/rights"]),
+        ("legal", "witness", ["/witness_guide"]),
+    ],
+)
 async def test_results_offer_the_paths_that_fit(known, dispatcher, help_type, role, offered):
     await show(dispatcher, help_type=help_type, region="BY-HM", whole_region=True, role=role)
     shown = [b["payload"] for m in dispatcher.messages for b in m.get("buttons") or []]
     assert shown[: len(offered)] == offered
-    assert shown[len(offered):] == ["/change_help", "/change_region", "/restart"]
+    assert shown[len(offered) :] == ["/change_help", "/change_region", "/restart"]
 
 
 async def test_crisis_room_shows_the_contact_never_the_place(known, dispatcher):
@@ -169,15 +178,29 @@ def _add_canaries(tmp_path_factory, every: int) -> str:
             org_id = f"canary-{district_id}"
             session.add(
                 OrganisationRow(
-                    id=org_id, position=position, name_ru=f"Канарейка {district_id}", name_be="", name_en=f"Canary {district_id}",
-                    kind="crisis_room", region_code=region_code, district_id=district_id, address=CANARY_ADDRESS,
-                    lat=CANARY_LAT, lon=CANARY_LON, confidential=True, active=True, source_url="https://example.org/canary",
-                    verified_on=date(2026, 11, 28), verification="desk",
+                    id=org_id,
+                    position=position,
+                    name_ru=f"Канарейка {district_id}",
+                    name_be="",
+                    name_en=f"Canary {district_id}",
+                    kind="crisis_room",
+                    region_code=region_code,
+                    district_id=district_id,
+                    address=CANARY_ADDRESS,
+                    lat=CANARY_LAT,
+                    lon=CANARY_LON,
+                    confidential=True,
+                    active=True,
+                    source_url="https://example.org/canary",
+                    verified_on=date(2026, 11, 28),
+                    verification="desk",
                 )
             )
             for index, service in enumerate(HELP_TYPES):
                 session.add(OrganisationServiceRow(organisation_id=org_id, service=service, position=index))
-            session.add(OrganisationPhoneRow(organisation_id=org_id, position=0, display="+375 (17) 000-00-00", tel="+375170000000"))
+            session.add(
+                OrganisationPhoneRow(organisation_id=org_id, position=0, display="+375 (17) 000-00-00", tel="+375170000000")
+            )
         session.commit()
     engine.dispose()
     return url
@@ -231,8 +254,13 @@ async def test_no_confidential_location_in_any_result(canary_directory, monkeypa
                 for lang, role in (("ru", "survivor"), ("be", "witness"), ("en", "specialist")):
                     dispatcher = CollectingDispatcher()
                     await show(
-                        dispatcher, help_type=help_type, region=region, district=district,
-                        whole_region=district is None, language=lang, role=role,
+                        dispatcher,
+                        help_type=help_type,
+                        region=region,
+                        district=district,
+                        whole_region=district is None,
+                        language=lang,
+                        role=role,
                     )
                     reply = all_text(dispatcher)
                     walked += 1
@@ -271,12 +299,15 @@ async def test_locked_database_still_gives_the_numbers_quickly(tmp_path, monkeyp
 
 def _gomel_raion_shelter(known):
     from actions.results import without_hotline
+
     return without_hotline(known.search("shelter", "BY-HO", "BY-HO-04")), known.region("BY-HO"), known.district("BY-HO-04")
 
 
 def test_one_checked_date_per_answer_the_oldest_shown(known):
-    from actions import render
     import dataclasses
+
+    from actions import render
+
     result, region, district = _gomel_raion_shelter(known)
     older = dataclasses.replace(result.nearby[-1].contact, verified_on=date(2026, 1, 2))
     result = dataclasses.replace(result, nearby=result.nearby[:-1] + (dataclasses.replace(result.nearby[-1], contact=older),))
@@ -290,6 +321,7 @@ def test_one_checked_date_per_answer_the_oldest_shown(known):
 
 def test_a_shared_caveat_is_said_once_then_pointed_to_and_who_answers_only_when_new(known):
     from actions import render
+
     result, region, district = _gomel_raion_shelter(known)
     notes = [n.contact.status_note for n in result.nearby if n.contact.status_note]
     assert len(notes) >= 2 and len(set(notes)) == 1  # Kalinkovichi and Mazyr share one caveat
@@ -306,6 +338,7 @@ def test_a_shared_caveat_is_said_once_then_pointed_to_and_who_answers_only_when_
 @pytest.mark.parametrize("lang", ["ru", "be", "en"])
 async def test_nearest_rooms_are_shortened_then_fewer_never_cut(known, dispatcher, lang):
     from actions.results import ANSWER_BUDGET
+
     result, _, _ = _gomel_raion_shelter(known)
     await show(dispatcher, help_type="shelter", region="BY-HO", district="BY-HO-04", language=lang)
     reply = "\n".join(m.get("text") or "" for m in dispatcher.messages)
@@ -322,4 +355,5 @@ async def test_nearest_rooms_are_shortened_then_fewer_never_cut(known, dispatche
 
 def render_phone(phone):
     from actions import render
+
     return render.phone_text(phone)

@@ -1,5 +1,6 @@
 """The hotline's one source (content/hotline.yml via actions.hotline) agrees with the sourced
 directory rows, and its status is right at the boundaries (Minsk time)."""
+
 from __future__ import annotations
 
 import re
@@ -78,8 +79,11 @@ def test_last_thursday_session():
 def test_every_form_names_the_number_once_and_none_contradicts_the_caveat(lang):
     night = minsk(2026, 11, 27, 3, 0)
     forms = {
-        "full": hotline.full(lang, night), "line": hotline.line(lang, night), "static": hotline.static(lang),
-        "reminder": hotline.reminder(lang), "footer": fallback.footer(lang, night),
+        "full": hotline.full(lang, night),
+        "line": hotline.line(lang, night),
+        "static": hotline.static(lang),
+        "reminder": hotline.reminder(lang),
+        "footer": fallback.footer(lang, night),
         "unavailable": fallback.unavailable_text(lang),
     }
     caveat = {"ru": "не подтверждено", "be": "не пацверджана", "en": "not confirmed"}[lang]

@@ -1,17 +1,19 @@
 """What a person reads, through the real actions and the real directory: /start, the hotline,
 thanks, nonsense, restart, the menus, and the length of every results answer (issue 16, items
 4–6)."""
+
 from __future__ import annotations
 
 import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from directory import HELP_TYPES, REGION_CODES
+
 from actions import buttons, hotline, intents
 from actions.conversation import ActionMainMenu, ActionNotUnderstood, ActionRestart, ActionSmalltalk, ActionWelcome
 from actions.results import ANSWER_BUDGET, ActionHotline, ActionShowContacts, is_hotline, without_hotline
 from actions.texts import LANGUAGES, text
-from directory import HELP_TYPES, REGION_CODES
 from tests.actions.conftest import make_tracker
 
 
@@ -36,8 +38,9 @@ async def test_start_and_restart_show_welcome_the_hotline_once_and_a_short_menu(
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 async def test_more_shows_the_rest_of_the_menu(dispatcher, lang):
-    tracker = make_tracker(before={"language": lang}, intent="main_menu", text=intents.MORE_PAYLOAD,
-                           entities=[{"entity": "menu", "value": "more"}])
+    tracker = make_tracker(
+        before={"language": lang}, intent="main_menu", text=intents.MORE_PAYLOAD, entities=[{"entity": "menu", "value": "more"}]
+    )
     await ActionMainMenu().run(dispatcher, tracker, {})
     assert payloads(dispatcher) == [b["payload"] for b in buttons.more_menu(lang)]
     assert text(lang, "menu_more_prompt") in texts(dispatcher)
@@ -46,8 +49,13 @@ async def test_more_shows_the_rest_of_the_menu(dispatcher, lang):
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("active_loop", [None, "help_form"])
 async def test_the_hotline_answers_at_once_without_asking_the_place(directory_url, dispatcher, lang, active_loop):
-    tracker = make_tracker({"help_type": "hotline"}, before={"language": lang, "help_type": "legal"},
-                           intent="need_hotline", text="/need_hotline", active_loop=active_loop)
+    tracker = make_tracker(
+        {"help_type": "hotline"},
+        before={"language": lang, "help_type": "legal"},
+        intent="need_hotline",
+        text="/need_hotline",
+        active_loop=active_loop,
+    )
     events = await ActionHotline().run(dispatcher, tracker, {})
     reply = texts(dispatcher)
     assert len(dispatcher.messages) == 1 and hotline.mentions(reply) == 1

@@ -1,6 +1,7 @@
 """Two needs or two places in one message (issue 17, item 5), the region question that names
 the need, and a district whose only entry has no phone (issue 16, item 2): real directory,
 real SDK trackers."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -43,16 +44,20 @@ async def test_the_other_place_is_offered_as_a_place_button(directory_url, dispa
 
 
 async def test_nothing_is_offered_again_for_the_place_or_need_already_shown(directory_url, dispatcher):
-    await results(dispatcher, help_type="legal", region="BY-VI", district="BY-VI-13", other_place="BY-VI-13",
-                  other_need="legal")
+    await results(dispatcher, help_type="legal", region="BY-VI", district="BY-VI-13", other_place="BY-VI-13", other_need="legal")
     assert not [b for b in buttons(dispatcher) if b["payload"] in ('/inform{"district":"BY-VI-13"}', "/need_legal")]
     assert text("ru", "also_asked", what="\0").split("\0")[0] not in all_text(dispatcher)
 
 
-@pytest.mark.parametrize("lang, need, words", [
-    ("ru", "legal", "Где искать юриста?"), ("be", "legal", "Дзе шукаць юрыста?"),
-    ("en", "legal", "Where should I look for a lawyer?"), ("ru", "addiction", "Где искать помощь при зависимости?"),
-])
+@pytest.mark.parametrize(
+    "lang, need, words",
+    [
+        ("ru", "legal", "Где искать юриста?"),
+        ("be", "legal", "Дзе шукаць юрыста?"),
+        ("en", "legal", "Where should I look for a lawyer?"),
+        ("ru", "addiction", "Где искать помощь при зависимости?"),
+    ],
+)
 async def test_the_region_question_names_the_need_and_has_the_sos_button(directory_url, lang, need, words):
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(before={"language": lang, "help_type": need}, active_loop="help_form")
@@ -66,8 +71,9 @@ async def test_two_needs_named_now_are_said_before_the_question(directory_url):
     tracker = make_tracker(slots={"help_type": "legal", "other_need": "shelter"}, active_loop="help_form")
     await ActionAskRegion().run(dispatcher, tracker, DOMAIN)
     shown = all_text(dispatcher)
-    assert shown.startswith(text("ru", "two_needs", first=text("ru", "help_names.legal"),
-                                 second=text("ru", "help_names.shelter")))
+    assert shown.startswith(
+        text("ru", "two_needs", first=text("ru", "help_names.legal"), second=text("ru", "help_names.shelter"))
+    )
     # asked again later (after 🆘), the note is not repeated
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(before={"help_type": "legal", "other_need": "shelter"}, active_loop="help_form")
@@ -77,8 +83,9 @@ async def test_two_needs_named_now_are_said_before_the_question(directory_url):
 
 async def test_two_places_named_now_are_said_before_the_citys_district_question(directory_url):
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(slots={"help_type": "legal", "region": "BY-HO", "city": "BY-HO-26", "other_place": "BY-BR-19"},
-                           active_loop="help_form")
+    tracker = make_tracker(
+        slots={"help_type": "legal", "region": "BY-HO", "city": "BY-HO-26", "other_place": "BY-BR-19"}, active_loop="help_form"
+    )
     await ActionAskDistrict().run(dispatcher, tracker, DOMAIN)
     first = dispatcher.messages[-1]["text"].splitlines()[0]
     assert first == text("ru", "two_places", first="г. Гомель", second="г. Брест")

@@ -1,4 +1,5 @@
 """Hostile and odd input: every slot value is whitelisted, every refusal is a calm reply."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -73,10 +74,15 @@ async def test_new_region_forgets_the_old_district(directory_url, dispatcher):
 
 
 async def test_whole_region_and_paging_are_never_kept_as_district(directory_url, dispatcher):
-    kept = await validate(dispatcher, before={"region": "BY-MI"}, slots={"district": slot_rules.WHOLE_REGION}, intent="whole_region")
+    kept = await validate(
+        dispatcher, before={"region": "BY-MI"}, slots={"district": slot_rules.WHOLE_REGION}, intent="whole_region"
+    )
     assert kept == {"district": None, "whole_region": True, "district_page": 0}
     kept = await validate(
-        dispatcher, before={"region": "BY-MI"}, slots={"district": slot_rules.NEXT_PAGE, "district_page": 2}, intent="district_page"
+        dispatcher,
+        before={"region": "BY-MI"},
+        slots={"district": slot_rules.NEXT_PAGE, "district_page": 2},
+        intent="district_page",
     )
     assert kept["district"] is None and kept["district_page"] == 2
     kept = await validate(dispatcher, slots={"district_page": 99999})
@@ -84,7 +90,9 @@ async def test_whole_region_and_paging_are_never_kept_as_district(directory_url,
 
 
 async def test_whole_region_makes_district_optional_in_the_form(directory_url, dispatcher):
-    tracker = make_tracker(before={"region": "BY-MI", "help_type": "legal"}, slots={"whole_region": True}, active_loop="help_form")
+    tracker = make_tracker(
+        before={"region": "BY-MI", "help_type": "legal"}, slots={"whole_region": True}, active_loop="help_form"
+    )
     required = await ValidateHelpForm().required_slots(["help_type", "region", "district"], dispatcher, tracker, DOMAIN)
     assert required == ["help_type", "region"]
 
@@ -102,10 +110,7 @@ async def test_ambiguous_place_asks_with_buttons(directory_url, known, dispatche
     assert payloads == ["/need_emergency", f'/inform{{"district":"{a.id}"}}', f'/inform{{"district":"{b.id}"}}']
 
 
-@pytest.mark.parametrize(
-    "message, key",
-    [("ж" * 5000, "too_long"), ("😀😀😀", "not_understood"), ("", "not_understood")],
-)
+@pytest.mark.parametrize("message, key", [("ж" * 5000, "too_long"), ("😀😀😀", "not_understood"), ("", "not_understood")])
 async def test_odd_messages_get_a_calm_reply_with_the_hotline(directory_url, dispatcher, message, key):
     await ActionNotUnderstood().run(dispatcher, make_tracker(text=message, intent="nlu_fallback"), DOMAIN)
     reply = all_text(dispatcher)
@@ -135,8 +140,7 @@ def test_global_slots_are_the_sdks_and_worked_out_once_per_domain(monkeypatch, d
 
     scans = []
     original = ValidationAction._is_mapped_to_form
-    monkeypatch.setattr(ValidationAction, "_is_mapped_to_form",
-                        staticmethod(lambda slot: scans.append(1) or original(slot)))
+    monkeypatch.setattr(ValidationAction, "_is_mapped_to_form", staticmethod(lambda slot: scans.append(1) or original(slot)))
     fresh = _rasa_domain()  # every call brings a new dict
     assert asyncio.run(action.get_extraction_events(dispatcher, make_tracker(), fresh)) == []
     assert len(scans) == len(fresh["slots"])  # once per slot, not once per slot per slot

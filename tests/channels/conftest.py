@@ -2,6 +2,7 @@
 Telegram) and a real assistant — action server + Rasa server with the Telegram channel — pointed
 at it. Reuses tests/e2e's ``running_assistant`` unchanged: the Telegram variables are put into
 the environment it copies."""
+
 from __future__ import annotations
 
 import json
@@ -60,7 +61,7 @@ class FakeTelegram:
         prefix = f"/bot{TOKEN}/"
         if not path.startswith(prefix):
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
-        method = path[len(prefix):]
+        method = path[len(prefix) :]
         with self.lock:
             self.calls.append((method, payload))
             if method == "sendMessage":
@@ -72,9 +73,15 @@ class FakeTelegram:
                             return 400, {"ok": False, "error_code": 400, "description": "Bad Request: BUTTON_DATA_INVALID"}
                 self.next_id += 1
                 self.sent.append((payload["chat_id"], self.next_id, payload["text"]))
-                return 200, {"ok": True, "result": {
-                    "message_id": self.next_id, "date": int(time.time()),
-                    "chat": {"id": payload["chat_id"], "type": "private"}, "text": payload["text"]}}
+                return 200, {
+                    "ok": True,
+                    "result": {
+                        "message_id": self.next_id,
+                        "date": int(time.time()),
+                        "chat": {"id": payload["chat_id"], "type": "private"},
+                        "text": payload["text"],
+                    },
+                }
         return 200, {"ok": True, "result": True}
 
     def mark(self) -> int:
@@ -118,15 +125,23 @@ class Bot:
 
     def message(self, chat_id: int, chat_type: str = "private", language_code: str = "ru", **content: Any) -> Dict[str, Any]:
         update_id, message_id = self._next()
-        user = {"id": chat_id, "is_bot": False, "first_name": "Ефросинья", "last_name": "Тестовая",
-                "username": "efrosinya_test_user", "language_code": language_code}
+        user = {
+            "id": chat_id,
+            "is_bot": False,
+            "first_name": "Ефросинья",
+            "last_name": "Тестовая",
+            "username": "efrosinya_test_user",
+            "language_code": language_code,
+        }
         chat = {"id": chat_id, "type": chat_type}
         if chat_type == "private":
             chat.update(first_name=user["first_name"], username=user["username"])
         else:
             chat["title"] = "Some group"
-        return {"update_id": update_id, "message": {
-            "message_id": message_id, "from": user, "chat": chat, "date": int(time.time()), **content}}
+        return {
+            "update_id": update_id,
+            "message": {"message_id": message_id, "from": user, "chat": chat, "date": int(time.time()), **content},
+        }
 
     def text(self, chat_id: int, typed: str, **kwargs: Any) -> Dict[str, Any]:
         update = self.message(chat_id, text=typed, **kwargs)
@@ -137,11 +152,28 @@ class Bot:
 
     def callback(self, chat_id: int, data: str, message_id: int = 1001) -> Dict[str, Any]:
         update_id, _ = self._next()
-        user = {"id": chat_id, "is_bot": False, "first_name": "Ефросинья", "username": "efrosinya_test_user", "language_code": "ru"}
-        return {"update_id": update_id, "callback_query": {
-            "id": str(4000000000 + update_id), "from": user, "chat_instance": "-5551234",
-            "data": data, "message": {"message_id": message_id, "date": int(time.time()),
-                                      "chat": {"id": chat_id, "type": "private"}, "text": "…"}}}
+        user = {
+            "id": chat_id,
+            "is_bot": False,
+            "first_name": "Ефросинья",
+            "username": "efrosinya_test_user",
+            "language_code": "ru",
+        }
+        return {
+            "update_id": update_id,
+            "callback_query": {
+                "id": str(4000000000 + update_id),
+                "from": user,
+                "chat_instance": "-5551234",
+                "data": data,
+                "message": {
+                    "message_id": message_id,
+                    "date": int(time.time()),
+                    "chat": {"id": chat_id, "type": "private"},
+                    "text": "…",
+                },
+            },
+        }
 
     def sender(self, chat_id: int) -> str:
         return conversation_id(ID_SECRET, chat_id)
@@ -192,7 +224,8 @@ def callback_data(calls: List[Dict[str, Any]]) -> List[str]:
     """The buttons of the sent messages, and of keyboards added to one by an edit."""
     return [
         button["callback_data"]
-        for c in calls if c["method"] in ("sendMessage", "editMessageReplyMarkup")
+        for c in calls
+        if c["method"] in ("sendMessage", "editMessageReplyMarkup")
         for row in (c.get("reply_markup") or {}).get("inline_keyboard", [])
         for button in row
     ]
@@ -217,6 +250,9 @@ def telegram_auto_erase(tmp_path_factory: pytest.TempPathFactory, fake_telegram:
     """Like ``telegram``, with auto-erase after 2 seconds of inactivity (checked every 0.5 s)."""
     # No action server needed: the safety net still answers, and erasing is the point here.
     yield from telegram_bot(
-        tmp_path_factory.mktemp("telegram-auto-erase"), fake_telegram, with_action_server=False,
-        TELEGRAM_AUTO_ERASE_HOURS=str(2 / 3600), TELEGRAM_AUTO_ERASE_CHECK_SECONDS="0.5",
+        tmp_path_factory.mktemp("telegram-auto-erase"),
+        fake_telegram,
+        with_action_server=False,
+        TELEGRAM_AUTO_ERASE_HOURS=str(2 / 3600),
+        TELEGRAM_AUTO_ERASE_CHECK_SECONDS="0.5",
     )

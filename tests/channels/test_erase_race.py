@@ -4,6 +4,7 @@ The Rasa server saves a turn's events when the turn ends. An erase that does not
 conversation's lock deletes the stored conversation while a turn is in flight; that turn then
 saves the whole conversation again, and the replies it sends after the erase stay in the chat.
 Here the action server is held at a gate while "/erase" arrives, then let go."""
+
 from __future__ import annotations
 
 import http.client
@@ -78,9 +79,7 @@ def gated(tmp_path_factory: pytest.TempPathFactory, fake_telegram: FakeTelegram)
 
 def stored_events(bot: Bot, chat_id: int) -> int:
     with sqlite3.connect(bot.assistant.work / "tracker.sqlite") as connection:
-        return connection.execute(
-            "select count(*) from events where sender_id = ?", (bot.sender(chat_id),)
-        ).fetchone()[0]
+        return connection.execute("select count(*) from events where sender_id = ?", (bot.sender(chat_id),)).fetchone()[0]
 
 
 def in_thread(target: Any) -> threading.Thread:
@@ -117,4 +116,3 @@ def test_erase_waits_for_the_message_in_flight(gated, how):
     assert text("ru", "welcome") in "\n".join(t for _, t in sent[:-1])  # the turn in flight answered
     deleted = {i for p in bot.api.since(mark, "deleteMessages") if p["chat_id"] == me for i in p["message_ids"]}
     assert replies <= deleted, "replies the turn in flight sent after the erase stayed in the chat"
-

@@ -1,5 +1,6 @@
 """An over-long Telegram message is answered by the channel (calm reply + hotline) and never
 reaches Rasa: nothing of it is stored (real servers, fake Bot API)."""
+
 from __future__ import annotations
 
 import sqlite3

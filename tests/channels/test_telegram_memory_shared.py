@@ -1,5 +1,6 @@
 """Telegram's message-id memory shared by several Rasa servers through one real Redis: /erase
 arriving at any server deletes the messages every server saw; Redis holds no chat id."""
+
 from __future__ import annotations
 
 import time
@@ -14,8 +15,10 @@ SENDER = "c0ffee" * 6
 
 
 def _two(url: str):
-    return (SharedMessageLog(redis.Redis.from_url(url, socket_timeout=0.5)),
-            SharedMessageLog(redis.Redis.from_url(url, socket_timeout=0.5)))
+    return (
+        SharedMessageLog(redis.Redis.from_url(url, socket_timeout=0.5)),
+        SharedMessageLog(redis.Redis.from_url(url, socket_timeout=0.5)),
+    )
 
 
 def test_erase_on_the_other_server_gets_every_message(redis_url):

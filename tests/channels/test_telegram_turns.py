@@ -1,6 +1,7 @@
 """One Telegram message per turn where one keyboard allows it (issue 16, item 5): the bot
 messages Rasa makes in a turn are joined, the keyboard on the last; through the real servers and
 the fake Bot API."""
+
 from __future__ import annotations
 
 import itertools
@@ -44,7 +45,9 @@ def test_a_results_answer_is_one_message_with_its_buttons(telegram, lang):
     assert len(first) == 1 and first[0]["reply_markup"] == {"remove_keyboard": True}
     assert text(lang, "followup_prompt") in first[0]["text"]
     [edit] = [c for c in calls if c["method"] == "editMessageReplyMarkup"]
-    assert edit["message_id"] and "/restart" in [b["callback_data"] for row in edit["reply_markup"]["inline_keyboard"] for b in row]
+    assert edit["message_id"] and "/restart" in [
+        b["callback_data"] for row in edit["reply_markup"]["inline_keyboard"] for b in row
+    ]
     assert hotline.mentions(sent_texts([{"method": "sendMessage", **m} for m in first])) == 1
     telegram.say(telegram.callback(me, "/change_help"))
     answer = sends(telegram.say(telegram.callback(me, "/need_legal")))

@@ -1,9 +1,9 @@
 """Pieces of the Telegram channel without a Rasa server: keyboards, splitting, ids, the message
 log, the safety net on a Rasa failure, the disabled mode and webhook registration."""
+
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import urllib.error
 import urllib.request
@@ -16,9 +16,7 @@ from actions.content import content
 from actions.knowledge import directory
 from actions.texts import LANGUAGES, text
 from channels import telegram_webhook
-from channels.telegram import (
-    BotAPI, TelegramInput, allowed_callback, conversation_id, keyboard, language_from_code, split_text,
-)
+from channels.telegram import BotAPI, TelegramInput, allowed_callback, conversation_id, keyboard, language_from_code, split_text
 from channels.telegram_memory import MessageLog
 from tests.channels.conftest import TOKEN, WEBHOOK_SECRET
 
@@ -45,7 +43,9 @@ def all_keyboards():
                 yield buttons.guide_screen(lang, guide, step)
         longest = "n" * (len(content().risk_check.questions) - 1)
         yield buttons.risk_answer(lang, longest)
-        yield buttons.offers(lang, ["contacts:shelter", "contacts:emergency", "guide:safety_plan", "risk_check", "witness_contacts"])
+        yield buttons.offers(
+            lang, ["contacts:shelter", "contacts:emergency", "guide:safety_plan", "risk_check", "witness_contacts"]
+        )
 
 
 def test_every_keyboard_the_bot_makes_passes_the_callback_whitelist_within_64_bytes():
@@ -92,7 +92,9 @@ def test_conversation_id_is_a_keyed_hash():
     assert "123456789" not in a and len(a) == 40
 
 
-@pytest.mark.parametrize("code, lang", [("be", "be"), ("en", "en"), ("en-US", "en"), ("ru", "ru"), ("uk", "ru"), (None, "ru"), ("", "ru")])
+@pytest.mark.parametrize(
+    "code, lang", [("be", "be"), ("en", "en"), ("en-US", "en"), ("ru", "ru"), ("uk", "ru"), (None, "ru"), ("", "ru")]
+)
 def test_language_code(code, lang):
     assert language_from_code(code) == lang
 
@@ -125,8 +127,16 @@ def test_when_rasa_raises_the_person_still_gets_the_hotline_and_emergency_number
     async def failing(message):
         raise RuntimeError("model crashed")
 
-    update = {"update_id": 1, "message": {"message_id": 5, "date": 0, "text": "помогите",
-                                          "chat": {"id": 77, "type": "private"}, "from": {"id": 77, "language_code": "be"}}}
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 5,
+            "date": 0,
+            "text": "помогите",
+            "chat": {"id": 77, "type": "private"},
+            "from": {"id": 77, "language_code": "be"},
+        },
+    }
     mark = fake_telegram.mark()
 
     async def run():
@@ -147,8 +157,15 @@ def test_webhook_registration_sends_secret_allowed_updates_and_commands(fake_tel
             asyncio.run(telegram_webhook.run("set", "http://example.org/webhooks/telegram/webhook"))
     calls = fake_telegram.calls[mark:]
     hook = [p for m, p in calls if m == "setWebhook"]
-    assert hook == [{"url": "https://example.org/webhooks/telegram/webhook", "secret_token": WEBHOOK_SECRET,
-                     "allowed_updates": ["message", "callback_query"], "drop_pending_updates": True, "max_connections": 40}]
+    assert hook == [
+        {
+            "url": "https://example.org/webhooks/telegram/webhook",
+            "secret_token": WEBHOOK_SECRET,
+            "allowed_updates": ["message", "callback_query"],
+            "drop_pending_updates": True,
+            "max_connections": 40,
+        }
+    ]
     menus = [p for m, p in calls if m == "setMyCommands"]
     assert len(menus) == 4
     assert {c["command"] for c in menus[0]["commands"]} == {"start", "help", "language", "restart", "erase"}
@@ -156,8 +173,11 @@ def test_webhook_registration_sends_secret_allowed_updates_and_commands(fake_tel
 
 
 def test_without_telegram_variables_rasa_still_runs_and_says_telegram_is_off(telegram_off):
-    request = urllib.request.Request(f"{telegram_off.base}/webhooks/telegram/webhook", data=b"{}",
-                                     headers={"X-Telegram-Bot-Api-Secret-Token": "anything-at-all-0000"})
+    request = urllib.request.Request(
+        f"{telegram_off.base}/webhooks/telegram/webhook",
+        data=b"{}",
+        headers={"X-Telegram-Bot-Api-Secret-Token": "anything-at-all-0000"},
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=30)
     assert refused.value.code == 503

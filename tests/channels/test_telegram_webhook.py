@@ -1,5 +1,6 @@
 """The Telegram channel through the real protocol: Update JSON posted to the webhook of a running
 Rasa server, replies observed at a fake Bot API, the tracker store and the log inspected."""
+
 from __future__ import annotations
 
 import itertools
@@ -79,10 +80,17 @@ def test_buttons_all_the_way_to_contacts_with_answered_callbacks_and_location_of
     assert all(len(m["text"]) <= 4096 and "parse_mode" not in m and "**" not in m["text"] for m in sends(answer))
 
 
-@pytest.mark.parametrize("data", [
-    '/inform{"region":"\' OR 1=1 --"}', '/need_legal{"help_type":"x"}', "/restart_everything",
-    '/set_language{"language":"de"}', "/" + "x" * 80, "garbage",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        '/inform{"region":"\' OR 1=1 --"}',
+        '/need_legal{"help_type":"x"}',
+        "/restart_everything",
+        '/set_language{"language":"de"}',
+        "/" + "x" * 80,
+        "garbage",
+    ],
+)
 def test_forged_or_stale_callback_data_is_answered_and_ignored(telegram, data):
     me = chat()
     telegram.say(telegram.text(me, "/start"))
@@ -93,7 +101,7 @@ def test_forged_or_stale_callback_data_is_answered_and_ignored(telegram, data):
     assert len(tracker_events(telegram, me)) == before
 
 
-@pytest.mark.parametrize("typed", ['/inform{"region":"BY-HO"}', '/need_legal', '/set_language{"language":"en"}', "//inform"])
+@pytest.mark.parametrize("typed", ['/inform{"region":"BY-HO"}', "/need_legal", '/set_language{"language":"en"}', "//inform"])
 def test_typed_slash_text_cannot_inject_intents_or_slots(telegram, typed):
     me = chat()
     telegram.say(telegram.text(me, typed))
@@ -163,13 +171,26 @@ def test_location_outside_belarus(telegram):
     assert "/need_legal" in callback_data(calls)
 
 
-@pytest.mark.parametrize("content", [
-    {"voice": {"file_id": "v1", "file_unique_id": "u1", "duration": 3}},
-    {"photo": [{"file_id": "p1", "file_unique_id": "u2", "width": 90, "height": 90}]},
-    {"sticker": {"file_id": "s1", "file_unique_id": "u3", "type": "regular", "width": 512, "height": 512, "is_animated": False, "is_video": False}},
-    {"document": {"file_id": "d1", "file_unique_id": "u4", "file_name": "x.pdf"}},
-    {"contact": {"phone_number": "+375291112233", "first_name": "Ефросинья", "user_id": 1}},
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"voice": {"file_id": "v1", "file_unique_id": "u1", "duration": 3}},
+        {"photo": [{"file_id": "p1", "file_unique_id": "u2", "width": 90, "height": 90}]},
+        {
+            "sticker": {
+                "file_id": "s1",
+                "file_unique_id": "u3",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+            }
+        },
+        {"document": {"file_id": "d1", "file_unique_id": "u4", "file_name": "x.pdf"}},
+        {"contact": {"phone_number": "+375291112233", "first_name": "Ефросинья", "user_id": 1}},
+    ],
+)
 def test_non_text_messages_get_a_short_reply_and_the_menu(telegram, content):
     me = chat()
     calls = telegram.say(telegram.message(me, **content))
@@ -239,8 +260,16 @@ def test_latency_per_update_against_the_fake_api(telegram):
     import time
     import uuid
 
-    kinds = {"403": [], "ignored (group)": [], "/start": [], "callback": [], "typed text": [],
-             "REST /start": [], "REST /need_legal": [], "REST typed text": []}
+    kinds = {
+        "403": [],
+        "ignored (group)": [],
+        "/start": [],
+        "callback": [],
+        "typed text": [],
+        "REST /start": [],
+        "REST /need_legal": [],
+        "REST typed text": [],
+    }
     for round_ in range(8):
         me = chat()
         rest = uuid.uuid4().hex
@@ -277,8 +306,13 @@ def test_the_location_keyboard_is_hidden_again_after_the_answer(telegram):
 def test_menu_erase_button_follows_a_language_change(telegram):
     me = chat()
     calls = telegram.say(telegram.callback(me, '/set_language{"language":"be"}'))
-    erase = [b for m in sends(calls) for row in (m.get("reply_markup") or {}).get("inline_keyboard", []) for b in row
-             if b["callback_data"] == "erase"]
+    erase = [
+        b
+        for m in sends(calls)
+        for row in (m.get("reply_markup") or {}).get("inline_keyboard", [])
+        for b in row
+        if b["callback_data"] == "erase"
+    ]
     assert erase and erase[0]["text"] == text("be", "telegram.erase_button")
 
 
@@ -297,7 +331,9 @@ def test_auto_erase_after_inactivity(telegram_auto_erase):
             break
         time.sleep(0.5)
     assert erased and start["message"]["message_id"] in erased[0]["message_ids"]
-    assert not [p for p in bot.api.since(mark, "sendMessage") if p["chat_id"] == me and p["text"] == text("ru", "telegram.erased")]
+    assert not [
+        p for p in bot.api.since(mark, "sendMessage") if p["chat_id"] == me and p["text"] == text("ru", "telegram.erased")
+    ]
     with sqlite3.connect(bot.assistant.work / "tracker.sqlite") as connection:
         assert connection.execute("select count(*) from events where sender_id = ?", (bot.sender(me),)).fetchone()[0] == 0
 

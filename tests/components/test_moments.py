@@ -1,4 +1,5 @@
 """The word-level signals of components/moments.py and the urgent family of DangerPriority."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,18 +20,40 @@ def run(msg):
     return msg.get("intent")["name"]
 
 
-@pytest.mark.parametrize("text", [
-    "мне 14 папа бьет маму и меня", "мне 15 лет, отчим", "я в 9 классе", "я школьница", "мне пятнадцать",
-    "мне 12 гадоў", "я падлетак", "я ў 8 класе", "i'm 13", "I am 16 years old", "i'm in 9th grade", "i'm a teenager",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "мне 14 папа бьет маму и меня",
+        "мне 15 лет, отчим",
+        "я в 9 классе",
+        "я школьница",
+        "мне пятнадцать",
+        "мне 12 гадоў",
+        "я падлетак",
+        "я ў 8 класе",
+        "i'm 13",
+        "I am 16 years old",
+        "i'm in 9th grade",
+        "i'm a teenager",
+    ],
+)
 def test_an_age_under_18_or_school_is_a_child(text):
     assert speaker_is_young(text)
 
 
-@pytest.mark.parametrize("text", [
-    "мне 30 лет", "мне 10 минут до дома", "i'm 15 weeks pregnant", "мне 2 ребенка", "im 25", "мне 14.30 удобно",
-    "у меня сын в 8 классе", "my son is 12",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "мне 30 лет",
+        "мне 10 минут до дома",
+        "i'm 15 weeks pregnant",
+        "мне 2 ребенка",
+        "im 25",
+        "мне 14.30 удобно",
+        "у меня сын в 8 классе",
+        "my son is 12",
+    ],
+)
 def test_an_adult_or_another_number_is_not(text):
     assert not speaker_is_young(text)
 
@@ -40,17 +63,24 @@ def place(text, word, entity="foreign_place"):
     return {"entity": entity, "value": word, "start": start, "end": start + len(word)}
 
 
-@pytest.mark.parametrize("text, word", [
-    ("я сейчас в Вильнюсе", "Вильнюсе"), ("I'm in Warsaw", "Warsaw"), ("мы с детьми уехали в Ригу", "Ригу"),
-    ("я зараз у Вільнюсе", "Вільнюсе"), ("we are in Kaunas, he found us", "Kaunas"), ("живу в Москве", "Москве"),
-])
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("я сейчас в Вильнюсе", "Вильнюсе"),
+        ("I'm in Warsaw", "Warsaw"),
+        ("мы с детьми уехали в Ригу", "Ригу"),
+        ("я зараз у Вільнюсе", "Вільнюсе"),
+        ("we are in Kaunas, he found us", "Kaunas"),
+        ("живу в Москве", "Москве"),
+    ],
+)
 def test_being_abroad(text, word):
     assert says_they_are_abroad(text, [place(text, word)])
 
 
-@pytest.mark.parametrize("text, word", [
-    ("муж увёз детей в Польшу, нужен юрист", "Польшу"), ("he went to Moscow for work", "Moscow"),
-])
+@pytest.mark.parametrize(
+    "text, word", [("муж увёз детей в Польшу, нужен юрист", "Польшу"), ("he went to Moscow for work", "Moscow")]
+)
 def test_a_foreign_place_alone_is_not_being_abroad(text, word):
     assert not says_they_are_abroad(text, [place(text, word)])
 
@@ -77,11 +107,15 @@ def test_a_child_wins_over_the_witness_guess():
 def test_urgent_family_is_added_up_and_the_likeliest_chosen():
     msg = message("у соседей крики", [("role_witness", 0.6), ("witness_danger", 0.06), ("danger", 0.05)])
     assert run(msg) == "witness_danger"
-    assert run(message("соседка в синяках", [("role_witness", 0.95), ("danger", 0.03), ("witness_danger", 0.02)])) == "role_witness"
+    assert (
+        run(message("соседка в синяках", [("role_witness", 0.95), ("danger", 0.03), ("witness_danger", 0.02)])) == "role_witness"
+    )
 
 
 def test_the_need_under_danger_is_kept():
-    msg = message("он пьёт и бьёт, куда обратиться чтоб его закодировали", [("need_addiction", 0.5), ("danger", 0.3), ("need_police", 0.1)])
+    msg = message(
+        "он пьёт и бьёт, куда обратиться чтоб его закодировали", [("need_addiction", 0.5), ("danger", 0.3), ("need_police", 0.1)]
+    )
     assert run(msg) == "danger"
     assert [e["value"] for e in msg.get("entities") if e["entity"] == "need"] == ["addiction"]
 
@@ -108,10 +142,16 @@ def test_a_language_asked_for_stays():
     assert [e["value"] for e in msg.get("entities")] == ["ru"]
 
 
-@pytest.mark.parametrize("text", [
-    "муж пьёт и бьёт меня, мама говорит терпи", "у меня дочь 5 лет, он бьёт меня", "my husband hits me and mum says endure",
-    "сын напился и бьёт меня, я старая", "my son is drunk and hitting me, i'm old",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "муж пьёт и бьёт меня, мама говорит терпи",
+        "у меня дочь 5 лет, он бьёт меня",
+        "my husband hits me and mum says endure",
+        "сын напился и бьёт меня, я старая",
+        "my son is drunk and hitting me, i'm old",
+    ],
+)
 def test_an_adult_guessed_as_a_child_stays_in_danger(text):
     assert run(message(text, [("child_help", 0.5), ("role_witness", 0.3), ("danger", 0.1)])) == "danger"
 
@@ -136,7 +176,10 @@ def test_a_professional_guessed_as_a_child_gets_the_next_guess():
 
 
 def test_a_need_named_in_words_is_kept_even_when_the_danger_is_strong():
-    msg = message("он пьёт и бьёт меня, куда обратиться чтоб его закодировали", [("danger", 0.6), ("child_help", 0.2), ("need_addiction", 0.1)])
+    msg = message(
+        "он пьёт и бьёт меня, куда обратиться чтоб его закодировали",
+        [("danger", 0.6), ("child_help", 0.2), ("need_addiction", 0.1)],
+    )
     assert run(msg) == "danger"
     assert [e["value"] for e in msg.get("entities") if e["entity"] == "need"] == ["addiction"]
 
@@ -159,23 +202,34 @@ def entity(msg, name):
     return [e["value"] for e in msg.get("entities") or [] if e["entity"] == name]
 
 
-@pytest.mark.parametrize("text, ranking, first, other", [
-    ("lawyer and a safe place", [("need_shelter", 0.6), ("need_legal", 0.3)], "need_legal", "shelter"),
-    ("мне нужен юрист и кризисная комната в Бресте", [("need_legal", 0.7)], "need_legal", "shelter"),
-    ("мне патрэбны юрыст і псіхолаг у Гродне", [("need_psychological", 0.5), ("need_legal", 0.4)], "need_legal", "psychological"),
-    ("нужен психолог, а потом снять побои", [("need_psychological", 0.8)], "need_psychological", "medical"),
-])
+@pytest.mark.parametrize(
+    "text, ranking, first, other",
+    [
+        ("lawyer and a safe place", [("need_shelter", 0.6), ("need_legal", 0.3)], "need_legal", "shelter"),
+        ("мне нужен юрист и кризисная комната в Бресте", [("need_legal", 0.7)], "need_legal", "shelter"),
+        (
+            "мне патрэбны юрыст і псіхолаг у Гродне",
+            [("need_psychological", 0.5), ("need_legal", 0.4)],
+            "need_legal",
+            "psychological",
+        ),
+        ("нужен психолог, а потом снять побои", [("need_psychological", 0.8)], "need_psychological", "medical"),
+    ],
+)
 def test_two_needs_answer_the_first_named_and_keep_the_other(text, ranking, first, other):
     msg = message(text, ranking)
     assert run(msg) == first
     assert entity(msg, "other_need") == [other]
 
 
-@pytest.mark.parametrize("text, ranking", [
-    ("не нужен психолог, нужен юрист", [("need_legal", 0.8)]),
-    ("нужен юрист", [("need_legal", 0.9)]),
-    ("I need a place to stay", [("need_shelter", 0.9)]),
-])
+@pytest.mark.parametrize(
+    "text, ranking",
+    [
+        ("не нужен психолог, нужен юрист", [("need_legal", 0.8)]),
+        ("нужен юрист", [("need_legal", 0.9)]),
+        ("I need a place to stay", [("need_shelter", 0.9)]),
+    ],
+)
 def test_one_need_or_a_negated_one_keeps_no_other(text, ranking):
     msg = message(text, ranking)
     run(msg)

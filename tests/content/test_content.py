@@ -3,6 +3,7 @@
 The loader enforces the rules (actions/content.py); these tests check the real tree passes
 them and that each rule really rejects a broken tree.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -19,7 +20,7 @@ def test_every_item_a_person_can_read_has_a_source_that_says_where_it_is_from():
     tree = load()
     items = tree.texts_with_sources()
     assert len(items) >= 25
-    for where, texts, sources in items:
+    for where, _texts, sources in items:
         assert sources, where
         for source_id in sources:
             source = tree.sources[source_id]

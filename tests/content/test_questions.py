@@ -1,6 +1,7 @@
 """content/questions.yml: every answer complete in three languages and sourced, its offers real,
 its intent known to the conversation and understood in every language; the loader's rules
 really reject a broken file. And the self-check's "don't know": its own answer, never a "yes"."""
+
 from __future__ import annotations
 
 import re
@@ -11,9 +12,7 @@ import yaml
 
 from actions import hotline, intents, risk
 from actions.content import ContentError, content
-from actions.questions import (
-    MAX_ANSWER_CHARS, QUESTIONS_FILE, answer_buttons, answer_text, fill, load, offer_button, questions,
-)
+from actions.questions import MAX_ANSWER_CHARS, QUESTIONS_FILE, answer_buttons, answer_text, fill, load, offer_button, questions
 from actions.texts import LANGUAGES
 from tests.nlu_eval.test_heldout_data import heldout, training_examples
 
@@ -63,11 +62,12 @@ def test_offers_are_buttons_the_channels_accept_and_screen_offers_open_that_scre
                 assert 0 < len(button["title"]) <= 40, button
         for target in question.offers:
             if target.startswith("guide:") and "/" in target:
-                guide_id, screen_id = target[len("guide:"):].split("/")
+                guide_id, screen_id = target[len("guide:") :].split("/")
                 step = [s.id for s in guides[guide_id].screens].index(screen_id)
                 payload = offer_button("ru", target)["payload"]
-                assert payload == (f'/{intents.GUIDE_INTENTS[guide_id]}{{"step":"{step}"}}' if step
-                                   else f"/{intents.GUIDE_INTENTS[guide_id]}")
+                assert payload == (
+                    f'/{intents.GUIDE_INTENTS[guide_id]}{{"step":"{step}"}}' if step else f"/{intents.GUIDE_INTENTS[guide_id]}"
+                )
 
 
 def test_every_question_is_an_intent_of_the_domain_and_the_rules_and_understood_in_every_language():
@@ -102,17 +102,20 @@ def broken(tmp_path: Path, change) -> Path:
     return path
 
 
-@pytest.mark.parametrize("change,message", [
-    (lambda q: q["answer"].pop("be"), "languages"),
-    (lambda q: q.update(sources=["no_such_source"]), "unknown source"),
-    (lambda q: q.update(sources=[]), "at least one source"),
-    (lambda q: q["answer"].update(ru="Звоните {hotline}."), "braces"),
-    (lambda q: q["answer"].update(en="x" * (MAX_ANSWER_CHARS + 1)), "characters"),
-    (lambda q: q.update(offers=["guide:about/no_such_screen"]), "no screen"),
-    (lambda q: q.update(offers=["contacts:pizza"]), "unknown offer"),
-    (lambda q: q.update(legal=True, sources=["project_privacy"]), "law"),
-    (lambda q: q.update(hotline="twice"), "hotline"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (lambda q: q["answer"].pop("be"), "languages"),
+        (lambda q: q.update(sources=["no_such_source"]), "unknown source"),
+        (lambda q: q.update(sources=[]), "at least one source"),
+        (lambda q: q["answer"].update(ru="Звоните {hotline}."), "braces"),
+        (lambda q: q["answer"].update(en="x" * (MAX_ANSWER_CHARS + 1)), "characters"),
+        (lambda q: q.update(offers=["guide:about/no_such_screen"]), "no screen"),
+        (lambda q: q.update(offers=["contacts:pizza"]), "unknown offer"),
+        (lambda q: q.update(legal=True, sources=["project_privacy"]), "law"),
+        (lambda q: q.update(hotline="twice"), "hotline"),
+    ],
+)
 def test_the_loader_rejects_a_broken_file(tmp_path, change, message):
     with pytest.raises(ContentError, match=message):
         load(broken(tmp_path, change))

@@ -1,4 +1,5 @@
 """Fixtures for the directory tests: real SQLite databases built in tmp dirs, no mocks."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,6 +10,7 @@ import pytest
 from directory import open_directory
 from directory.database import DATA_DIR
 from directory.load import load
+
 from .directory_fixtures import MINI_ROWS, write_data_dir
 from .postgres_server import postgres_cluster
 

@@ -1,5 +1,6 @@
 """A throwaway PostgreSQL cluster for tests: initdb in a temporary folder, started on a free
 local port, removed afterwards. Needs the server binaries (bin/setup-postgres installs them)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -41,14 +42,27 @@ def postgres_cluster() -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    run = lambda *args: subprocess.run(_as_postgres(list(args)), check=True, capture_output=True, text=True, timeout=120)
+
+    def run(*args: str) -> None:
+        subprocess.run(_as_postgres(list(args)), check=True, capture_output=True, text=True, timeout=120)
+
     run(str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale", "C.UTF-8")
-    run(str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "server.log"), "-o",
-        f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+    run(
+        str(bin_dir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-w",
+        "-l",
+        str(folder / "server.log"),
+        "-o",
+        f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off",
+        "start",
+    )
     try:
         run(str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "directory")
         yield f"postgresql://postgres@127.0.0.1:{port}/directory"
     finally:
-        subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True, timeout=60
+        )
         shutil.rmtree(folder, ignore_errors=True)

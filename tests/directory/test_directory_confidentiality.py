@@ -4,6 +4,7 @@ Confidential rows WITH an address and coordinates are written straight through t
 (bypassing the loader, which would refuse them), so what is tested here is the read-side filter
 in `directory.public` on its own.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,12 +34,27 @@ def _inject(url: str) -> None:
     with Session(engine, future=True) as session, session.begin():
         for position, (oid, region, district, address, lat, lon) in enumerate(INJECTED, start=9000):
             row = OrganisationRow(
-                id=oid, position=position, name_ru=f"Убежище {oid}", name_be="", name_en=f"Shelter {oid}",
-                kind="crisis_room", region_code=region, district_id=district, address=address,
-                hours=None, schedule=None, lat=lat, lon=lon, confidential=True,
-                public_contact="Дежурный специалист", active=True, status_note=None,
-                source_url="https://example.org/shelter", verified_on=date(2026, 11, 28),
-                verification="desk", note=None,
+                id=oid,
+                position=position,
+                name_ru=f"Убежище {oid}",
+                name_be="",
+                name_en=f"Shelter {oid}",
+                kind="crisis_room",
+                region_code=region,
+                district_id=district,
+                address=address,
+                hours=None,
+                schedule=None,
+                lat=lat,
+                lon=lon,
+                confidential=True,
+                public_contact="Дежурный специалист",
+                active=True,
+                status_note=None,
+                source_url="https://example.org/shelter",
+                verified_on=date(2026, 11, 28),
+                verification="desk",
+                note=None,
             )
             row.services = [OrganisationServiceRow(service=s, position=i) for i, s in enumerate(HELP_TYPES)]
             row.phones = [OrganisationPhoneRow(position=0, display="8 (017) 000-00-00", tel=None)]
@@ -103,8 +119,15 @@ def test_no_confidential_location_leaves_the_package(leaky_url, caplog):
     assert {oid for oid, *_ in INJECTED} <= seen_confidential  # every leaky row was exercised
     assert any(not oid.startswith("leak-") for oid in seen_confidential)  # real crisis rooms too
 
-    others = repr([directory.hotline(), directory.emergency_contacts(), directory.regions(),
-                   [directory.districts(code) for code in REGION_CODES], directory.hotline_status()])
+    others = repr(
+        [
+            directory.hotline(),
+            directory.emergency_contacts(),
+            directory.regions(),
+            [directory.districts(code) for code in REGION_CODES],
+            directory.hotline_status(),
+        ]
+    )
     for secret in secrets:
         assert secret not in others
         assert secret not in caplog.text

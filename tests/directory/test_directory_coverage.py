@@ -1,4 +1,5 @@
 """The operator's coverage report agrees with what the bot finds."""
+
 from __future__ import annotations
 
 import csv
@@ -42,8 +43,12 @@ def test_answer_checks_hold_and_the_operator_list_names_what_is_missing(real_db_
     contacts of that kind, no region-wide line is hidden, no number without its area code is
     shown, every public address has a map link. Entries that are not contacts are listed."""
     coverage = measure(open_directory(real_db_url), max_age_days=365, today=date(2026, 12, 1))
-    assert coverage.checks == {"district empty, region has some": 0, "region-wide line hidden": 0,
-                               "numbers without area code shown": 0, "public addresses without map link": 0}
+    assert coverage.checks == {
+        "district empty, region has some": 0,
+        "region-wide line hidden": 0,
+        "numbers without area code shown": 0,
+        "public addresses without map link": 0,
+    }
     by_kind = {}
     for note in coverage.notes:
         by_kind.setdefault(note.kind, set()).add(note.organisation_id)

@@ -1,4 +1,5 @@
 """The operator sees what a load will change before it is applied; a dry run writes nothing."""
+
 from __future__ import annotations
 
 import csv
@@ -40,7 +41,10 @@ def test_dry_run_shows_the_change_and_writes_nothing(tmp_path):
     data = edit_copy(tmp_path)
     done = subprocess.run(
         [sys.executable, "-m", "directory.load", "--dry-run", "--data-dir", str(data), "--database-url", url],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     out = done.stdout

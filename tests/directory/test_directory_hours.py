@@ -16,8 +16,7 @@ def minsk(*args) -> datetime:
 
 
 @pytest.mark.parametrize(
-    "hour, minute, expected",
-    [(7, 59, False), (8, 0, True), (19, 59, True), (20, 0, False), (0, 0, False), (12, 0, True)],
+    "hour, minute, expected", [(7, 59, False), (8, 0, True), (19, 59, True), (20, 0, False), (0, 0, False), (12, 0, True)]
 )
 def test_daily_hours_boundaries_in_minsk(hour, minute, expected):
     assert HOTLINE.is_open(minsk(2026, 11, 24, hour, minute)) is expected
@@ -105,9 +104,7 @@ def test_last_thursday_only_and_not_the_one_before():
     assert SESSION.is_open(minsk(last.year, last.month, last.day, 15, 0))
     assert not SESSION.is_open(minsk(before.year, before.month, before.day, 15, 0))
     assert not SESSION.is_open(minsk(last.year, last.month, last.day, 18, 0))
-    assert SESSION.next_open(minsk(before.year, before.month, before.day, 15, 0)) == minsk(
-        last.year, last.month, last.day, 14, 0
-    )
+    assert SESSION.next_open(minsk(before.year, before.month, before.day, 15, 0)) == minsk(last.year, last.month, last.day, 14, 0)
 
 
 def test_month_ending_on_thursday():
@@ -138,9 +135,18 @@ def test_other_last_weekdays():
 
 @pytest.mark.parametrize(
     "spec",
-    ["", "daily", "daily 8:00-20:00", "fri 22:00-06:00", "funday 08:00-10:00",
-     "mon-fri 08:00-25:00", "last-xyz 10:00-11:00", "mon 10:00-10:00", "mon 10:60-11:00",
-     "mon 10:00-11:00 extra"],
+    [
+        "",
+        "daily",
+        "daily 8:00-20:00",
+        "fri 22:00-06:00",
+        "funday 08:00-10:00",
+        "mon-fri 08:00-25:00",
+        "last-xyz 10:00-11:00",
+        "mon 10:00-10:00",
+        "mon 10:60-11:00",
+        "mon 10:00-11:00 extra",
+    ],
 )
 def test_bad_specs_are_rejected(spec):
     with pytest.raises(ScheduleError):
@@ -150,8 +156,12 @@ def test_bad_specs_are_rejected(spec):
 def test_remembered_answers_are_the_computed_ones():
     """Schedules remember intervals per day and next openings per minute; a warm schedule gives
     what a fresh one computes, and the cache is no part of equality, hashing or repr."""
-    specs = ["daily 08:00-20:00", "last-thu 14:00-18:00", "mon-fri 09:00-13:00, 14:00-18:00; sat 10:00-14:00",
-             "daily 22:00-24:00; daily 00:00-06:00"]
+    specs = [
+        "daily 08:00-20:00",
+        "last-thu 14:00-18:00",
+        "mon-fri 09:00-13:00, 14:00-18:00; sat 10:00-14:00",
+        "daily 22:00-24:00; daily 00:00-06:00",
+    ]
     for spec in specs:
         warm = Schedule.parse(spec)
         moment = minsk(2026, 11, 1, 0, 0)

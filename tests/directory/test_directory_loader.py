@@ -47,9 +47,11 @@ BAD_ROWS = {
     "malformed phone": org_row("bad", phones="8 (0232) 31-51-61; 8 (0232) 3l-51-61"),
     "not a valid Belarusian number": org_row("bad", phones="8 (0232) 31-51-6"),  # a digit short
     "confidential row must not have an address": org_row(
-        "bad", kind="crisis_room", services="shelter", confidential="true", address="ул. Тайная, 1"),
+        "bad", kind="crisis_room", services="shelter", confidential="true", address="ул. Тайная, 1"
+    ),
     "confidential row must not have lat/lon": org_row(
-        "bad", kind="crisis_room", services="shelter", confidential="true", lat="53.9", lon="27.5"),
+        "bad", kind="crisis_room", services="shelter", confidential="true", lat="53.9", lon="27.5"
+    ),
     "missing source_url": org_row("bad", source_url=""),
     "single http(s) URL": org_row("bad", source_url="project brief"),
     "bad verified_on": org_row("bad", verified_on="2026-13-01"),
@@ -85,8 +87,11 @@ def test_each_rejection_names_file_and_line_and_changes_nothing(loaded, reason):
 def test_rejection_messages_do_not_echo_confidential_data(loaded):
     data_dir, _db, url = loaded
     secret = "ул. Секретная, 13"
-    rows = MINI_ROWS + [org_row("bad", kind="crisis_room", services="shelter", confidential="true",
-                                address=secret, lat="53.123456", lon="27.654321")]
+    rows = MINI_ROWS + [
+        org_row(
+            "bad", kind="crisis_room", services="shelter", confidential="true", address=secret, lat="53.123456", lon="27.654321"
+        )
+    ]
     write_data_dir(data_dir, rows)
     text = "\n".join(str(r) for r in load(data_dir, url).rejections)
     assert text and secret not in text and "53.123456" not in text and "27.654321" not in text
@@ -162,7 +167,7 @@ def test_non_file_url_replaces_contents_in_one_transaction_and_rolls_back(tmp_pa
             "begin select raise(abort, 'refused'); end"
         )
     write_data_dir(data_dir, MINI_ROWS[:2] + [org_row("boom")])
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 - any failure: what matters is that nothing was written
         load(data_dir, url)
     assert _organisation_ids(db) == before
 
@@ -182,9 +187,11 @@ def test_real_data_loads_without_rejections(tmp_path):
 def test_doubtful_column_empty_means_not_doubtful(tmp_path):
     from directory import open_directory
 
-    rows = [org_row("empty", doubtful=""), org_row("no", district="BY-MI-12", doubtful="false",
-                                                   status_note="Примечание без сомнения."),
-            org_row("yes", district="BY-MI-16", doubtful="true", status_note="Сомнение.")]
+    rows = [
+        org_row("empty", doubtful=""),
+        org_row("no", district="BY-MI-12", doubtful="false", status_note="Примечание без сомнения."),
+        org_row("yes", district="BY-MI-16", doubtful="true", status_note="Сомнение."),
+    ]
     url = f"sqlite:///{tmp_path / 'd.sqlite'}"
     assert load(write_data_dir(tmp_path / "data", rows), url).ok
     directory = open_directory(url)

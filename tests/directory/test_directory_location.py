@@ -1,5 +1,6 @@
 """A shared point → its place and the nearest public help (directory/location.py), for any
 channel: the real districts.csv, points at known centres, borders and beyond."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,12 +14,15 @@ def real(real_db_url):
     return open_directory(real_db_url)
 
 
-@pytest.mark.parametrize("lat,lon,region,district", [
-    (52.4412, 30.9878, "BY-HO", "BY-HO-26"),  # Gomel's centre: the city unit, not the raion around it
-    (53.9023, 27.5619, "BY-HM", None),        # Minsk: its city districts share a centre, asked with buttons
-    (52.10894, 23.71749, "BY-BR", "BY-BR-19"),  # Brest: the city unit
-    (53.0274, 27.5597, "BY-MI", "BY-MI-16"),  # Slutsk: a raion centre
-])
+@pytest.mark.parametrize(
+    "lat,lon,region,district",
+    [
+        (52.4412, 30.9878, "BY-HO", "BY-HO-26"),  # Gomel's centre: the city unit, not the raion around it
+        (53.9023, 27.5619, "BY-HM", None),  # Minsk: its city districts share a centre, asked with buttons
+        (52.10894, 23.71749, "BY-BR", "BY-BR-19"),  # Brest: the city unit
+        (53.0274, 27.5597, "BY-MI", "BY-MI-16"),  # Slutsk: a raion centre
+    ],
+)
 def test_a_point_gives_the_place_a_typed_name_would(real, lat, lon, region, district):
     found = place_of_point(real, lat, lon)
     assert found is not None and found.region.code == region

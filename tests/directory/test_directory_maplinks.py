@@ -1,7 +1,7 @@
-import pytest
-
 from datetime import date
 from urllib.parse import unquote
+
+import pytest
 
 from directory.maplinks import yandex_map_url
 from directory.models import OrganisationRow, OrganisationServiceRow
@@ -20,19 +20,21 @@ def test_address_search_when_only_address():
     assert unquote(url.split("text=", 1)[1]).replace("+", " ") == "г. Минск, ул. К. Маркса, 35"
 
 
-@pytest.mark.parametrize("address, query", [
-    ("Республика Беларусь, 222417, Минская область, г. Вилейка, ул. Партизанская,44",
-     "г.+Вилейка,+ул.+Партизанская,+44"),
-    ("ул. Советская, 34, 231778, г.п. Б. Берестовица, Гродненская область",
-     "ул.+Советская,+34,+г.п.+Б.+Берестовица"),
-    ("г. Минск, ул. Тест & Ко #1", "г.+Минск,+ул.+Тест+%26+Ко+%231"),  # what a query cannot hold is encoded
-])
+@pytest.mark.parametrize(
+    "address, query",
+    [
+        ("Республика Беларусь, 222417, Минская область, г. Вилейка, ул. Партизанская,44", "г.+Вилейка,+ул.+Партизанская,+44"),
+        ("ул. Советская, 34, 231778, г.п. Б. Берестовица, Гродненская область", "ул.+Советская,+34,+г.п.+Б.+Берестовица"),
+        ("г. Минск, ул. Тест & Ко #1", "г.+Минск,+ул.+Тест+%26+Ко+%231"),  # what a query cannot hold is encoded
+    ],
+)
 def test_address_query_is_short_and_keeps_the_place(address, query):
     assert yandex_map_url(lat=None, lon=None, address=address) == "https://yandex.by/maps/?text=" + query
 
 
 def test_every_public_address_in_the_data_gets_a_short_link(real_db_url):
     from directory import open_directory
+
     contacts = open_directory(real_db_url)._current().contacts.values()
     with_address = [c for c in contacts if c.address]
     assert with_address
@@ -47,10 +49,24 @@ def test_no_link_without_location():
 
 def _row(**values) -> OrganisationRow:
     row = OrganisationRow(
-        id="x", position=1, name_ru="Комната", name_be="", name_en="Room", kind="crisis_room",
-        region_code="BY-MI", district_id=None, hours=None, schedule=None, public_contact=None,
-        active=True, status_note=None, source_url="https://example.org", verified_on=date(2026, 11, 28),
-        verification="desk", note=None, **values,
+        id="x",
+        position=1,
+        name_ru="Комната",
+        name_be="",
+        name_en="Room",
+        kind="crisis_room",
+        region_code="BY-MI",
+        district_id=None,
+        hours=None,
+        schedule=None,
+        public_contact=None,
+        active=True,
+        status_note=None,
+        source_url="https://example.org",
+        verified_on=date(2026, 11, 28),
+        verification="desk",
+        note=None,
+        **values,
     )
     row.services = [OrganisationServiceRow(service="shelter", position=0)]
     row.phones = []

@@ -45,23 +45,29 @@ def test_label_and_remark_are_kept_apart_from_the_number():
     assert lone.details == "телефон круглосуточного доступа"
 
 
-@pytest.mark.parametrize("printed, code, tel", [
-    ("2-81-22", "1795", "+375179528122"),  # Slutsk
-    ("зам. директора 2-54-88", "1795", "+375179525488"),
-    ("29-59-38", "232", "+375232295938"),  # Gomel
-    ("61-10-15 (май 2020)", "154", "+375154611015"),  # Lida
-])
+@pytest.mark.parametrize(
+    "printed, code, tel",
+    [
+        ("2-81-22", "1795", "+375179528122"),  # Slutsk
+        ("зам. директора 2-54-88", "1795", "+375179525488"),
+        ("29-59-38", "232", "+375232295938"),  # Gomel
+        ("61-10-15 (май 2020)", "154", "+375154611015"),  # Lida
+    ],
+)
 def test_local_number_gets_its_districts_area_code(printed, code, tel):
     phone = parse_phone(printed, code)
     assert phone.tel == tel and phone.area_code_added == code
     assert phone.readable.startswith(f"+375 {code} ")
 
 
-@pytest.mark.parametrize("printed, code", [
-    ("2-81-22", None),  # no code known for the district
-    ("2-81-22", "232"),  # 3-digit code + 5 digits: the digit counts do not fit, never guessed
-    ("29-59-38", "1795"),
-])
+@pytest.mark.parametrize(
+    "printed, code",
+    [
+        ("2-81-22", None),  # no code known for the district
+        ("2-81-22", "232"),  # 3-digit code + 5 digits: the digit counts do not fit, never guessed
+        ("29-59-38", "1795"),
+    ],
+)
 def test_local_number_without_a_derivable_code_stays_undialable(printed, code):
     phone = parse_phone(printed, code)
     assert phone.tel is None and phone.e164 is None and phone.readable == printed
@@ -109,15 +115,19 @@ def test_empty_cell_gives_no_phones():
 def test_the_same_number_is_printed_once_with_every_label():
     """Kalinkovichi TCSON: reception and hot line share one number (the issue's
     "+375234554096, +375234554096")."""
-    phones = merge_same(parse_phones(
-        "Приемная +375 (2345) 5-40-96; «Горячая линия» +375 (2345) 5-40-96 (9.00–13.00); "
-        "телефон «Доверие» +375 (2345) 5-22-32 (8.30–17.30)"))
+    phones = merge_same(
+        parse_phones(
+            "Приемная +375 (2345) 5-40-96; «Горячая линия» +375 (2345) 5-40-96 (9.00–13.00); "
+            "телефон «Доверие» +375 (2345) 5-22-32 (8.30–17.30)"
+        )
+    )
     assert [p.readable for p in phones] == ["+375 2345 54-096", "+375 2345 52-232"]
     assert phones[0].details == "Приемная; «Горячая линия» (9.00–13.00)"
     assert phones[1].details == "телефон «Доверие» (8.30–17.30)"
 
 
 # ---- the real data -----------------------------------------------------------------------
+
 
 def _district_ids() -> set[str]:
     with open(DATA_DIR / "districts.csv", encoding="utf-8") as handle:
@@ -137,20 +147,32 @@ def test_area_code_table_covers_every_district_and_each_code_is_valid():
         assert geocoder.description_for_number(sample, "ru"), code
 
 
-@pytest.mark.parametrize("code, valid", [
-    ("1795", True), ("162", True), ("17", True), ("2131", True),
-    ("1799", False),  # Minsk 17 followed by 99…: not a code of its own
-    ("1999", False), ("3333", False), ("0162", False), ("", False),
-])
+@pytest.mark.parametrize(
+    "code, valid",
+    [
+        ("1795", True),
+        ("162", True),
+        ("17", True),
+        ("2131", True),
+        ("1799", False),  # Minsk 17 followed by 99…: not a code of its own
+        ("1999", False),
+        ("3333", False),
+        ("0162", False),
+        ("", False),
+    ],
+)
 def test_valid_area_code_asks_libphonenumber(code, valid):
     assert valid_area_code(code) is valid
 
 
 def test_invalid_area_codes_are_refused(tmp_path):
     table = tmp_path / "area_codes.csv"
-    table.write_text("district_id,area_code,place_in_source,source_url,note\n"
-                     "BY-MI-16,1799,Слуцк,https://example.org/codes,\n"
-                     "BY-XX-99,1795,Слуцк,https://example.org/codes,\n", encoding="utf-8")
+    table.write_text(
+        "district_id,area_code,place_in_source,source_url,note\n"
+        "BY-MI-16,1799,Слуцк,https://example.org/codes,\n"
+        "BY-XX-99,1795,Слуцк,https://example.org/codes,\n",
+        encoding="utf-8",
+    )
     rejections = []
     assert read_area_codes(table, _district_ids(), rejections) == {}
     assert [r.line for r in rejections] == [2, 3]
@@ -160,6 +182,7 @@ def test_every_number_in_the_data_is_valid_or_reported(real_db_url):
     """Each phone of every active entry is a number libphonenumber accepts, a short number, or
     listed for the operator as having no derivable area code."""
     from directory import open_directory
+
     directory = open_directory(real_db_url)
     reported = {(n.organisation_id) for n in directory.operator_notes() if n.kind == "no-area-code"}
     for contact in directory._current().contacts.values():
@@ -174,6 +197,7 @@ def test_every_number_in_the_data_is_valid_or_reported(real_db_url):
 
 def test_short_and_free_numbers_stay_correct(real_db_url):
     from directory import open_directory
+
     directory = open_directory(real_db_url)
     assert [c.phones[0].readable for c in directory.emergency_contacts()] == ["102", "103", "112"]
     hotline = directory.hotline()

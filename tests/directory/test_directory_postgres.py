@@ -1,4 +1,5 @@
 """The directory on a real PostgreSQL server gives exactly what it gives on SQLite."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,4 +1,5 @@
 """Invariants of the shipped directory/data/organisations.csv, checked through the real loader."""
+
 from __future__ import annotations
 
 import csv
@@ -75,8 +76,7 @@ def test_every_region_has_local_psychological_help_or_something_better(real, row
     """Each region has a psychological line of its own; where all of them are doubtful (Brest,
     Vitebsk, Grodno today) a sure nationwide line is shown instead, with no caveat needed."""
     for code in REGION_CODES:
-        own = [r for r in rows if r["region"] == code and r["active"] == "true"
-               and "psychological" in r["services"].split(";")]
+        own = [r for r in rows if r["region"] == code and r["active"] == "true" and "psychological" in r["services"].split(";")]
         assert own, code
         result = real.search("psychological", code, None)
         if all(r["doubtful"] == "true" for r in own):
@@ -149,5 +149,6 @@ def test_gomel_zheleznodorozhny_serves_its_district_not_the_region(real):
     # Vitebsk Oktyabrsky's crisis room has no phone and no centre with one: not a contact.
     vitebsk = real.search("shelter", "BY-VI", "BY-VI-23")
     assert "vi-vitebsk-oktyabrsky-crisis-room" not in ids(vitebsk)
-    assert any(n.kind == "not-a-contact" and n.organisation_id == "vi-vitebsk-oktyabrsky-crisis-room"
-               for n in real.operator_notes())
+    assert any(
+        n.kind == "not-a-contact" and n.organisation_id == "vi-vitebsk-oktyabrsky-crisis-room" for n in real.operator_notes()
+    )

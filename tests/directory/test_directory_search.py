@@ -73,10 +73,19 @@ def test_inactive_never_returned_anywhere(mini_directory):
 
 
 def test_inactive_hotline_is_not_returned(build_directory):
-    directory = build_directory([
-        org_row("by-dv-hotline-8801", kind="helpline", services="hotline", region="BY",
-                phones="8-801-100-8-801", schedule="daily 08:00-20:00", active="false"),
-    ])
+    directory = build_directory(
+        [
+            org_row(
+                "by-dv-hotline-8801",
+                kind="helpline",
+                services="hotline",
+                region="BY",
+                phones="8-801-100-8-801",
+                schedule="daily 08:00-20:00",
+                active="false",
+            )
+        ]
+    )
     assert directory.hotline() is None
     assert directory.search("hotline", None, None).national == ()
     assert directory.hotline_status(datetime(2026, 11, 24, 12, 0, tzinfo=MINSK)).open_now is False
@@ -229,6 +238,7 @@ def test_emergency_also_finds_local_police_and_crisis_rooms(real_db_url):
 
 # ---- doubtful entries: shown, with their caveat, only where nothing better exists ----
 
+
 def doubt(oid: str, **values: str) -> dict[str, str]:
     return org_row(oid, doubtful="true", status_note=f"Сомнение: {oid}", **values)
 
@@ -236,8 +246,7 @@ def doubt(oid: str, **values: str) -> dict[str, str]:
 DOUBT_ROWS = [
     org_row("nat-112", kind="helpline", services="emergency", region="BY", phones="112"),
     org_row("nat-102", kind="police", services="police;emergency", region="BY", phones="102"),
-    doubt("by-dv-hotline-8801", kind="helpline", services="hotline;psychological;legal", region="BY",
-          phones="8-801-100-8-801"),
+    doubt("by-dv-hotline-8801", kind="helpline", services="hotline;psychological;legal", region="BY", phones="8-801-100-8-801"),
     doubt("by-dv-hotline-mvd-session", kind="helpline", services="hotline", region="BY", phones="8-801-100-8-801"),
     doubt("nat-hotline-doubt", kind="helpline", services="hotline;psychological", region="BY", phones="165"),
     org_row("nat-psy", kind="psychological", services="psychological", region="BY", phones="133"),
@@ -253,21 +262,40 @@ DOUBT_ROWS = [
     # Vitebsk oblast: only a doubtful social centre anywhere
     doubt("vi-braslav-social-doubt", region="BY-VI", district="BY-VI-02"),
     # Gomel oblast, Bragin: a doubtful crisis room, region-wide only a sure police line
-    doubt("ho-bragin-room-doubt", kind="crisis_room", services="shelter", region="BY-HO", district="BY-HO-01",
-          confidential="true", public_contact="ТЦСОН"),
+    doubt(
+        "ho-bragin-room-doubt",
+        kind="crisis_room",
+        services="shelter",
+        region="BY-HO",
+        district="BY-HO-01",
+        confidential="true",
+        public_contact="ТЦСОН",
+    ),
     org_row("ho-police", kind="police", services="police", region="BY-HO"),
     # Grodno oblast, Voronovo: a sure district police line and a doubtful crisis room; a sure
     # region-wide crisis room
     org_row("hr-voronovo-police", kind="police", services="police", region="BY-HR", district="BY-HR-03"),
-    doubt("hr-voronovo-room-doubt", kind="crisis_room", services="shelter", region="BY-HR", district="BY-HR-03",
-          confidential="true", public_contact="ТЦСОН"),
-    org_row("hr-room", kind="crisis_room", services="shelter", region="BY-HR", confidential="true",
-            public_contact="ТЦСОН"),
+    doubt(
+        "hr-voronovo-room-doubt",
+        kind="crisis_room",
+        services="shelter",
+        region="BY-HR",
+        district="BY-HR-03",
+        confidential="true",
+        public_contact="ТЦСОН",
+    ),
+    org_row("hr-room", kind="crisis_room", services="shelter", region="BY-HR", confidential="true", public_contact="ТЦСОН"),
     # Mogilev oblast: a doubtful crisis room in a district, a sure one region-wide
-    doubt("ma-room-doubt", kind="crisis_room", services="shelter", region="BY-MA", district="BY-MA-12",
-          confidential="true", public_contact="ТЦСОН"),
-    org_row("ma-room", kind="crisis_room", services="shelter", region="BY-MA", confidential="true",
-            public_contact="ТЦСОН"),
+    doubt(
+        "ma-room-doubt",
+        kind="crisis_room",
+        services="shelter",
+        region="BY-MA",
+        district="BY-MA-12",
+        confidential="true",
+        public_contact="ТЦСОН",
+    ),
+    org_row("ma-room", kind="crisis_room", services="shelter", region="BY-MA", confidential="true", public_contact="ТЦСОН"),
 ]
 
 
@@ -291,11 +319,14 @@ def test_hotline_results_are_never_emptied(doubt_directory):
 
 
 def test_sure_hotline_replaces_other_doubtful_lines_but_not_the_national_hotline(build_directory):
-    directory = build_directory(DOUBT_ROWS + [
-        org_row("nat-hotline-sure", kind="helpline", services="hotline", region="BY", phones="8-801-000-00-00"),
-    ])
+    directory = build_directory(
+        DOUBT_ROWS + [org_row("nat-hotline-sure", kind="helpline", services="hotline", region="BY", phones="8-801-000-00-00")]
+    )
     assert ids(directory.search("hotline", None, None).national) == [
-        "by-dv-hotline-8801", "by-dv-hotline-mvd-session", "nat-hotline-sure"]
+        "by-dv-hotline-8801",
+        "by-dv-hotline-mvd-session",
+        "nat-hotline-sure",
+    ]
 
 
 def test_doubtful_region_entry_gives_way_to_a_sure_national_one(doubt_directory):

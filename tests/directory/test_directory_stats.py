@@ -2,6 +2,7 @@
 
 The central promise: only whitelisted (metric, value) counters per Minsk day are stored —
 nothing a person typed, no ids, no phone numbers, no time finer than a day."""
+
 from __future__ import annotations
 
 import asyncio
@@ -16,13 +17,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from directory import HELP_TYPES, LANGUAGES, REGION_CODES, open_directory
+from directory import HELP_TYPES, LANGUAGES, REGION_CODES, open_directory, stats
 from directory.database import DATA_DIR, sqlite_file
-from directory import stats
 from directory.hours import MINSK
 from directory.load import load
 from directory.stats import (
-    LOCK_TIMEOUT_SECONDS, METRICS, UsageCounter, allowed, main, render, report_rows, summarise,
+    LOCK_TIMEOUT_SECONDS,
+    METRICS,
+    UsageCounter,
+    allowed,
+    main,
+    render,
+    report_rows,
+    summarise,
     usage_counter,
 )
 
@@ -42,9 +49,19 @@ HOSTILE_VALUES = [
 HOSTILE_PAIRS = (
     [(metric, value) for metric in ("contacts_shown", "region", "role", "guide") for value in HOSTILE_VALUES]
     + [(value, "started") for value in HOSTILE_VALUES]  # hostile metric names
-    + [("conversation", "started", "extra"), ("conversation",), "conversation", None, 42,
-       ("conversation", 1), (b"conversation", b"started"), ("user_id", "123456789"),
-       ("phone", "+375291234567"), ("text", "help me"), ("timestamp", "2026-11-28T13:45:12")]
+    + [
+        ("conversation", "started", "extra"),
+        ("conversation",),
+        "conversation",
+        None,
+        42,
+        ("conversation", 1),
+        (b"conversation", b"started"),
+        ("user_id", "123456789"),
+        ("phone", "+375291234567"),
+        ("text", "help me"),
+        ("timestamp", "2026-11-28T13:45:12"),
+    ]
 )
 SECRETS = ["OR 1=1", "123456789", "+375291234567", "375291234567", "Ленина", "DROP TABLE", "13:45"]
 
@@ -86,8 +103,12 @@ def rows(url: str) -> list[tuple]:
     engine = create_engine(url, future=True)
     try:
         with engine.connect() as connection:
-            return [tuple(r) for r in connection.execute(
-                text("SELECT day, metric, value, count FROM usage_counts ORDER BY day, metric, value"))]
+            return [
+                tuple(r)
+                for r in connection.execute(
+                    text("SELECT day, metric, value, count FROM usage_counts ORDER BY day, metric, value")
+                )
+            ]
     finally:
         engine.dispose()
 
@@ -110,6 +131,7 @@ def directory_dump(url: str) -> dict[str, list[tuple]]:
 
 # ---- the whitelist ----
 
+
 def test_whitelist_is_one_dict_of_the_contract_vocabularies():
     assert METRICS["contacts_shown"] == HELP_TYPES
     assert METRICS["region"] == REGION_CODES
@@ -131,6 +153,7 @@ def test_allowed_refuses_everything_else(pair):
 
 # ---- counting ----
 
+
 def test_increments_accumulate(counter, db_url):
     for _ in range(3):
         counter.record(("conversation", "started"))
@@ -139,8 +162,12 @@ def test_increments_accumulate(counter, db_url):
     counter.record(("region", "BY-HM"), ("region", "BY-HM"))  # the same pair twice in one call
     counter.record()  # nothing to do
     assert counts(db_url) == {
-        ("conversation", "started"): 3, ("contacts_shown", "shelter"): 2, ("region", "BY-MI"): 2,
-        ("region", "BY-HM"): 2, ("role", "witness"): 1, ("language", "be"): 1,
+        ("conversation", "started"): 3,
+        ("contacts_shown", "shelter"): 2,
+        ("region", "BY-MI"): 2,
+        ("region", "BY-HM"): 2,
+        ("role", "witness"): 1,
+        ("language", "be"): 1,
     }
     days = {str(day) for day, *_ in rows(db_url)}
     assert days == {minsk_today().isoformat()}
@@ -202,12 +229,15 @@ def test_nothing_identifying_is_stored(counter, db_url, caplog):
         [("conversation", "started"), ("language", "be"), ("role", "witness")],
         [("contacts_shown", "shelter"), ("region", "BY-MI"), ("role", "survivor")],
         [("emergency", "shown")],
-        [("risk_check", "started")], [("risk_check", "high")],
-        [("guide", "safety_plan")], [("guide", "rights")],
+        [("risk_check", "started")],
+        [("risk_check", "high")],
+        [("guide", "safety_plan")],
+        [("guide", "rights")],
         [("contacts_shown", "psychological"), ("region", "BY-HM")],
         [("safety_net", "shown")],
         [("conversation", "started"), ("language", "en"), ("role", "specialist")],
-        [("risk_check", "started")], [("risk_check", "lower")],
+        [("risk_check", "started")],
+        [("risk_check", "lower")],
         [("contacts_shown", "hotline"), ("region", "BY-BR")],
     ]
     for event in events:
@@ -272,6 +302,7 @@ def test_usage_counter_is_cached_per_url_and_follows_the_directory_setting(monke
 
 
 # ---- never raising, never blocking for long ----
+
 
 def test_locked_sqlite_database_returns_quickly(tmp_path, caplog):
     path, url = loaded_sqlite(tmp_path)
@@ -352,6 +383,7 @@ class socket_closed_port:
 
 # ---- reloading the directory keeps the counters ----
 
+
 def test_sqlite_reload_keeps_the_counters(tmp_path):
     path = tmp_path / "directory.sqlite"
     url = f"sqlite:///{path}"
@@ -419,6 +451,7 @@ def test_postgresql_reload_keeps_the_counters(pg_url):
 
 
 # ---- the report ----
+
 
 def seed(url: str, day_rows: list[tuple[str, str, str, int]]) -> None:
     engine = create_engine(url, future=True)

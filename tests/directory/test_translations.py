@@ -1,4 +1,5 @@
 """The be/en text of what answers show: complete for every shown entry, and checked."""
+
 from __future__ import annotations
 
 import csv
@@ -49,13 +50,13 @@ def _edit(path: Path, change) -> None:
 
 def test_a_changed_russian_makes_its_translation_stale(tmp_path):
     data = _copy(tmp_path)
-    _edit(data / "organisations.csv",
-          lambda r: r.update(hours="пн–пт 9:00–17:00") if r["id"] == "tcson-BY-HO-13" else None)
+    _edit(data / "organisations.csv", lambda r: r.update(hours="пн–пт 9:00–17:00") if r["id"] == "tcson-BY-HO-13" else None)
     sources = read_sources(data)
     found = {(m.organisation_id, m.field, m.why) for m in missing(sources.organisations, sources.stale)}
     assert ("tcson-BY-HO-13", "hours", "stale") in found
-    contact_texts = dict((f, t) for lg, f, t in next(o for o in sources.organisations if o.id == "tcson-BY-HO-13").translations
-                         if lg == "en")
+    contact_texts = dict(
+        (f, t) for lg, f, t in next(o for o in sources.organisations if o.id == "tcson-BY-HO-13").translations if lg == "en"
+    )
     assert "hours" not in contact_texts  # the old English is not shown for the new Russian
 
 
@@ -68,23 +69,28 @@ def test_a_missing_translation_is_listed(tmp_path, capsys):
 
 def test_a_translation_with_other_digits_is_rejected(tmp_path):
     data = _copy(tmp_path)
-    _edit(data / "translations.csv",
-          lambda r: r.update(en=r["en"].replace("122", "123")) if r["id"] == "ho-gomel-zd-ovd" else None)
+    _edit(
+        data / "translations.csv", lambda r: r.update(en=r["en"].replace("122", "123")) if r["id"] == "ho-gomel-zd-ovd" else None
+    )
     assert any("digits differ" in r.reason for r in read_sources(data).rejections)
 
 
-@pytest.mark.parametrize("lang, text, bad", [
-    ("en", "Kirava St., 122", False), ("en", "вул. Кірава, 122", True),
-    ("be", "вул. Кірава, 122", False), ("be", "ул. Кирова, 122", True),
-])
+@pytest.mark.parametrize(
+    "lang, text, bad",
+    [
+        ("en", "Kirava St., 122", False),
+        ("en", "вул. Кірава, 122", True),
+        ("be", "вул. Кірава, 122", False),
+        ("be", "ул. Кирова, 122", True),
+    ],
+)
 def test_letters_of_the_other_language(lang, text, bad):
     assert bool(text_problems(lang, "ул. Кирова, 122", text)) is bad
 
 
 def test_a_glossary_term_must_be_translated_the_same_way(tmp_path):
     data = _copy(tmp_path)
-    _edit(data / "organisations.csv",
-          lambda r: r.update(name_be="Цэнтр Лідскі") if r["id"] == "tcson-BY-HR-09" else None)
+    _edit(data / "organisations.csv", lambda r: r.update(name_be="Цэнтр Лідскі") if r["id"] == "tcson-BY-HR-09" else None)
     assert any("glossary" in r.reason and "tcson-BY-HR-09" in r.reason for r in read_sources(data).rejections)
 
 

@@ -1,5 +1,6 @@
 """A real assistant for end-to-end tests: the action server and the Rasa server (rest channel,
 HTTP API behind a token) started from the trained model, talking over localhost."""
+
 from __future__ import annotations
 
 import contextlib

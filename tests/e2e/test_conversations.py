@@ -1,4 +1,5 @@
 """Whole conversations through the real servers, as a tester in `rasa shell` would have them."""
+
 from __future__ import annotations
 
 import csv
@@ -8,9 +9,9 @@ import uuid
 import pytest
 
 from actions import hotline
+from actions.buttons import main_menu
 from actions.intents import MORE_PAYLOAD
 from actions.texts import text
-from actions.buttons import main_menu
 from tests.e2e.conftest import REPO, payloads, slots, texts
 
 pytestmark = pytest.mark.e2e
@@ -67,8 +68,12 @@ def test_every_help_type_to_contacts_by_buttons(assistant, lang, index, help_typ
 
 @pytest.mark.parametrize(
     "message, lang, city, urban",
-    [("нужен юрист в Гомеле", "ru", "BY-HO-26", 4), ("патрэбны юрыст у Гомелі", "be", "BY-HO-26", 4),
-     ("I need a lawyer in Homel", "en", "BY-HO-26", 4), ("нужна кризисная комната в Бресте", "ru", "BY-BR-19", 2)],
+    [
+        ("нужен юрист в Гомеле", "ru", "BY-HO-26", 4),
+        ("патрэбны юрыст у Гомелі", "be", "BY-HO-26", 4),
+        ("I need a lawyer in Homel", "en", "BY-HO-26", 4),
+        ("нужна кризисная комната в Бресте", "ru", "BY-BR-19", 2),
+    ],
 )
 def test_a_typed_city_is_the_city_and_asks_its_urban_district(assistant, message, lang, city, urban):
     """«в Гомеле» is the city, not «Гомельский район»: its urban districts are asked with buttons
@@ -95,11 +100,17 @@ def test_gomel_whole_city_shows_the_city_legal_adviser(assistant):
     assert slots(assistant.tracker(me))["district"] == "BY-HO-26"
 
 
-@pytest.mark.parametrize("message, district", [
-    ("нужен юрист в Барановичах", "BY-BR-20"), ("нужен юрист в Новополоцке", "BY-VI-26"),
-    ("нужен юрист в Жодино", "BY-MI-23"), ("нужен юрист в Микашевичах", "BY-BR-11"),
-    ("нужен юрист в Заславле", "BY-MI-11"), ("нужен юрист, я живу в Уручье", "BY-HM-06"),
-])
+@pytest.mark.parametrize(
+    "message, district",
+    [
+        ("нужен юрист в Барановичах", "BY-BR-20"),
+        ("нужен юрист в Новополоцке", "BY-VI-26"),
+        ("нужен юрист в Жодино", "BY-MI-23"),
+        ("нужен юрист в Микашевичах", "BY-BR-11"),
+        ("нужен юрист в Заславле", "BY-MI-11"),
+        ("нужен юрист, я живу в Уручье", "BY-HM-06"),
+    ],
+)
 def test_a_city_of_its_own_or_a_town_answers_at_once(assistant, message, district):
     me = sender()
     replies = assistant.say(me, message)
@@ -133,9 +144,16 @@ def test_danger_interrupts_the_form_and_it_continues(assistant):
 
 @pytest.mark.parametrize(
     "message",
-    ['/inform{"region":"\' OR 1=1 --"}', '/inform{"help_type":"<script>alert(1)</script>"}',
-     '/inform{"district":"BY-MI-99"}', '/set_language{"language":"xx"}', "ж" * 5000, "😀😀😀", "/no_such_intent",
-     '/inform{"region": ["BY-HO", "BY-MI"]}'],
+    [
+        '/inform{"region":"\' OR 1=1 --"}',
+        '/inform{"help_type":"<script>alert(1)</script>"}',
+        '/inform{"district":"BY-MI-99"}',
+        '/set_language{"language":"xx"}',
+        "ж" * 5000,
+        "😀😀😀",
+        "/no_such_intent",
+        '/inform{"region": ["BY-HO", "BY-MI"]}',
+    ],
 )
 def test_hostile_input_gets_a_calm_reply_and_nothing_invalid_is_kept(assistant, message):
     me = sender()
@@ -183,8 +201,15 @@ def test_ambiguous_place_asks_which_with_buttons(assistant):
 
 @pytest.mark.parametrize(
     "lang, message",
-    [("ru", "/need_hotline"), ("ru", "когда работает горячая линия?"), ("ru", "хочу поговорить с человеком"),
-     ("be", "/need_hotline"), ("be", "хачу пагаварыць з жывым чалавекам"), ("en", "/need_hotline"), ("en", "can i talk to a human")],
+    [
+        ("ru", "/need_hotline"),
+        ("ru", "когда работает горячая линия?"),
+        ("ru", "хочу поговорить с человеком"),
+        ("be", "/need_hotline"),
+        ("be", "хачу пагаварыць з жывым чалавекам"),
+        ("en", "/need_hotline"),
+        ("en", "can i talk to a human"),
+    ],
 )
 def test_the_hotline_answers_in_one_tap_without_asking_the_region(assistant, lang, message):
     me = sender()
@@ -245,7 +270,9 @@ def test_start_over_after_results_is_the_welcome_and_the_menu_once(assistant, la
 
 
 @pytest.mark.parametrize("lang", ["ru", "be", "en"])
-@pytest.mark.parametrize("help_type, region", [("psychological", "BY-HM"), ("shelter", "BY-MI"), ("legal", "BY-HO"), ("police", "BY-BR")])
+@pytest.mark.parametrize(
+    "help_type, region", [("psychological", "BY-HM"), ("shelter", "BY-MI"), ("legal", "BY-HO"), ("police", "BY-BR")]
+)
 def test_results_are_short_with_one_hotline_mention(assistant, lang, help_type, region):
     me = sender()
     assistant.say(me, f'/set_language{{"language":"{lang}"}}')

@@ -1,6 +1,7 @@
 """Safety rule 4 with the parts really stopped or slowed: no action server, or one slower than
 ACTION_TIMEOUT_SECONDS → the hotline and 102/103/112; the action server starts or is fast again →
 the bot is itself again, with no restart of the Rasa server."""
+
 from __future__ import annotations
 
 import http.client

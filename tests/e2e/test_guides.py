@@ -1,4 +1,5 @@
 """The self-check and the guides through the real servers, in every language."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,9 +10,9 @@ import uuid
 import pytest
 
 from actions.buttons import GUIDE_INTENTS
-from actions.intents import MORE_PAYLOAD
 from actions.content import content
-from actions.texts import LANGUAGES, text
+from actions.intents import MORE_PAYLOAD
+from actions.texts import LANGUAGES
 from safety import fallback
 from safety.tracker_store import PrivateSQLTrackerStore
 from tests.e2e.conftest import payloads, slots, texts

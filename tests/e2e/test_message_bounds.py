@@ -2,6 +2,7 @@
 answered at once with the calm "please write briefly" reply and the hotline, the server's
 memory does not grow, a conversation beside it is not held up, and a malformed request gets a
 4xx, never a 5xx. The numbers: ``python -m bench.hostile_input``."""
+
 from __future__ import annotations
 
 import json
@@ -101,8 +102,10 @@ def test_client_metadata_and_channel_name_are_not_stored(assistant):
     status, _, _ = post(assistant.base, json.dumps(body).encode())
     assert status == 200
     with sqlite3.connect(assistant.work / "tracker.sqlite") as connection:
-        rows = [json.loads(d) for (d,) in connection.execute(
-            "select data from events where sender_id = ? and type_name = 'user'", (me,))]
+        rows = [
+            json.loads(d)
+            for (d,) in connection.execute("select data from events where sender_id = ? and type_name = 'user'", (me,))
+        ]
     assert rows and all(r.get("input_channel") == "rest" for r in rows)
     assert "375291112233" not in json.dumps(rows)
 
@@ -150,7 +153,8 @@ def test_the_nlu_pipeline_itself_is_bounded(assistant, message):
     import urllib.request
 
     request = urllib.request.Request(
-        f"{assistant.base}/model/parse?token={assistant.token}", data=json.dumps({"text": message}).encode(),
+        f"{assistant.base}/model/parse?token={assistant.token}",
+        data=json.dumps({"text": message}).encode(),
         headers={"Content-Type": "application/json"},
     )
     started = time.perf_counter()

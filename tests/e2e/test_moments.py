@@ -3,6 +3,7 @@ need, the emergency button inside the search, abroad, the language of short Engl
 
 The children's, witnesses' and abroad phrasings are the held-out ones (tests/nlu_eval/heldout.yml,
 never trained on)."""
+
 from __future__ import annotations
 
 import uuid
@@ -95,10 +96,9 @@ def test_danger_with_a_need_shows_the_numbers_once_then_the_need_in_mogilev(assi
     assert text("ru", "help_names.addiction") in texts(replies)
 
 
-@pytest.mark.parametrize("message, help_type", [
-    ("куда мне пойти с ребенком на ночь", "shelter"),
-    ("муж пьет, куда обратиться в минске", "addiction"),
-])
+@pytest.mark.parametrize(
+    "message, help_type", [("куда мне пойти с ребенком на ночь", "shelter"), ("муж пьет, куда обратиться в минске", "addiction")]
+)
 def test_the_need_is_read_not_danger_or_police(assistant, message, help_type):
     me = sender()
     replies = assistant.say(me, message)
@@ -165,9 +165,14 @@ def test_not_speaking_russian_never_switches_to_russian(assistant):
     assert text("ru", "language_set") not in texts(replies)
 
 
-@pytest.mark.parametrize("lang, message, need", [
-    (i["lang"], i["text"], i["help_type"]) for i in HELDOUT if i["intent"] in ("need_shelter", "need_legal") and len(i["text"]) > 150
-])
+@pytest.mark.parametrize(
+    "lang, message, need",
+    [
+        (i["lang"], i["text"], i["help_type"])
+        for i in HELDOUT
+        if i["intent"] in ("need_shelter", "need_legal") and len(i["text"]) > 150
+    ],
+)
 def test_a_survivors_long_story_is_a_survivor_and_keeps_the_need(assistant, lang, message, need):
     me = sender()
     assistant.say(me, f'/set_language{{"language":"{lang}"}}')

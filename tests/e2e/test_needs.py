@@ -1,6 +1,7 @@
 """Through the real servers (issue 17, items 4 and 5): 🆘 one tap away at every question of the
 search, in ru/be/en — the numbers once, then the same question, and a place typed next is taken;
 two needs or two places in one message are both kept, the other offered as the next step."""
+
 from __future__ import annotations
 
 import uuid
@@ -75,10 +76,13 @@ def test_minsk_and_its_district_typed_after_sos_are_taken(assistant):
     assert "Социальные службы — Фрунзенский район" in texts(answer)
 
 
-@pytest.mark.parametrize("message, lang, first, other, place", [
-    ("мне нужен юрист и кризисная комната в Бресте", "ru", "legal", "shelter", "BY-BR-19"),
-    ("lawyer and a safe place, Slutsk", "en", "legal", "shelter", "BY-MI-16"),
-])
+@pytest.mark.parametrize(
+    "message, lang, first, other, place",
+    [
+        ("мне нужен юрист и кризисная комната в Бресте", "ru", "legal", "shelter", "BY-BR-19"),
+        ("lawyer and a safe place, Slutsk", "en", "legal", "shelter", "BY-MI-16"),
+    ],
+)
 def test_two_needs_answer_the_first_and_offer_the_other(assistant, message, lang, first, other, place):
     me = sender()
     replies = assistant.say(me, message)

@@ -1,5 +1,6 @@
 """Safety rule 2 at run time: logs at INFO hold no message text, slot values or conversation
 ids; the HTTP API needs its token; erasing a conversation really removes it."""
+
 from __future__ import annotations
 
 import subprocess
@@ -69,8 +70,13 @@ def test_usage_counters_hold_only_whitelisted_daily_counts(assistant):
         assert value in METRICS[metric], (metric, value)
         assert len(day) == 10 and date.fromisoformat(day), day  # a calendar day, nothing finer
         assert isinstance(count, int) and count > 0
-    for expected in (("conversation", "started"), ("contacts_shown", "legal"), ("region", "BY-MA"),
-                     ("risk_check", "started"), ("risk_check", "high")):
+    for expected in (
+        ("conversation", "started"),
+        ("contacts_shown", "legal"),
+        ("region", "BY-MA"),
+        ("risk_check", "started"),
+        ("risk_check", "high"),
+    ):
         assert counted.get(expected, 0) >= 1, expected
     dump = repr(rows)
     assert "Квакозябра" not in dump and "375291234567" not in dump and me not in dump
@@ -94,8 +100,10 @@ def test_action_server_listens_on_localhost_only(tmp_path):
     """bin/env.sh starts it on 127.0.0.1 (rasa_sdk's own default is every interface)."""
     port = free_port()
     log, up = tmp_path / "actions.log", tmp_path / "up"
-    script = (f"source bin/env.sh && ACTION_PORT={port} ACTION_LOG={log} start_action_server"
-              f" && trap stop_action_server EXIT && touch {up} && sleep 5")
+    script = (
+        f"source bin/env.sh && ACTION_PORT={port} ACTION_LOG={log} start_action_server"
+        f" && trap stop_action_server EXIT && touch {up} && sleep 5"
+    )
     runner = subprocess.Popen(["bash", "-c", script], cwd=REPO)
     try:
         deadline = time.monotonic() + 120

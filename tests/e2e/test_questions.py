@@ -6,6 +6,7 @@ hotline's line, in the person's language, and the button to the guide screen tha
 Asked while the search asks a region, the answer comes and the search asks again.
 The self-check's "don't know" is its own answer, tapped or typed, and the result says so.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -86,15 +87,23 @@ def answered_with(reply: str, lang: str):
 # Measured misses, kept visible (strict: when the model gets them right, drop the mark).
 KNOWN_MISSES = {
     ("ru", "record_injuries"): "«зафиксировать побои» is also the medical need (need_medical): this message falls between "
-                               "the two and gets the not-understood answer (with the hotline and 102)",
+    "the two and gets the not-understood answer (with the hotline and 102)"
 }
 
 
-@pytest.mark.parametrize("lang,asked,expected", [
-    pytest.param(l, a, q, id=f"{l}-{q}", marks=[pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[(l, q)])]
-                 if (l, q) in KNOWN_MISSES else [])
-    for l, a, q in ASKED
-])
+@pytest.mark.parametrize(
+    "lang,asked,expected",
+    [
+        pytest.param(
+            lang,
+            a,
+            q,
+            id=f"{lang}-{q}",
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[(lang, q)])] if (lang, q) in KNOWN_MISSES else [],
+        )
+        for lang, a, q in ASKED
+    ],
+)
 def test_a_question_gets_its_answer_first_then_the_guide_screen(assistant, lang, asked, expected):
     me = start(assistant, lang)
     replies = assistant.say(me, asked)
@@ -115,7 +124,7 @@ def test_a_question_gets_its_answer_first_then_the_guide_screen(assistant, lang,
 @pytest.mark.parametrize("lang", ["ru", "be", "en"])
 def test_the_offered_guide_screen_is_the_one_that_covers_the_question(assistant, lang):
     me = start(assistant, lang)
-    asked = next(text for l, text, q in ASKED if l == lang and q == "protective_order")
+    asked = next(text for asked_lang, text, q in ASKED if asked_lang == lang and q == "protective_order")
     offered = payloads(assistant.say(me, asked))
     assert offered[0] == '/rights{"step":"2"}'
     screen = texts(assistant.say(me, offered[0]))
@@ -128,7 +137,7 @@ def test_a_question_mid_form_is_answered_and_the_pending_question_asked_again(as
     asking_region = assistant.say(me, "/need_shelter")
     region_buttons = [p for p in payloads(asking_region) if p.startswith('/inform{"region"')]
     assert region_buttons
-    asked = next(text for l, text, q in ASKED if l == lang and q == "with_children")
+    asked = next(text for asked_lang, text, q in ASKED if asked_lang == lang and q == "with_children")
     replies = assistant.say(me, asked)
     assert answered_with(texts(replies), lang) & {"with_children"}
     # then the form asks the region again, with the same keyboard; the search is kept
@@ -150,8 +159,11 @@ def test_dont_know_in_the_self_check_is_its_own_answer_and_the_result_says_how_i
     check = content().risk_check
     me = start(assistant, lang)
     first = assistant.say(me, "/risk_check")
-    assert any(b["title"] == UNKNOWN_TITLE[lang] and b["payload"] == '/risk_check{"answers":"u"}'
-               for m in first for b in m.get("buttons") or [])
+    assert any(
+        b["title"] == UNKNOWN_TITLE[lang] and b["payload"] == '/risk_check{"answers":"u"}'
+        for m in first
+        for b in m.get("buttons") or []
+    )
     assistant.say(me, '/risk_check{"answers":"u"}')  # tapped: question 1
     assistant.say(me, TYPED_UNKNOWN[lang])  # typed: question 2
     assert slots(assistant.tracker(me))["risk_answers"] == "uu"

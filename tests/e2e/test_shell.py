@@ -4,6 +4,7 @@ It greets with the menu before anything is typed, and Ctrl-C on a button list â€
 terminal is in raw mode then, so it is a keystroke, not a signal) or sent as SIGINT to the
 terminal's foreground processes â€” ends it cleanly: no traceback, exit status 0, and neither
 server still listening."""
+
 from __future__ import annotations
 
 import fcntl
@@ -38,8 +39,16 @@ class Terminal:
         def controlling_tty() -> None:  # after setsid (start_new_session)
             fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
-        self.process = subprocess.Popen([str(REPO / "bin" / "shell")], cwd=REPO, env=env, stdin=slave, stdout=slave,
-                                        stderr=slave, start_new_session=True, preexec_fn=controlling_tty)
+        self.process = subprocess.Popen(
+            [str(REPO / "bin" / "shell")],
+            cwd=REPO,
+            env=env,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            start_new_session=True,
+            preexec_fn=controlling_tty,
+        )
         os.close(slave)
         self.output = ""
         self.log = log
@@ -59,8 +68,10 @@ class Terminal:
         deadline = time.monotonic() + seconds
         while needle not in self.output:
             if time.monotonic() > deadline or self.process.poll() is not None:
-                raise AssertionError(f"{needle!r} never appeared; terminal:\n{self.output[-3000:]}\n"
-                                     f"log:\n{self.log.read_text()[-2000:] if self.log.exists() else ''}")
+                raise AssertionError(
+                    f"{needle!r} never appeared; terminal:\n{self.output[-3000:]}\n"
+                    f"log:\n{self.log.read_text()[-2000:] if self.log.exists() else ''}"
+                )
             self.read()
 
     def type(self, keys: str) -> None:
@@ -100,9 +111,16 @@ def start_shell(tmp_path: Path) -> tuple:
     if not MODEL.exists():
         pytest.fail("no trained model: run bin/setup (bin/test does) before the end-to-end tests")
     action_port, rasa_port = free_port(), free_port()
-    env = {**os.environ, "DV_SKIP_SETUP": "1", "PROMPT_TOOLKIT_NO_CPR": "1", "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port),
-           "ENDPOINTS": str(endpoints_for(tmp_path, action_port, tmp_path / "tracker.sqlite")),
-           "ACTION_LOG": str(tmp_path / "actions.log"), "RASA_LOG": str(tmp_path / "rasa.log")}
+    env = {
+        **os.environ,
+        "DV_SKIP_SETUP": "1",
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+        "RASA_PORT": str(rasa_port),
+        "ACTION_PORT": str(action_port),
+        "ENDPOINTS": str(endpoints_for(tmp_path, action_port, tmp_path / "tracker.sqlite")),
+        "ACTION_LOG": str(tmp_path / "actions.log"),
+        "RASA_LOG": str(tmp_path / "rasa.log"),
+    }
     return Terminal(env, tmp_path / "rasa.log"), rasa_port, action_port
 
 

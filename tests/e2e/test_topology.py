@@ -5,6 +5,7 @@ on free ports), every channel through the balancer.
 Order matters (one topology for the module, ~70 s to start): healthy load, erase, Telegram, then
 an action server killed, Redis down, PostgreSQL restarted, and last a Rasa server killed mid-load.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -65,10 +66,20 @@ def topology(fake_api: FakeTelegram) -> Iterator[Topology]:
         pytest.fail("HAProxy/Redis missing: run bin/setup-topology (bin/test does)")
     root = Path(tempfile.mkdtemp(prefix="dvhelp-topology-"))  # PostgreSQL's user must reach it
     root.chmod(0o755)
-    ports = Ports(balancer=free_port(), actions=free_port(), rasa=(free_port(), free_port()),
-                  action_servers=(free_port(), free_port()), postgres=free_port(), redis=free_port())
-    telegram = {"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET, "TELEGRAM_ID_SECRET": ID_SECRET,
-                "TELEGRAM_API_BASE": fake_api.base}
+    ports = Ports(
+        balancer=free_port(),
+        actions=free_port(),
+        rasa=(free_port(), free_port()),
+        action_servers=(free_port(), free_port()),
+        postgres=free_port(),
+        redis=free_port(),
+    )
+    telegram = {
+        "TELEGRAM_TOKEN": TOKEN,
+        "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "TELEGRAM_ID_SECRET": ID_SECRET,
+        "TELEGRAM_API_BASE": fake_api.base,
+    }
     saved = {key: os.environ.get(key) for key in telegram}
     os.environ.update(telegram)
     running = Topology(root, ports)
@@ -96,15 +107,19 @@ def token(topology: Topology) -> str:
 
 def say(url: str, sender: str, message: str) -> Tuple[List[Dict[str, Any]], str]:
     """The reply and the instance that answered (HAProxy's X-Served-By)."""
-    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", headers={"Content-Type": "application/json"},
-                                     data=json.dumps({"sender": sender, "message": message}).encode())
+    request = urllib.request.Request(
+        f"{url}/webhooks/rest/webhook",
+        headers={"Content-Type": "application/json"},
+        data=json.dumps({"sender": sender, "message": message}).encode(),
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read()), response.headers.get("X-Served-By", "")
 
 
 def tracker(topology: Topology, sender: str, number: int = 1) -> Dict[str, Any]:
-    with urllib.request.urlopen(f"{direct(topology, number)}/conversations/{sender}/tracker?token={token(topology)}",
-                                timeout=30) as response:
+    with urllib.request.urlopen(
+        f"{direct(topology, number)}/conversations/{sender}/tracker?token={token(topology)}", timeout=30
+    ) as response:
         return json.loads(response.read())
 
 
@@ -116,13 +131,15 @@ def text_of(reply: List[Dict[str, Any]]) -> str:
     return "\n".join(m.get("text") or "" for m in reply)
 
 
-async def conversations(url: str, check_url: str, api_token: str, count: int, bad_reply=safety_net_answer,
-                        seconds: float = 0) -> Tuple[Stats, List[str], Dict[str, int]]:
+async def conversations(
+    url: str, check_url: str, api_token: str, count: int, bad_reply=safety_net_answer, seconds: float = 0
+) -> Tuple[Stats, List[str], Dict[str, int]]:
     """``count`` people at once, each walking one flow (or flows for ``seconds``) through ``url``;
     then every tracker is checked on ``check_url`` (one instance: both read the same store)."""
     stats, served = Stats(), {}
     timeout = aiohttp.ClientTimeout(total=90)
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0)) as session:
+
         async def person(seed: int) -> None:
             rng = random.Random(seed)
             deadline = time.monotonic() + seconds
@@ -172,7 +189,9 @@ async def _socket_conversation(url: str) -> Tuple[str, str]:
             assert (await ws.receive_str()).startswith("40")
             await ws.send_str('42["session_request",{}]')
             session_id = json.loads((await ws.receive_str())[2:])[1]
-            await ws.send_str(json.dumps(["user_uttered", {"message": "мне негде ночевать"}], ensure_ascii=False).join(["42", ""]))
+            await ws.send_str(
+                json.dumps(["user_uttered", {"message": "мне негде ночевать"}], ensure_ascii=False).join(["42", ""])
+            )
             while True:
                 frame = await asyncio.wait_for(ws.receive_str(), 60)
                 if frame.startswith("42") and "bot_uttered" in frame:
@@ -183,14 +202,17 @@ async def _socket_conversation(url: str) -> Tuple[str, str]:
 
 
 def _erase(url: str, session_id: str) -> int:
-    request = urllib.request.Request(f"{url}/webhooks/socketio/erase", data=session_id.encode(),
-                                     headers={"Content-Type": "text/plain"})
+    request = urllib.request.Request(
+        f"{url}/webhooks/socketio/erase", data=session_id.encode(), headers={"Content-Type": "text/plain"}
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.status
 
 
 def test_quick_exit_erases_whichever_instance_receives_it(topology):
-    rows = lambda sid: topology.psql(f"SELECT count(*) FROM events WHERE sender_id = '{sid}'")
+    def rows(sid):
+        return topology.psql(f"SELECT count(*) FROM events WHERE sender_id = '{sid}'")
+
     for _ in range(2):
         session_id, served = asyncio.run(_socket_conversation(base(topology)))
         assert served in ("rasa1", "rasa2") and user_texts(topology, session_id) == ["мне негде ночевать"]
@@ -257,9 +279,11 @@ def test_a_rasa_server_killed_mid_load(topology):
     """SIGKILL one Rasa server under 40 concurrent people: turns it held are resent by HAProxy
     to the other (after the dead server's Redis ticket expires), nothing stored is lost, and
     the balancer stops sending to it."""
+
     async def load_and_kill() -> Tuple[Stats, List[str], Dict[str, int]]:
         running = asyncio.ensure_future(
-            conversations(base(topology), direct(topology, 1), token(topology), 40, bad_reply=None, seconds=12))
+            conversations(base(topology), direct(topology, 1), token(topology), 40, bad_reply=None, seconds=12)
+        )
         await asyncio.sleep(4)
         topology.kill("rasa2")
         return await running

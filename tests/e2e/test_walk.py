@@ -3,6 +3,7 @@ person taps, checked against what issue 16 says must be true.
 
 A target not met yet carries a strict xfail mark with the counts of the last walk; a fix that
 lands turns it into an XPASS failure: then remove the mark."""
+
 from __future__ import annotations
 
 import asyncio
@@ -52,9 +53,13 @@ def test_the_hotline_at_most_once_per_answer(walked):
 
 def test_answers_with_up_to_3_contacts_are_short(walked):
     answers, _ = walked
-    long = [(a.help_type, a.district, facts.chars(a.reply), facts.messages(a.reply)) for a in answers
-            if a.district and len(facts.contact_phones(a.text)) <= 3
-            and (facts.chars(a.reply) > MAX_CHARS or facts.messages(a.reply) > MAX_MESSAGES)]
+    long = [
+        (a.help_type, a.district, facts.chars(a.reply), facts.messages(a.reply))
+        for a in answers
+        if a.district
+        and len(facts.contact_phones(a.text)) <= 3
+        and (facts.chars(a.reply) > MAX_CHARS or facts.messages(a.reply) > MAX_MESSAGES)
+    ]
     assert long == []
 
 

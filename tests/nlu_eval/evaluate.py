@@ -5,6 +5,7 @@
 The held-out messages are never used for training (tests/nlu_eval/test_heldout_data.py checks
 that). Expected values follow the slot contract in docs/ARCHITECTURE.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,11 +21,18 @@ from typing import Any, Dict, List, Optional
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-HELP_FROM_INTENT = {f"need_{h}": h for h in
-                    ("emergency", "shelter", "psychological", "legal", "social", "police", "medical", "addiction", "hotline")}
+HELP_FROM_INTENT = {
+    f"need_{h}": h
+    for h in ("emergency", "shelter", "psychological", "legal", "social", "police", "medical", "addiction", "hotline")
+}
 URGENT = ("danger", "witness_danger", "child_help")  # 102 first (components/danger_priority.py)
 HELP_FROM_INTENT.update({intent: "emergency" for intent in URGENT})
-ROLE_FROM_INTENT = {"role_witness": "witness", "role_specialist": "specialist", "witness_danger": "witness", "child_help": "child"}
+ROLE_FROM_INTENT = {
+    "role_witness": "witness",
+    "role_specialist": "specialist",
+    "witness_danger": "witness",
+    "child_help": "child",
+}
 
 
 def predicted_slots(parse: Dict[str, Any]) -> Dict[str, Optional[str]]:
@@ -81,8 +89,11 @@ class Report:
         return self.danger_found / max(self.danger_total, 1)
 
     def below_targets(self) -> List[str]:
-        measured = {"help_type": self.accuracy("help_type"), "region": self.accuracy("region"),
-                    "danger_recall": self.danger_recall}
+        measured = {
+            "help_type": self.accuracy("help_type"),
+            "region": self.accuracy("region"),
+            "danger_recall": self.danger_recall,
+        }
         return [f"{name} {measured[name]:.1%} < {target:.0%}" for name, target in TARGETS.items() if measured[name] < target]
 
 
@@ -96,13 +107,19 @@ def evaluate(model: Path, heldout: Path) -> Report:
     started = time.perf_counter()
     parses = asyncio.run(parse_all(Path(model), [item["text"] for item in items]))
     report = Report(
-        total=len(items), langs=dict(collections.Counter(item["lang"] for item in items)),
-        correct=collections.Counter(), by_lang=collections.defaultdict(collections.Counter),
-        confusions={slot: collections.Counter() for slot in SLOTS}, wrong=[],
-        danger_total=0, danger_found=0, false_alarms=0, seconds=time.perf_counter() - started,
+        total=len(items),
+        langs=dict(collections.Counter(item["lang"] for item in items)),
+        correct=collections.Counter(),
+        by_lang=collections.defaultdict(collections.Counter),
+        confusions={slot: collections.Counter() for slot in SLOTS},
+        wrong=[],
+        danger_total=0,
+        danger_found=0,
+        false_alarms=0,
+        seconds=time.perf_counter() - started,
         moments=collections.defaultdict(collections.Counter),
     )
-    for item, parse in zip(items, parses):
+    for item, parse in zip(items, parses, strict=False):
         got = predicted_slots(parse)
         for slot in SLOTS:
             expected = item.get(slot)
@@ -135,17 +152,21 @@ def evaluate(model: Path, heldout: Path) -> Report:
 
 def print_report(report: Report, show: int) -> None:
     langs = sorted(report.langs)
-    print(f"\nHeld-out set: {report.total} messages ({', '.join(f'{l} {report.langs[l]}' for l in langs)}); "
-          f"parsed in {report.seconds:.1f} s including model load\n")
-    print(f"{'slot':<10} {'all':>7}  " + "  ".join(f"{l:>6}" for l in langs))
+    print(
+        f"\nHeld-out set: {report.total} messages ({', '.join(f'{lang} {report.langs[lang]}' for lang in langs)}); "
+        f"parsed in {report.seconds:.1f} s including model load\n"
+    )
+    print(f"{'slot':<10} {'all':>7}  " + "  ".join(f"{lang:>6}" for lang in langs))
     for slot in SLOTS:
-        row = "  ".join(f"{report.by_lang[l][slot] / report.langs[l]:6.1%}" for l in langs)
+        row = "  ".join(f"{report.by_lang[lang][slot] / report.langs[lang]:6.1%}" for lang in langs)
         print(f"{slot:<10} {report.accuracy(slot):7.1%}  {row}")
-    print(f"\ndanger recall: {report.danger_found}/{report.danger_total} = {report.danger_recall:.1%}; "
-          f"false alarms: {report.false_alarms}/{report.total - report.danger_total}")
+    print(
+        f"\ndanger recall: {report.danger_found}/{report.danger_total} = {report.danger_recall:.1%}; "
+        f"false alarms: {report.false_alarms}/{report.total - report.danger_total}"
+    )
     print()
     for moment, counts in sorted(report.moments.items()):
-        cells = "  ".join(f"{l} {counts[l]}/{counts[l + '_total']}" for l in langs if counts[l + "_total"])
+        cells = "  ".join(f"{lang} {counts[lang]}/{counts[lang + '_total']}" for lang in langs if counts[lang + "_total"])
         print(f"{moment:<24} {cells}")
     for slot in SLOTS:
         if report.confusions[slot]:

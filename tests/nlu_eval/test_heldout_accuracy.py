@@ -1,4 +1,5 @@
 """The trained model meets the understanding targets on the held-out set (never trained on)."""
+
 from __future__ import annotations
 
 import pytest

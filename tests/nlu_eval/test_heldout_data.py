@@ -9,6 +9,7 @@
 Run: ``pytest tests/nlu_eval`` or ``python tests/nlu_eval/test_heldout_data.py`` (prints a
 summary).
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,13 +27,43 @@ HELDOUT = Path(__file__).with_name("heldout.yml")
 DISTRICTS = ROOT / "directory" / "data" / "districts.csv"
 
 INTENTS = {
-    "start", "greet", "danger", "need_emergency", "need_shelter", "need_psychological",
-    "need_legal", "need_social", "need_police", "need_medical", "need_addiction",
-    "need_hotline", "role_witness", "role_specialist", "inform", "whole_region",
-    "district_page", "change_help", "change_region", "main_menu", "set_language",
-    "choose_language", "thank", "goodbye", "bot_challenge", "out_of_scope",
-    "risk_check", "safety_plan", "witness_guide", "rights", "about", "affirm", "deny",
-    "witness_danger", "child_help", "abroad", "dont_know",
+    "start",
+    "greet",
+    "danger",
+    "need_emergency",
+    "need_shelter",
+    "need_psychological",
+    "need_legal",
+    "need_social",
+    "need_police",
+    "need_medical",
+    "need_addiction",
+    "need_hotline",
+    "role_witness",
+    "role_specialist",
+    "inform",
+    "whole_region",
+    "district_page",
+    "change_help",
+    "change_region",
+    "main_menu",
+    "set_language",
+    "choose_language",
+    "thank",
+    "goodbye",
+    "bot_challenge",
+    "out_of_scope",
+    "risk_check",
+    "safety_plan",
+    "witness_guide",
+    "rights",
+    "about",
+    "affirm",
+    "deny",
+    "witness_danger",
+    "child_help",
+    "abroad",
+    "dont_know",
 } | {f"question_{q['id']}" for q in yaml.safe_load((ROOT / "content" / "questions.yml").read_text(encoding="utf-8"))["questions"]}
 URGENT = {"danger", "witness_danger", "child_help"}
 ROLE_OF = {"role_witness": "witness", "role_specialist": "specialist", "witness_danger": "witness", "child_help": "child"}
@@ -70,7 +101,7 @@ def district_regions() -> dict[str, str]:
 def expected_help_type(intent: str):
     if intent in URGENT or intent == "need_emergency":
         return "emergency"
-    return intent[len("need_"):] if intent.startswith("need_") else None
+    return intent[len("need_") :] if intent.startswith("need_") else None
 
 
 def test_training_data_parses_with_known_intents():
@@ -115,8 +146,11 @@ def test_heldout_coverage():
     # issue 17: at least 15 children's phrasings per language, witnesses now, people abroad
     children = Counter(i["lang"] for i in items if i["intent"] == "child_help")
     assert all(children[lang] >= 15 for lang in LANGS), children
-    assert all(sum(i["lang"] == lang and i["intent"] == intent for i in items) >= 3
-               for lang in LANGS for intent in ("witness_danger", "abroad")), "witnesses / abroad"
+    assert all(
+        sum(i["lang"] == lang and i["intent"] == intent for i in items) >= 3
+        for lang in LANGS
+        for intent in ("witness_danger", "abroad")
+    ), "witnesses / abroad"
     assert sum(i["danger"] for i in items) >= 60
     regions = Counter(i["region"] for i in items if i["region"])
     assert all(regions[r] >= 10 for r in REGIONS), regions
@@ -133,15 +167,21 @@ def summary() -> None:
     for lang, examples in training_examples().items():
         for e in examples:
             table[e.get("intent")][lang] += 1
-    print(f"{'intent':20} " + " ".join(f"{l:>4}" for l in LANGS) + "   all")
+    print(f"{'intent':20} " + " ".join(f"{lang:>4}" for lang in LANGS) + "   all")
     for intent in sorted(table):
         row = table[intent]
-        print(f"{intent:20} " + " ".join(f"{row[l]:4}" for l in LANGS) + f" {sum(row.values()):5}")
+        print(f"{intent:20} " + " ".join(f"{row[lang]:4}" for lang in LANGS) + f" {sum(row.values()):5}")
     print("training total:", sum(len(x) for x in training_examples().values()))
     items = heldout()
-    print("heldout:", len(items), dict(Counter(i["lang"] for i in items)),
-          "danger:", sum(i["danger"] for i in items),
-          "regions:", dict(sorted(Counter(i["region"] for i in items if i["region"]).items())))
+    print(
+        "heldout:",
+        len(items),
+        dict(Counter(i["lang"] for i in items)),
+        "danger:",
+        sum(i["danger"] for i in items),
+        "regions:",
+        dict(sorted(Counter(i["region"] for i in items if i["region"]).items())),
+    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The project's NLU training data run through config.yml's NLU components one by one, as
 ``rasa train`` runs them, with Rasa's own code — the reference the training speed-ups are
 compared with (computed once per test session: spaCy over 3,470 messages takes a few seconds)."""
+
 from __future__ import annotations
 
 import atexit
@@ -64,8 +65,7 @@ def light_copy(data: TrainingData) -> TrainingData:
     deep-copying 3,470 spaCy docs would take seconds."""
     copied = copy.copy(data)
     copied.training_examples = [
-        Message(data=dict(m.data), output_properties=set(m.output_properties), time=m.time,
-                features=list(m.features))
+        Message(data=dict(m.data), output_properties=set(m.output_properties), time=m.time, features=list(m.features))
         for m in data.training_examples
     ]
     return copied
@@ -101,16 +101,24 @@ def _run_stages() -> Tuple[Dict[str, TrainingData], Dict[str, Any]]:
     model = nlp.provide()
     components["spacy_model"] = model
     data = nlp.process_training_data(data, model)
-    data = SpacyTokenizer.create(component_config(SpacyTokenizer, "SpacyTokenizer"), storage, Resource("tok"),
-                                 _context("SpacyTokenizer")).process_training_data(data)
-    places = PlaceExtractor.create(component_config(PlaceExtractor, "components.place_extractor.PlaceExtractor"),
-                                   storage, Resource("places"), _context("PlaceExtractor"))
+    data = SpacyTokenizer.create(
+        component_config(SpacyTokenizer, "SpacyTokenizer"), storage, Resource("tok"), _context("SpacyTokenizer")
+    ).process_training_data(data)
+    places = PlaceExtractor.create(
+        component_config(PlaceExtractor, "components.place_extractor.PlaceExtractor"),
+        storage,
+        Resource("places"),
+        _context("PlaceExtractor"),
+    )
     data = places.process_training_data(data)
     stages["tokenized"] = data
     for index, resource in enumerate(("cv_words", "cv_chars")):
         featurizer = CountVectorsFeaturizer.create(
-            component_config(CountVectorsFeaturizer, "CountVectorsFeaturizer", index), storage,
-            Resource(resource), _context(f"run_CountVectorsFeaturizer{3 + index}"))
+            component_config(CountVectorsFeaturizer, "CountVectorsFeaturizer", index),
+            storage,
+            Resource(resource),
+            _context(f"run_CountVectorsFeaturizer{3 + index}"),
+        )
         featurizer.train(data, model)
         components[resource] = featurizer
     return stages, components

@@ -1,5 +1,6 @@
 """The bench flows served by the trained model, for tests that compare a speed-up with Rasa's
 own function on real trackers."""
+
 from __future__ import annotations
 
 import asyncio

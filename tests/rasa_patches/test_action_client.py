@@ -1,4 +1,5 @@
 """Calls to the action server reuse one session and its connections; requests and errors are as before."""
+
 from __future__ import annotations
 
 import asyncio
@@ -132,21 +133,28 @@ def _real_tracker_state() -> dict:
     """A tracker as the Rasa server sends it: Cyrillic text, parse data with floats, slots."""
     from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 
-    tracker = DialogueStateTracker.from_events("t", [
-        ActionExecuted("action_listen"),
-        UserUttered("нужен юрист в Бобруйске", {"name": "need_legal", "confidence": 0.9627719863899648},
-                    [{"entity": "district", "value": "BY-MA-02", "start": 14, "end": 23, "confidence": 1.0}],
-                    message_id="m1", metadata={}),
-        SlotSet("region", "BY-MA"), SlotSet("district_page", 0.0), SlotSet("whole_region", False),
-    ])
-    return {"next_action": "action_show_contacts", "sender_id": "t", "tracker": tracker.current_state(),
-            "version": "3.6.21"}
+    tracker = DialogueStateTracker.from_events(
+        "t",
+        [
+            ActionExecuted("action_listen"),
+            UserUttered(
+                "нужен юрист в Бобруйске",
+                {"name": "need_legal", "confidence": 0.9627719863899648},
+                [{"entity": "district", "value": "BY-MA-02", "start": 14, "end": 23, "confidence": 1.0}],
+                message_id="m1",
+                metadata={},
+            ),
+            SlotSet("region", "BY-MA"),
+            SlotSet("district_page", 0.0),
+            SlotSet("whole_region", False),
+        ],
+    )
+    return {"next_action": "action_show_contacts", "sender_id": "t", "tracker": tracker.current_state(), "version": "3.6.21"}
 
 
-@pytest.mark.parametrize("value", [
-    _real_tracker_state(), {"a": [1, 2.5, None, True, "ё"], "b": {"c": 1e-300}}, {1: "int key"},
-    [], "текст", 0.1 + 0.2,
-])
+@pytest.mark.parametrize(
+    "value", [_real_tracker_state(), {"a": [1, 2.5, None, True, "ё"], "b": {"c": 1e-300}}, {1: "int key"}, [], "текст", 0.1 + 0.2]
+)
 def test_orjson_encoding_means_the_same_as_json(value):
     import json
     import math

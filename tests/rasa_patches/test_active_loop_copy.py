@@ -1,4 +1,5 @@
 """The active loop's copy in an action call is exactly ``dataclasses.asdict``'s, and as deep."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -14,11 +15,24 @@ from rasa_patches import active_loop_copy
 PARSE = {
     "text": "нужен психолог в Бобруйске",
     "intent": {"name": "need_help", "confidence": 0.93},
-    "entities": [{"entity": "district", "value": "BY-MA-02", "start": 17, "end": 26, "extractor": "PlaceExtractor",
-                  "processors": ["EntitySynonymMapper"]}],
+    "entities": [
+        {
+            "entity": "district",
+            "value": "BY-MA-02",
+            "start": 17,
+            "end": 26,
+            "extractor": "PlaceExtractor",
+            "processors": ["EntitySynonymMapper"],
+        }
+    ],
     "intent_ranking": [{"name": "need_help", "confidence": 0.93}, {"name": "greet", "confidence": 0.01}],
-    "odd": (1, "two", [3.0], ({"deep": [4]},)), "named": namedtuple("Span", "start end")(0, [5]),
-    "text_tokens": [(0, 5), (6, 14)], "numpy": np.float64(0.5), "ordered": OrderedDict(a=[1]), "none": None, "flag": True,
+    "odd": (1, "two", [3.0], ({"deep": [4]},)),
+    "named": namedtuple("Span", "start end")(0, [5]),
+    "text_tokens": [(0, 5), (6, 14)],
+    "numpy": np.float64(0.5),
+    "ordered": OrderedDict(a=[1]),
+    "none": None,
+    "flag": True,
 }
 
 
@@ -66,10 +80,15 @@ def test_other_uses_go_to_dataclasses():
 
 
 def test_current_state_is_unchanged():
-    domain = Domain.from_yaml("version: '3.1'\nslots:\n  region:\n    type: text\n    mappings: [{type: custom}]\n"
-                              "forms:\n  help_form:\n    required_slots: [region]\n")
-    tracker = DialogueStateTracker.from_events("s", [UserUttered("нужен психолог", PARSE["intent"], parse_data=PARSE),
-                                                     ActiveLoop("help_form"), SlotSet("region", "BY-MI")], domain.slots)
+    domain = Domain.from_yaml(
+        "version: '3.1'\nslots:\n  region:\n    type: text\n    mappings: [{type: custom}]\n"
+        "forms:\n  help_form:\n    required_slots: [region]\n"
+    )
+    tracker = DialogueStateTracker.from_events(
+        "s",
+        [UserUttered("нужен психолог", PARSE["intent"], parse_data=PARSE), ActiveLoop("help_form"), SlotSet("region", "BY-MI")],
+        domain.slots,
+    )
     active_loop_copy.uninstall()
     reference = tracker.current_state(EventVerbosity.ALL)
     active_loop_copy.install()

@@ -1,4 +1,5 @@
 """Debug-log arguments are not deep-copied at INFO; the patched modules use ``copy`` for nothing else."""
+
 from __future__ import annotations
 
 import ast
@@ -18,18 +19,27 @@ def test_copy_is_only_used_for_debug_log_arguments(module_name):
     tree = ast.parse(source)
     in_debug_call = set()
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "debug"
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == "structlogger"):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "debug"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "structlogger"
+        ):
             for value in [*node.args, *(keyword.value for keyword in node.keywords)]:
                 in_debug_call.add(id(value))
-    uses = [node for node in ast.walk(tree)
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "copy"]
+    uses = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "copy"
+    ]
     assert uses, "the module no longer uses copy: drop it from MODULES"
     calls = {id(node.func): node for node in ast.walk(tree) if isinstance(node, ast.Call)}
     for use in uses:
         call = calls.get(id(use))
-        assert use.attr == "deepcopy" and call is not None and id(call) in in_debug_call, (
-            f"{module_name} line {use.lineno}: copy.{use.attr} outside a structlogger.debug argument")
+        assert (
+            use.attr == "deepcopy" and call is not None and id(call) in in_debug_call
+        ), f"{module_name} line {use.lineno}: copy.{use.attr} outside a structlogger.debug argument"
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ through bin/rasa, with DV_PATCHES=none (Rasa's own code) and DV_PATCHES=all, rea
 action servers each, gives identical parses (intent, ranking, entities) of every held-out text,
 identical replies and predicted actions on the benchmark flows and on held-out texts typed as
 first messages, and identical stored events (timestamps and random message ids aside)."""
+
 from __future__ import annotations
 
 import json
@@ -25,16 +26,21 @@ VARYING = {"timestamp", "message_id"}  # when it happened; the REST channel's ra
 
 @pytest.fixture(scope="module")
 def both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[Assistant, Assistant]]:
-    with running_assistant(tmp_path_factory.mktemp("unpatched"), patches="none") as unpatched, \
-            running_assistant(tmp_path_factory.mktemp("patched"), patches="all") as patched:
+    with (
+        running_assistant(tmp_path_factory.mktemp("unpatched"), patches="none") as unpatched,
+        running_assistant(tmp_path_factory.mktemp("patched"), patches="all") as patched,
+    ):
         yield unpatched, patched
     log = (patched.work / "rasa.log").read_text(encoding="utf-8", errors="replace")
     assert "rasa_patches:" not in log, "a patch was skipped, so this test did not compare it"
 
 
 def _parse(assistant: Assistant, text: str) -> Dict[str, Any]:
-    request = urllib.request.Request(f"{assistant.base}/model/parse?token={assistant.token}",
-                                     data=json.dumps({"text": text}).encode(), headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{assistant.base}/model/parse?token={assistant.token}",
+        data=json.dumps({"text": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
 
@@ -59,8 +65,11 @@ def _conversation(messages: List[str]) -> Callable[[Assistant], Dict[str, Any]]:
     def run(assistant: Assistant) -> Dict[str, Any]:
         replies = [assistant.say(sender, message) for message in messages]
         events = _without(assistant.tracker(sender)["events"], VARYING)
-        return {"replies": replies, "events": events,
-                "actions": [(e["name"], e.get("policy"), e.get("confidence")) for e in events if e["event"] == "action"]}
+        return {
+            "replies": replies,
+            "events": events,
+            "actions": [(e["name"], e.get("policy"), e.get("confidence")) for e in events if e["event"] == "action"],
+        }
 
     return run
 

@@ -1,4 +1,5 @@
 """The event-class table answers as Rasa's class-tree walk does, including classes defined later."""
+
 from __future__ import annotations
 
 import pytest
@@ -38,8 +39,11 @@ def test_same_class_for_every_event_name(installed):
 
 
 def test_deserialises_as_before(installed):
-    dumped = [UserUttered("привет", {"name": "greet", "confidence": 1.0}).as_dict(),
-              ActionExecuted("action_welcome").as_dict(), SlotSet("region", "BY-HO").as_dict()]
+    dumped = [
+        UserUttered("привет", {"name": "greet", "confidence": 1.0}).as_dict(),
+        ActionExecuted("action_welcome").as_dict(),
+        SlotSet("region", "BY-HO").as_dict(),
+    ]
     events = deserialise_events(dumped)
     assert [type(e) for e in events] == [UserUttered, ActionExecuted, SlotSet]
     assert [e.as_dict() for e in events] == dumped

@@ -1,5 +1,6 @@
 """The fast fingerprints are Rasa's fingerprints: on the project's training data at every stage
 of the NLU pipeline, for the graph's fingerprint keys, and on edge cases."""
+
 from __future__ import annotations
 
 import collections
@@ -37,8 +38,7 @@ def _fingerprints(data, active):
     """The data's fingerprint and every message's, computed with or without the speed-up."""
     _forget(data)
     with nlu_pipeline.speedups(active):
-        result = data.fingerprint(), [m.fingerprint() for m in data.training_examples], \
-            [hash(m) for m in data.training_examples]
+        result = data.fingerprint(), [m.fingerprint() for m in data.training_examples], [hash(m) for m in data.training_examples]
     _forget(data)
     return result
 
@@ -78,7 +78,7 @@ def test_fingerprint_keys_of_the_graph_are_rasas():
 
 class _WithFingerprint:
     def fingerprint(self):
-        return "custom \"quoted\" fingerprint ✓"
+        return 'custom "quoted" fingerprint ✓'
 
 
 class _NotCallable:
@@ -93,14 +93,46 @@ class _OddList(list):
 
 
 EDGE_CASES = [
-    "", "text", "ünïcödé ✓ 🙂", "x" * 300, 0, 1, -7, 2 ** 70, 1.0, 1, True, False, None, -0.0, 0.0,
-    float("nan"), float("inf"), 1e16, 1e-5, 0.1 + 0.2, np.float32(0.1), np.int64(3), (1, "a"), {1, 2},
-    b"bytes", [], {}, [1, "1", 1.0, True, None],
-    {"1": 1, 1: "1", True: 2}, {1: "a", 1.0: "b"},  # noqa: F601 - keys that collide, on purpose
-    {"b": [1, {"c": [None, 0.5]}], "a": ()}, [[[]], [{}], [[1], [1]]], collections.OrderedDict(z=1, a=2),
-    _OddList([1, 2]), [_WithFingerprint(), _NotCallable()], {"k": _WithFingerprint()},
-    {_WithFingerprint(): "value"}, {"nested": {"deeper": {"deepest": ["x", 1]}}},
-    Message(data={"text": "hi", "intent": "greet"}), [Message(data={"text": "hi"}), {"x": [1, 2]}],
+    "",
+    "text",
+    "ünïcödé ✓ 🙂",
+    "x" * 300,
+    0,
+    1,
+    -7,
+    2**70,
+    1.0,
+    1,
+    True,
+    False,
+    None,
+    -0.0,
+    0.0,
+    float("nan"),
+    float("inf"),
+    1e16,
+    1e-5,
+    0.1 + 0.2,
+    np.float32(0.1),
+    np.int64(3),
+    (1, "a"),
+    {1, 2},
+    b"bytes",
+    [],
+    {},
+    [1, "1", 1.0, True, None],
+    {"1": 1, 1: "1", True: 2},  # noqa: F601 - keys that collide, on purpose
+    {1: "a", 1.0: "b"},  # noqa: F601 - keys that collide, on purpose
+    {"b": [1, {"c": [None, 0.5]}], "a": ()},
+    [[[]], [{}], [[1], [1]]],
+    collections.OrderedDict(z=1, a=2),
+    _OddList([1, 2]),
+    [_WithFingerprint(), _NotCallable()],
+    {"k": _WithFingerprint()},
+    {_WithFingerprint(): "value"},
+    {"nested": {"deeper": {"deepest": ["x", 1]}}},
+    Message(data={"text": "hi", "intent": "greet"}),
+    [Message(data={"text": "hi"}), {"x": [1, 2]}],
 ]
 
 
@@ -135,12 +167,10 @@ MATRICES = [
     scipy.sparse.coo_matrix(np.array([[0.1, 0, 2.5]], dtype=np.float32)),
     scipy.sparse.coo_matrix(np.array([[True, False, True]])),
     scipy.sparse.coo_matrix((np.array([0.0, -0.0, 1.0]), (np.array([0, 0, 1]), np.array([0, 1, 2]))), shape=(2, 3)),
-    scipy.sparse.coo_matrix((np.array([np.nan, np.inf, -np.inf]), (np.array([0, 0, 0]), np.array([0, 1, 2]))),
-                            shape=(1, 3)),
+    scipy.sparse.coo_matrix((np.array([np.nan, np.inf, -np.inf]), (np.array([0, 0, 0]), np.array([0, 1, 2]))), shape=(1, 3)),
     scipy.sparse.coo_matrix((3, 4)),
     scipy.sparse.coo_matrix((np.array([1, 1]), (np.array([0, 0]), np.array([1, 1]))), shape=(1, 2)),  # duplicates
-    scipy.sparse.coo_matrix((np.array([5], dtype=np.uint8), (np.array([0], dtype=np.int64), np.array([3]))),
-                            shape=(1, 4)),
+    scipy.sparse.coo_matrix((np.array([5], dtype=np.uint8), (np.array([0], dtype=np.int64), np.array([3]))), shape=(1, 4)),
     scipy.sparse.csc_matrix(np.array([[1 + 2j, 0]])),
 ]
 
@@ -161,15 +191,17 @@ def test_class_sources_follow_the_file(tmp_path, monkeypatch):
     try:
         assert fast_fingerprint.getsource(probe.Probe) == inspect.getsource(probe.Probe)
         assert fast_fingerprint.getsource(probe.Probe) == "class Probe:\n    x = 1\n"
-        module_file.write_text(textwrap.dedent("""\
+        module_file.write_text(
+            textwrap.dedent("""\
             class Probe:
                 x = 2  # changed, and longer
-            """), encoding="utf-8")
+            """),
+            encoding="utf-8",
+        )
         assert fast_fingerprint.getsource(probe.Probe) == inspect.getsource(probe.Probe)
         assert "x = 2" in fast_fingerprint.getsource(probe.Probe)
     finally:
         sys.modules.pop("dv_source_probe", None)
     for cls in (LogisticRegressionClassifier, CountVectorsFeaturizer, Message):
         assert fast_fingerprint.getsource(cls) == inspect.getsource(cls)
-    assert fast_fingerprint.getsource(test_class_sources_follow_the_file) == inspect.getsource(
-        test_class_sources_follow_the_file)
+    assert fast_fingerprint.getsource(test_class_sources_follow_the_file) == inspect.getsource(test_class_sources_follow_the_file)

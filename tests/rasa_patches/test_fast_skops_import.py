@@ -1,4 +1,5 @@
 """The fast ``whichmodule`` gives skops' answers, and skops trusts exactly the same types with it."""
+
 from __future__ import annotations
 
 import json
@@ -71,8 +72,9 @@ print(json.dumps({{k: getattr(t, k) for k in dir(t) if k.endswith("_NAMES")}}))
 def test_skops_trusts_the_same_types_with_and_without_it():
     lists = []
     for install in (False, True):
-        done = subprocess.run([sys.executable, "-c", TRUSTED.format(repo=str(REPO), install=install)],
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-c", TRUSTED.format(repo=str(REPO), install=install)], capture_output=True, text=True, timeout=300
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         lists.append(json.loads(done.stdout.strip().splitlines()[-1]))
     assert lists[0] == lists[1]

@@ -1,4 +1,5 @@
 """The classifier trains with the cyclic collector paused, and gets it back as it was."""
+
 from __future__ import annotations
 
 import gc
@@ -22,8 +23,11 @@ pytestmark = pytest.mark.filterwarnings("ignore")
 def _train(tmp_path, data, seen):
     tmp_path.mkdir()
     classifier = LogisticRegressionClassifier.create(
-        {**LogisticRegressionClassifier.get_default_config(), "max_iter": 30}, LocalModelStorage(tmp_path),
-        Resource("lr"), ExecutionContext(GraphSchema({}), "lr"))
+        {**LogisticRegressionClassifier.get_default_config(), "max_iter": 30},
+        LocalModelStorage(tmp_path),
+        Resource("lr"),
+        ExecutionContext(GraphSchema({}), "lr"),
+    )
     original_fit = classifier.clf.fit
 
     def fit(*args, **kwargs):

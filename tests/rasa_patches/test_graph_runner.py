@@ -1,4 +1,5 @@
 """The sequential graph runner gives exactly what dask gives, on the real model."""
+
 from __future__ import annotations
 
 import pytest
@@ -47,8 +48,9 @@ def test_same_parses_and_predictions_as_dask(processor, monkeypatch):
     parse = payload_parse._original()
     compared = 0
     for number, messages in enumerate(CONVERSATIONS):
-        tracker = DialogueStateTracker.from_events(f"c{number}", [ActionExecuted(ACTION_LISTEN_NAME)],
-                                                   slots=processor.domain.slots)
+        tracker = DialogueStateTracker.from_events(
+            f"c{number}", [ActionExecuted(ACTION_LISTEN_NAME)], slots=processor.domain.slots
+        )
         for text in messages:
             message = UserMessage(text, sender_id=tracker.sender_id, message_id=f"m{compared}")
             by_dask = _with(dask_run, monkeypatch, lambda m=message, t=tracker: parse(processor, m, t))
@@ -58,11 +60,25 @@ def test_same_parses_and_predictions_as_dask(processor, monkeypatch):
             for _ in range(4):  # predict until the bot would listen
                 by_dask = _with(dask_run, monkeypatch, lambda t=tracker: processor._predict_next_with_tracker(t))
                 ours = _with(graph_runner.run, monkeypatch, lambda t=tracker: processor._predict_next_with_tracker(t))
-                assert (ours.probabilities, ours.policy_name, ours.events, ours.optional_events, ours.is_end_to_end_prediction,
-                        ours.is_no_user_prediction, ours.diagnostic_data, ours.action_metadata) == \
-                       (by_dask.probabilities, by_dask.policy_name, by_dask.events, by_dask.optional_events,
-                        by_dask.is_end_to_end_prediction, by_dask.is_no_user_prediction, by_dask.diagnostic_data,
-                        by_dask.action_metadata)
+                assert (
+                    ours.probabilities,
+                    ours.policy_name,
+                    ours.events,
+                    ours.optional_events,
+                    ours.is_end_to_end_prediction,
+                    ours.is_no_user_prediction,
+                    ours.diagnostic_data,
+                    ours.action_metadata,
+                ) == (
+                    by_dask.probabilities,
+                    by_dask.policy_name,
+                    by_dask.events,
+                    by_dask.optional_events,
+                    by_dask.is_end_to_end_prediction,
+                    by_dask.is_no_user_prediction,
+                    by_dask.diagnostic_data,
+                    by_dask.action_metadata,
+                )
                 compared += 1
                 action = processor.domain.action_names_or_texts[ours.max_confidence_index]
                 tracker.update(ActionExecuted(action, ours.policy_name, ours.max_confidence))

@@ -1,5 +1,6 @@
 """DV_PATCHES chooses the patches; a patch that does not fit is skipped with one warning and
 Rasa's own code runs; nothing of the patches is in the model or in the virtualenv."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -119,8 +120,12 @@ def _installed_in_a_new_process(value: str) -> dict:
 def test_none_installs_nothing():
     found = _installed_in_a_new_process("none")
     assert found["status"] == {}
-    assert set(found["modules"]) <= {"rasa_patches.install", "rasa_patches.source", "rasa_patches.registry",
-                                     "rasa_patches.after_import"}
+    assert set(found["modules"]) <= {
+        "rasa_patches.install",
+        "rasa_patches.source",
+        "rasa_patches.registry",
+        "rasa_patches.after_import",
+    }
 
 
 def test_a_list_installs_exactly_those():
@@ -132,16 +137,18 @@ def test_a_list_installs_exactly_those():
 
 def test_all_installs_every_patch_or_waits_for_its_module():
     found = _installed_in_a_new_process("all")
-    assert found["status"] == {p.name: "installed" if p.after_import is None else f"waiting for {p.after_import}"
-                               for p in PATCHES}
+    assert found["status"] == {
+        p.name: "installed" if p.after_import is None else f"waiting for {p.after_import}" for p in PATCHES
+    }
 
 
 def test_nothing_of_the_patches_is_in_the_model_or_the_virtualenv():
     config = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
     assert "importers" not in config
     names = [entry["name"] for section in ("pipeline", "policies") for entry in config[section]]
-    assert not [name for name in names if name.startswith(("rasa_patches", "safeguards.speedups",
-                                                             "safeguards.remote_action_validation"))]
+    assert not [
+        name for name in names if name.startswith(("rasa_patches", "safeguards.speedups", "safeguards.remote_action_validation"))
+    ]
     setup = (REPO / "bin" / "setup").read_text(encoding="utf-8")
     fingerprinted = next(line for line in setup.splitlines() if line.startswith("inputs=$(fingerprint"))
     assert "rasa_patches" not in fingerprinted and "safeguards" not in fingerprinted

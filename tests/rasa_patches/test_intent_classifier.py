@@ -1,4 +1,5 @@
 """The fast intent classifier gives exactly Rasa's intents and confidences, on held-out messages."""
+
 from __future__ import annotations
 
 import asyncio

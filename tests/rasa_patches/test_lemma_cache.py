@@ -1,4 +1,5 @@
 """spaCy's pymorphy3 lemmas with the per-word memory are spaCy's lemmas."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,8 +34,24 @@ def test_every_lemma_of_the_training_data_is_spacys(nlp):
     assert _lemmas(nlp, texts[::-1], True) == expected[::-1]
 
 
-WORDS = ["юристу", "Бобруйске", "стали", "мыла", "кот", "qwertyuiop", "ыыыы", "Гомель", "123", "—", "и", "у Гомелі",
-         "дапамажыце", "help", "", "  "]
+WORDS = [
+    "юристу",
+    "Бобруйске",
+    "стали",
+    "мыла",
+    "кот",
+    "qwertyuiop",
+    "ыыыы",
+    "Гомель",
+    "123",
+    "—",
+    "и",
+    "у Гомелі",
+    "дапамажыце",
+    "help",
+    "",
+    "  ",
+]
 
 
 def test_words_with_one_several_or_no_analyses(nlp):

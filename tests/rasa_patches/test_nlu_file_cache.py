@@ -1,4 +1,5 @@
 """NLU files parsed once per process give exactly what Rasa's file importer gives, every time."""
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,10 @@ def _snapshot(data: TrainingData) -> Tuple[Any, ...]:
     """Everything a TrainingData holds, in order (examples with all their attributes)."""
     return (
         [(m.data, sorted(m.output_properties), m.time, m.features) for m in data.training_examples],
-        data.entity_synonyms, data.regex_features, data.lookup_tables, data.responses,
+        data.entity_synonyms,
+        data.regex_features,
+        data.lookup_tables,
+        data.responses,
         data.fingerprint(),
     )
 
@@ -59,7 +63,8 @@ def test_project_data_is_identical_on_every_call_and_language():
 
 def test_each_call_returns_independent_data(tmp_path):
     nlu = tmp_path / "nlu.yml"
-    nlu.write_text(textwrap.dedent("""\
+    nlu.write_text(
+        textwrap.dedent("""\
         version: "3.1"
         nlu:
         - intent: greet
@@ -78,7 +83,9 @@ def test_each_call_returns_independent_data(tmp_path):
         responses:
           utter_faq/ask:
           - text: ответ
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     rasa_importer, caching = _importers([str(tmp_path)])
     expected = _snapshot(rasa_importer.get_nlu_data())
     first = caching.get_nlu_data()
@@ -99,15 +106,19 @@ def _outcome(importer: Any) -> Tuple[Any, ...]:
             result: Any = _snapshot(importer.get_nlu_data())
         except Exception as error:  # noqa: BLE001 - the exception is what is compared
             result = (type(error), str(error))
-    return result, [(w.category, str(w.message), w.filename, w.lineno) for w in caught
-                    if not issubclass(w.category, DeprecationWarning)]
+    return result, [
+        (w.category, str(w.message), w.filename, w.lineno) for w in caught if not issubclass(w.category, DeprecationWarning)
+    ]
 
 
-@pytest.mark.parametrize("content, kind", [
-    ("version: \"3.1\"\nnlu:\n- intent: greet\n  examples: |\n    - hi\n  - oops: [\n", YamlException),
-    ("version: \"3.1\"\nnlu:\n- intent: greet\n  examples: 5\n", YamlException),
-    ("version: \"3.1\"\nnlu:\n- intent: greet\n  examples: |\n    - hi\n    - [Minsk]{\"entity\": 5}\n", Exception),
-])
+@pytest.mark.parametrize(
+    "content, kind",
+    [
+        ('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hi\n  - oops: [\n', YamlException),
+        ('version: "3.1"\nnlu:\n- intent: greet\n  examples: 5\n', YamlException),
+        ('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hi\n    - [Minsk]{"entity": 5}\n', Exception),
+    ],
+)
 def test_invalid_files_are_refused_with_the_same_message_every_time(tmp_path, content, kind):
     (tmp_path / "nlu.yml").write_text(content, encoding="utf-8")
     rasa_importer, caching = _importers([str(tmp_path)])
@@ -169,9 +180,19 @@ def test_a_changed_file_is_read_again(tmp_path):
 
 
 def test_other_formats_go_to_rasa_unchanged(tmp_path):
-    (tmp_path / "nlu.json").write_text(json.dumps({"rasa_nlu_data": {"common_examples": [
-        {"text": "hi", "intent": "greet", "entities": []}, {"text": "bye", "intent": "goodbye", "entities": []}]}}),
-        encoding="utf-8")
+    (tmp_path / "nlu.json").write_text(
+        json.dumps(
+            {
+                "rasa_nlu_data": {
+                    "common_examples": [
+                        {"text": "hi", "intent": "greet", "entities": []},
+                        {"text": "bye", "intent": "goodbye", "entities": []},
+                    ]
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
     rasa_importer, caching = _importers([str(tmp_path)])
     for _ in range(2):
         assert _snapshot(caching.get_nlu_data()) == _snapshot(rasa_importer.get_nlu_data())
@@ -191,12 +212,10 @@ def test_a_missing_path_fails_as_in_rasa(tmp_path):
 
 def test_installed_it_serves_rasas_importer_stack_alike():
     reference = E2EReference()
-    expected = (_snapshot(reference.get_nlu_data("ru")), reference.get_domain().as_dict(),
-                reference.get_stories().fingerprint())
+    expected = (_snapshot(reference.get_nlu_data("ru")), reference.get_domain().as_dict(), reference.get_stories().fingerprint())
     nlu_file_cache.install()
     try:
-        importer = TrainingDataImporter.load_from_config(str(REPO / "config.yml"), str(REPO / "domain.yml"),
-                                                         [str(REPO / "data")])
+        importer = TrainingDataImporter.load_from_config(str(REPO / "config.yml"), str(REPO / "domain.yml"), [str(REPO / "data")])
         got = (_snapshot(importer.get_nlu_data("ru")), importer.get_domain().as_dict(), importer.get_stories().fingerprint())
     finally:
         nlu_file_cache.uninstall()
@@ -205,8 +224,7 @@ def test_installed_it_serves_rasas_importer_stack_alike():
 
 def E2EReference() -> TrainingDataImporter:  # noqa: N802 - reads like the class it builds
     """Rasa's default importer stack for the project (what config.yml without ``importers`` gives)."""
-    return TrainingDataImporter.load_from_dict({}, str(REPO / "config.yml"), str(REPO / "domain.yml"),
-                                               [str(REPO / "data")])
+    return TrainingDataImporter.load_from_dict({}, str(REPO / "config.yml"), str(REPO / "domain.yml"), [str(REPO / "data")])
 
 
 def test_the_file_list_is_rasas():

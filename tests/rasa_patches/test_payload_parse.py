@@ -1,4 +1,5 @@
 """Button payloads parsed without the NLU pipeline give exactly what the whole graph gives."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,9 +14,18 @@ from tests.e2e.conftest import MODEL
 pytestmark = pytest.mark.filterwarnings("ignore")
 
 PAYLOADS = [
-    "/start", "/need_legal", "/whole_region", "/change_region", "/role_witness",
-    '/inform{"region":"BY-HO"}', '/inform{"district":"BY-HO-04"}', '/district_page{"page":"1"}',
-    '/set_language{"language":"en"}', "  /main_menu  ", "/greet@0.7", "/need_legal{broken",
+    "/start",
+    "/need_legal",
+    "/whole_region",
+    "/change_region",
+    "/role_witness",
+    '/inform{"region":"BY-HO"}',
+    '/inform{"district":"BY-HO-04"}',
+    '/district_page{"page":"1"}',
+    '/set_language{"language":"en"}',
+    "  /main_menu  ",
+    "/greet@0.7",
+    "/need_legal{broken",
 ]
 NOT_PAYLOADS = ["привет", "нужен юрист в Гомеле", "/no_such_intent", "/", "слэш / внутри"]
 

@@ -1,5 +1,6 @@
 """Every registry entry fits the installed libraries: its pinned hashes are those of the targets'
 source as ``inspect.getsource`` reads it, its module exists and can be installed and undone."""
+
 from __future__ import annotations
 
 import importlib
@@ -25,8 +26,14 @@ def _live_hashes() -> dict:
         from rasa_patches import source
         print(json.dumps({{t: source.sha256(source.live(t)) for t in {TARGETS!r}}}))
     """)
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=600,
-                          env={"PATH": "/usr/bin:/bin", "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"})
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"PATH": "/usr/bin:/bin", "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"},
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -41,7 +48,8 @@ def test_every_pinned_hash_is_the_installed_source(patch, live_hashes):
     for target, pinned in patch.targets.items():
         assert live_hashes[target] == pinned, (
             f"{patch.name}: {target} is not the source this patch was written against — review "
-            f"rasa_patches/{patch.name}.py against it, then pin {live_hashes[target]}")
+            f"rasa_patches/{patch.name}.py against it, then pin {live_hashes[target]}"
+        )
 
 
 def test_the_launcher_reads_the_same_source_without_importing(live_hashes):

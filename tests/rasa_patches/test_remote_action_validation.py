@@ -1,4 +1,5 @@
 """The cached validator accepts and rejects exactly what Rasa's own validation does."""
+
 from __future__ import annotations
 
 import pytest
@@ -37,16 +38,33 @@ def _sample_events():
     """One serialised event of every kind an action server can send."""
     from rasa.shared.core import events as e
 
-    return [ev.as_dict() for ev in [
-        e.UserUttered("привет", {"name": "greet", "confidence": 0.9}, [{"entity": "region", "value": "BY-HO"}]),
-        e.BotUttered("text", {"buttons": [{"title": "a", "payload": "/a"}]}, metadata={"safety_net": True}),
-        e.SlotSet("region", "BY-HO"), e.SlotSet("district", None), e.ActionExecuted("action_welcome"),
-        e.ActiveLoop("help_form"), e.ActiveLoop(None), e.AllSlotsReset(), e.Restarted(), e.SessionStarted(),
-        e.FollowupAction("action_welcome"), e.ActionReverted(), e.UserUtteranceReverted(),
-        e.ActionExecutionRejected("x"), e.LoopInterrupted(True), e.ConversationPaused(), e.ConversationResumed(),
-        e.EntitiesAdded([{"entity": "region", "value": "BY-MI"}]), e.DefinePrevUserUtteredFeaturization(False),
-        e.ReminderCancelled(name="r"), e.AgentUttered("hi"), e.StoryExported("x.yml"),
-    ]]
+    return [
+        ev.as_dict()
+        for ev in [
+            e.UserUttered("привет", {"name": "greet", "confidence": 0.9}, [{"entity": "region", "value": "BY-HO"}]),
+            e.BotUttered("text", {"buttons": [{"title": "a", "payload": "/a"}]}, metadata={"safety_net": True}),
+            e.SlotSet("region", "BY-HO"),
+            e.SlotSet("district", None),
+            e.ActionExecuted("action_welcome"),
+            e.ActiveLoop("help_form"),
+            e.ActiveLoop(None),
+            e.AllSlotsReset(),
+            e.Restarted(),
+            e.SessionStarted(),
+            e.FollowupAction("action_welcome"),
+            e.ActionReverted(),
+            e.UserUtteranceReverted(),
+            e.ActionExecutionRejected("x"),
+            e.LoopInterrupted(True),
+            e.ConversationPaused(),
+            e.ConversationResumed(),
+            e.EntitiesAdded([{"entity": "region", "value": "BY-MI"}]),
+            e.DefinePrevUserUtteredFeaturization(False),
+            e.ReminderCancelled(name="r"),
+            e.AgentUttered("hi"),
+            e.StoryExported("x.yml"),
+        ]
+    ]
 
 
 def _mutations():

@@ -1,4 +1,5 @@
 """The faster rule lookup finds exactly the rules Rasa's finds, on the real model."""
+
 from __future__ import annotations
 
 from typing import Any, Iterator, List
@@ -23,8 +24,9 @@ def loaded():
     if not MODEL.exists():
         pytest.fail("no trained model: run bin/setup before these tests")
     processor = Agent.load(str(MODEL)).processor
-    policy = next(node._component for node in processor.graph_runner._instantiated_nodes.values()
-                  if isinstance(node._component, RulePolicy))
+    policy = next(
+        node._component for node in processor.graph_runner._instantiated_nodes.values() if isinstance(node._component, RulePolicy)
+    )
     return processor, policy
 
 
@@ -32,14 +34,16 @@ def _conversation_states(processor: Any, policy: RulePolicy) -> Iterator[List[di
     """The states RulePolicy predicts from, at every step of real conversations."""
     parse = payload_parse._original()
     for number, messages in enumerate(CONVERSATIONS):
-        tracker = DialogueStateTracker.from_events(f"r{number}", [ActionExecuted(ACTION_LISTEN_NAME)],
-                                                   slots=processor.domain.slots)
+        tracker = DialogueStateTracker.from_events(
+            f"r{number}", [ActionExecuted(ACTION_LISTEN_NAME)], slots=processor.domain.slots
+        )
         for text in messages:
             parsed = parse(processor, UserMessage(text, sender_id=tracker.sender_id), tracker)
             tracker.update(UserUttered(text, parsed["intent"], parsed["entities"], parsed))
             for _ in range(4):
-                yield policy._prediction_states(tracker, processor.domain, use_text_for_last_user_input=False,
-                                                rule_only_data=policy._get_rule_only_data())
+                yield policy._prediction_states(
+                    tracker, processor.domain, use_text_for_last_user_input=False, rule_only_data=policy._get_rule_only_data()
+                )
                 prediction = processor._predict_next_with_tracker(tracker)
                 action = processor.domain.action_names_or_texts[prediction.max_confidence_index]
                 tracker.update(ActionExecuted(action, prediction.policy_name, prediction.max_confidence))

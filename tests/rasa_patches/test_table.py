@@ -1,4 +1,5 @@
 """The patch table in docs/PERFORMANCE.md is the registry's (python -m rasa_patches.table --write)."""
+
 from __future__ import annotations
 
 import pytest

@@ -3,6 +3,7 @@
 The subprocess tests install the patches first, as bin/rasa does, so they check what `bin/rasa run`
 really gets.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,14 @@ LAUNCH = "from rasa_patches.launch import prepare\nprepare()\n"
 def _python(code: str, timeout: float = 240, launch: str = LAUNCH) -> dict:
     """Runs ``code`` in a fresh interpreter from the repository, after what bin/rasa does first;
     it prints one JSON line last."""
-    done = subprocess.run([sys.executable, "-c", launch + textwrap.dedent(code)], cwd=REPO, capture_output=True,
-                          text=True, timeout=timeout, env={"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [sys.executable, "-c", launch + textwrap.dedent(code)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -82,8 +89,13 @@ def test_deferred_train_utils_is_the_real_module_on_first_use():
                           "split": init_split_entities({"split_entities_by_comma": True}, True),
                           "callbacks": create_common_callbacks.__module__}))
     """)
-    assert found == {"spec": "rasa.utils.train_utils", "before": False, "after": True,
-                     "split": {"split_entities_by_comma": True}, "callbacks": "rasa.utils.train_utils"}
+    assert found == {
+        "spec": "rasa.utils.train_utils",
+        "before": False,
+        "after": True,
+        "split": {"split_entities_by_comma": True},
+        "callbacks": "rasa.utils.train_utils",
+    }
 
 
 @pytest.mark.skipif(not MODEL.exists(), reason="needs the trained model (bin/setup)")
@@ -110,16 +122,24 @@ def test_lazy_training_schema_equals_the_eagerly_parsed_one():
             "replaced": (setattr(metadata, "train_schema", GraphSchema({{}})) or metadata.as_dict()["train_schema"]),
         }}))
     """)
-    assert found == {"loaded_before": False, "same_train": True, "same_predict": True, "same_dict": True,
-                     "class": "ModelMetadata", "replaced": {"nodes": {}}}
+    assert found == {
+        "loaded_before": False,
+        "same_train": True,
+        "same_predict": True,
+        "same_dict": True,
+        "class": "ModelMetadata",
+        "replaced": {"nodes": {}},
+    }
 
 
 def _fake_package(tmp_path: Path) -> Path:
     package = tmp_path / "dv_fake_pkg"
     package.mkdir()
     (package / "__init__.py").write_text("")
-    (package / "heavy.py").write_text("import builtins\nbuiltins.dv_fake_runs = getattr(builtins, 'dv_fake_runs', 0) + 1\n"
-                                      "VALUE = 42\ndef f():\n    return VALUE\n")
+    (package / "heavy.py").write_text(
+        "import builtins\nbuiltins.dv_fake_runs = getattr(builtins, 'dv_fake_runs', 0) + 1\n"
+        "VALUE = 42\ndef f():\n    return VALUE\n"
+    )
     return package
 
 
@@ -221,37 +241,38 @@ _TRAINING_GRAPH = """
 def _training_graph(configs, hook: bool = True):
     env = {"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"}
     code = (LAUNCH if hook else "") + textwrap.dedent(_TRAINING_GRAPH.format(configs=[str(c) for c in configs]))
-    done = subprocess.run([sys.executable, "-c", code],
-                          cwd=REPO, capture_output=True, text=True, timeout=300, env=env)
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _diet_config(tmp_path: Path) -> Path:
     path = tmp_path / "diet.yml"
-    path.write_text("recipe: default.v1\nlanguage: ru\npipeline:\n  - name: WhitespaceTokenizer\n"
-                    "  - name: CountVectorsFeaturizer\n  - name: DIETClassifier\n    epochs: 1\n"
-                    "policies:\n  - name: RulePolicy\n  - name: TEDPolicy\n    epochs: 1\n")
+    path.write_text(
+        "recipe: default.v1\nlanguage: ru\npipeline:\n  - name: WhitespaceTokenizer\n"
+        "  - name: CountVectorsFeaturizer\n  - name: DIETClassifier\n    epochs: 1\n"
+        "policies:\n  - name: RulePolicy\n  - name: TEDPolicy\n    epochs: 1\n"
+    )
     return path
 
 
 def test_training_graph_and_validator_warnings_are_the_same_without_tensorflow(tmp_path):
     config = REPO / "config.yml"
-    ours, = _training_graph([config])
-    rasas, = _training_graph([config], hook=False)
+    (ours,) = _training_graph([config])
+    (rasas,) = _training_graph([config], hook=False)
     assert ours["stand_ins"] and not ours["tensorflow"]
     assert rasas["tensorflow"] and not rasas["stand_ins"]
     assert ours["schema"] == rasas["schema"]
     assert ours["warnings"] == rasas["warnings"]
-    diet, = _training_graph([_diet_config(tmp_path)])
-    diet_rasa, = _training_graph([_diet_config(tmp_path)], hook=False)
+    (diet,) = _training_graph([_diet_config(tmp_path)])
+    (diet_rasa,) = _training_graph([_diet_config(tmp_path)], hook=False)
     assert diet["diet_is_real"] and diet["tensorflow"] and not diet["stand_ins"]
     assert (diet["schema"], diet["warnings"]) == (diet_rasa["schema"], diet_rasa["warnings"])
 
 
 def test_a_tensorflow_configuration_after_ours_gets_the_real_classes(tmp_path):
     first, second = _training_graph([REPO / "config.yml", _diet_config(tmp_path)])
-    alone, = _training_graph([_diet_config(tmp_path)], hook=False)
+    (alone,) = _training_graph([_diet_config(tmp_path)], hook=False)
     assert first["stand_ins"] and not first["tensorflow"]
     assert second["diet_is_real"] and not second["stand_ins"]
     assert (second["schema"], second["warnings"]) == (alone["schema"], alone["warnings"])

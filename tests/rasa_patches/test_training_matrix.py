@@ -1,4 +1,5 @@
 """The classifier's feature matrix built at once is Rasa's matrix, entry for entry."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -79,19 +80,37 @@ def _sparse(values, kind=FEATURE_TYPE_SENTENCE, attribute=TEXT, dtype=np.int64, 
 
 
 EDGE_CASES = {
-    "counts and floats": [_message(_sparse([0, 2, 1]), _sparse([0.5, 0], dtype=np.float64)),
-                          _message(_sparse([1, 0, 0]), _sparse([0, 0.25], dtype=np.float64))],
+    "counts and floats": [
+        _message(_sparse([0, 2, 1]), _sparse([0.5, 0], dtype=np.float64)),
+        _message(_sparse([1, 0, 0]), _sparse([0, 0.25], dtype=np.float64)),
+    ],
     "float32 only": [_message(_sparse([0.5, 0, 1], dtype=np.float32)), _message(_sparse([0, 0, 2], dtype=np.float32))],
     "empty rows": [_message(_sparse([0, 0])), _message(_sparse([0, 3]))],
     "sequence and other attributes ignored": [
-        _message(_sparse([1, 1], kind=FEATURE_TYPE_SEQUENCE), _sparse([2, 0]), _sparse([7], attribute="intent"))],
+        _message(_sparse([1, 1], kind=FEATURE_TYPE_SEQUENCE), _sparse([2, 0]), _sparse([7], attribute="intent"))
+    ],
     "csr blocks": [_message(Features(scipy.sparse.csr_matrix(np.array([[0, 4, 0]])), FEATURE_TYPE_SENTENCE, TEXT, "f"))],
-    "unsorted entries": [_message(Features(scipy.sparse.coo_matrix(
-        (np.array([1.0, 2.0]), (np.array([0, 0]), np.array([2, 0]))), shape=(1, 3)), FEATURE_TYPE_SENTENCE, TEXT, "f"))],
-    "duplicate entries": [_message(Features(scipy.sparse.coo_matrix(
-        (np.array([1.0, 2.0]), (np.array([0, 0]), np.array([1, 1]))), shape=(1, 3)), FEATURE_TYPE_SENTENCE, TEXT, "f"))],
-    "dense sentence features": [_message(_sparse([1, 0]), Features(np.array([[0.5, 0.25]]), FEATURE_TYPE_SENTENCE,
-                                                                  TEXT, "d"))],
+    "unsorted entries": [
+        _message(
+            Features(
+                scipy.sparse.coo_matrix((np.array([1.0, 2.0]), (np.array([0, 0]), np.array([2, 0]))), shape=(1, 3)),
+                FEATURE_TYPE_SENTENCE,
+                TEXT,
+                "f",
+            )
+        )
+    ],
+    "duplicate entries": [
+        _message(
+            Features(
+                scipy.sparse.coo_matrix((np.array([1.0, 2.0]), (np.array([0, 0]), np.array([1, 1]))), shape=(1, 3)),
+                FEATURE_TYPE_SENTENCE,
+                TEXT,
+                "f",
+            )
+        )
+    ],
+    "dense sentence features": [_message(_sparse([1, 0]), Features(np.array([[0.5, 0.25]]), FEATURE_TYPE_SENTENCE, TEXT, "d"))],
     "only dense": [_message(Features(np.array([[0.5, 0.25]]), FEATURE_TYPE_SENTENCE, TEXT, "d"))],
 }
 
@@ -102,12 +121,16 @@ def test_edge_cases_are_rasas(name):
     _same(got, expected)
 
 
-@pytest.mark.parametrize("messages", [
-    [],
-    [_message()],
-    [_message(_sparse([1, 0])), _message(_sparse([1, 0, 0]))],
-    [_message(Features(scipy.sparse.coo_matrix(np.ones((2, 3))), FEATURE_TYPE_SENTENCE, TEXT, "f"))],
-], ids=["no messages", "no features", "different widths", "two rows"])
+@pytest.mark.parametrize(
+    "messages",
+    [
+        [],
+        [_message()],
+        [_message(_sparse([1, 0])), _message(_sparse([1, 0, 0]))],
+        [_message(Features(scipy.sparse.coo_matrix(np.ones((2, 3))), FEATURE_TYPE_SENTENCE, TEXT, "f"))],
+    ],
+    ids=["no messages", "no features", "different widths", "two rows"],
+)
 def test_what_rasa_refuses_is_refused_alike(messages):
     expected, got = _both(messages)
     if isinstance(expected, tuple):

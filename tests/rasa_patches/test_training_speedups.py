@@ -2,6 +2,7 @@
 without any (DV_PATCHES=none): same node outputs (training-cache fingerprints), same classifier,
 same vocabularies, same answers on the held-out messages. (Two trainings in subprocesses: about
 two minutes on 2 cores.)"""
+
 from __future__ import annotations
 
 import asyncio
@@ -51,12 +52,35 @@ def _train(tmp_path: Path, name: str, patches: str) -> Tuple[Path, List[List[str
     """``rasa train --force`` with an empty training cache, in a new process with a fixed hash seed
     (Rasa orders the training trackers by set iteration); returns the model and (node, output
     fingerprint) of every node whose output is data, not a trained resource or the importer."""
-    env = {**os.environ, "DV_PATCHES": patches, "PYTHONHASHSEED": "0", "RASA_CACHE_DIRECTORY": str(tmp_path / f"cache-{name}"),
-           "DUMP": str(tmp_path / f"{name}.json"), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env = {
+        **os.environ,
+        "DV_PATCHES": patches,
+        "PYTHONHASHSEED": "0",
+        "RASA_CACHE_DIRECTORY": str(tmp_path / f"cache-{name}"),
+        "DUMP": str(tmp_path / f"{name}.json"),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
     done = subprocess.run(
-        [sys.executable, "-c", TRAIN_AND_DUMP, "train", "--force", "--config", "config.yml",
-         "--out", str(tmp_path / name), "--fixed-model-name", name],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
+        [
+            sys.executable,
+            "-c",
+            TRAIN_AND_DUMP,
+            "train",
+            "--force",
+            "--config",
+            "config.yml",
+            "--out",
+            str(tmp_path / name),
+            "--fixed-model-name",
+            name,
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return tmp_path / name / f"{name}.tar.gz", json.loads((tmp_path / f"{name}.json").read_text())
 
@@ -109,8 +133,9 @@ def test_the_trained_model_is_the_same(tmp_path):
             assert meta[0].keys() == meta[1].keys()
             for key in meta[0].keys() - {"trained_at", "model_id", "predict_schema"}:
                 assert meta[0][key] == meta[1][key], key
-            assert _without_random_fingerprints(meta[0]["predict_schema"]) == \
-                _without_random_fingerprints(meta[1]["predict_schema"])
+            assert _without_random_fingerprints(meta[0]["predict_schema"]) == _without_random_fingerprints(
+                meta[1]["predict_schema"]
+            )
         else:
             assert a.read_bytes() == b.read_bytes(), name
 

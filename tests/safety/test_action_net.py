@@ -1,6 +1,7 @@
 """The Rasa-side safety net around real ``RemoteAction`` calls: an action server that is down,
 slow or failing gives the person the fallback text once per turn; a form's rejection is not a
 failure."""
+
 from __future__ import annotations
 
 import asyncio
@@ -60,8 +61,8 @@ async def server():
 
 def _tracker(language: str = "ru", *events: Any) -> DialogueStateTracker:
     return DialogueStateTracker.from_events(
-        "s", [SlotSet("language", language), ActionExecuted("action_listen"), UserUttered("/start"), *events],
-        slots=DOMAIN.slots)
+        "s", [SlotSet("language", language), ActionExecuted("action_listen"), UserUttered("/start"), *events], slots=DOMAIN.slots
+    )
 
 
 async def _run(url: str, tracker: DialogueStateTracker, name: str = "action_welcome") -> list:
@@ -125,11 +126,14 @@ async def test_an_in_process_action_that_crashes_gets_the_fallback_too(monkeypat
     executor.register_action(_Breaks)
     monkeypatch.setattr(in_process_actions, "executor_for", lambda module, names: executor)
     try:
-        for install in ((action_net.install, in_process_actions.install) if net_first
-                        else (in_process_actions.install, action_net.install)):
+        for install in (
+            (action_net.install, in_process_actions.install) if net_first else (in_process_actions.install, action_net.install)
+        ):
             install()
-        endpoint = EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook",
-                                  run_in_process={"module": "actions.help_form", "actions": ["action_validate_slot_mappings"]})
+        endpoint = EndpointConfig(
+            f"http://127.0.0.1:{free_port()}/webhook",
+            run_in_process={"module": "actions.help_form", "actions": ["action_validate_slot_mappings"]},
+        )
         events = await RemoteAction("action_validate_slot_mappings", endpoint).run(None, _NoNLG(), _tracker("en"), DOMAIN)
         assert [e.text for e in events] == [fallback.unavailable_text("en")]
     finally:

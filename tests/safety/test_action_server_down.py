@@ -7,6 +7,7 @@ The model is trained here from a config without any speed entry (no ``safeguards
 parses without any classifier, so the NLU pipeline is only those two (and the NLU data one small
 file): the rules train in well under a minute.
 """
+
 from __future__ import annotations
 
 import os
@@ -44,19 +45,54 @@ def unpatched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     work = tmp_path_factory.mktemp("unpatched")
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     train = subprocess.run(
-        [RASA, "train", "--config", str(unpatched_config(work / "config.yml")), "--domain", "domain.yml",
-         "--data", "data/rules.yml", "data/stories.yml", "data/nlu/en/navigation.yml",
-         "--out", str(work), "--fixed-model-name", "unpatched"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=1200,
+        [
+            RASA,
+            "train",
+            "--config",
+            str(unpatched_config(work / "config.yml")),
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data/rules.yml",
+            "data/stories.yml",
+            "data/nlu/en/navigation.yml",
+            "--out",
+            str(work),
+            "--fixed-model-name",
+            "unpatched",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
     )
     assert train.returncode == 0, train.stdout[-3000:] + train.stderr[-3000:]
     action_port, rasa_port = free_port(), free_port()  # nothing listens on the action port
     endpoints = endpoints_for(work, action_port, work / "tracker.sqlite")
     token, log = secrets.token_hex(16), work / "rasa.log"
     rasa = subprocess.Popen(
-        [RASA, "run", "--model", str(work / "unpatched.tar.gz"), "--endpoints", str(endpoints), "--credentials",
-         "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port), "--enable-api", "--auth-token", token],
-        cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        [
+            RASA,
+            "run",
+            "--model",
+            str(work / "unpatched.tar.gz"),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            "credentials.yml",
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(rasa_port),
+            "--enable-api",
+            "--auth-token",
+            token,
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     try:
         wait_for(f"http://127.0.0.1:{rasa_port}/", rasa, log)

@@ -1,4 +1,5 @@
 """Slot validation in the Rasa server answers exactly what the action server answers."""
+
 from __future__ import annotations
 
 import functools
@@ -53,16 +54,26 @@ CASES: List[tuple] = [
     ("action_validate_slot_mappings", [_user("/page", "district_page"), SlotSet("district_page", 99.0)]),
     ("action_validate_slot_mappings", [_user("I need a lawyer please", "need_legal"), SlotSet("help_type", "legal")]),
     ("action_validate_slot_mappings", [_user("нужен юрист в Варшаве", "need_legal", [_entity("foreign_place", "Варшава")])]),
-    ("action_validate_slot_mappings",
-     [_user("Ленинский район", "inform", [_entity("place_options", "BY-MI-05|BY-HR-17|BY-MA-22")])]),
+    (
+        "action_validate_slot_mappings",
+        [_user("Ленинский район", "inform", [_entity("place_options", "BY-MI-05|BY-HR-17|BY-MA-22")])],
+    ),
     ("validate_help_form", [ActionExecuted("help_form"), _user("/inform", "inform"), SlotSet("region", "BY-MI")]),
     ("validate_help_form", [ActionExecuted("help_form"), _user("/inform", "inform"), SlotSet("help_type", "astrology")]),
-    ("validate_help_form", [SlotSet("whole_region", True), ActionExecuted("help_form"), _user("/x", "inform"),
-                            SlotSet("region", "BY-VI")]),
-    ("action_reset_region", [SlotSet("region", "BY-MI"), SlotSet("district", "BY-MI-05"), SlotSet("district_page", 2.0),
-                             _user("/change_region", "change_region")]),
-    ("action_reset_help_type", [SlotSet("help_type", "legal"), SlotSet("region", "BY-MI"),
-                                _user("/change_help", "change_help")]),
+    (
+        "validate_help_form",
+        [SlotSet("whole_region", True), ActionExecuted("help_form"), _user("/x", "inform"), SlotSet("region", "BY-VI")],
+    ),
+    (
+        "action_reset_region",
+        [
+            SlotSet("region", "BY-MI"),
+            SlotSet("district", "BY-MI-05"),
+            SlotSet("district_page", 2.0),
+            _user("/change_region", "change_region"),
+        ],
+    ),
+    ("action_reset_help_type", [SlotSet("help_type", "legal"), SlotSet("region", "BY-MI"), _user("/change_help", "change_help")]),
 ]
 
 
@@ -185,7 +196,8 @@ def _remote(name: str, port: int, config: Any) -> RemoteAction:
 
 async def test_listed_actions_never_reach_the_action_server_and_the_rest_do(stand_in):
     tracker = DialogueStateTracker.from_events(
-        "s", [ActionExecuted("action_listen"), _user("/inform", "inform"), SlotSet("region", "nonsense")], slots=DOMAIN.slots)
+        "s", [ActionExecuted("action_listen"), _user("/inform", "inform"), SlotSet("region", "nonsense")], slots=DOMAIN.slots
+    )
     events = await _remote("action_validate_slot_mappings", stand_in.port, CONFIG).run(None, _NoNLG(), tracker, DOMAIN)
     assert stand_in.requests == []
     assert [e.as_dict()["value"] for e in events if isinstance(e, SlotSet)] == [None]  # refused, nothing kept
@@ -194,9 +206,15 @@ async def test_listed_actions_never_reach_the_action_server_and_the_rest_do(stan
     assert [body["next_action"] for _, body in stand_in.requests] == ["action_show_contacts"]
 
 
-@pytest.mark.parametrize("config", [None, "actions.help_form",
-                                    {"module": "actions.no_such_module", "actions": ["validate_help_form"]},
-                                    {"module": "actions.help_form", "actions": ["validate_help_form", "not_there"]}])
+@pytest.mark.parametrize(
+    "config",
+    [
+        None,
+        "actions.help_form",
+        {"module": "actions.no_such_module", "actions": ["validate_help_form"]},
+        {"module": "actions.help_form", "actions": ["validate_help_form", "not_there"]},
+    ],
+)
 async def test_without_usable_settings_the_action_server_answers(stand_in, config):
     tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen")], slots=DOMAIN.slots)
     await _remote("validate_help_form", stand_in.port, config).run(None, _NoNLG(), tracker, DOMAIN)
@@ -272,7 +290,8 @@ async def test_the_whitelist_holds_whatever_replaces_the_http_call_path_and_in_a
         in_process_actions.install()
     in_process_actions.install()  # idempotent
     tracker = DialogueStateTracker.from_events(
-        "s", [ActionExecuted("action_listen"), _user("/inform", "inform"), SlotSet("region", "<junk>")], slots=DOMAIN.slots)
+        "s", [ActionExecuted("action_listen"), _user("/inform", "inform"), SlotSet("region", "<junk>")], slots=DOMAIN.slots
+    )
     endpoint = EndpointConfig(f"http://127.0.0.1:{stand_in.port}/webhook", run_in_process=CONFIG)
     events = await RemoteAction("action_validate_slot_mappings", endpoint).run(None, _NoNLG(), tracker, DOMAIN)
     assert stand_in.requests == []

@@ -1,5 +1,6 @@
 """Safety stands on its own: no module of safety/ imports a speed patch, so it works with every
 patch off (and a patch that fails to install cannot take safety down with it)."""
+
 from __future__ import annotations
 
 import ast
@@ -17,8 +18,17 @@ MODULES = sorted(f"safety.{m.name}" for m in pkgutil.iter_modules(safety.__path_
 
 
 def test_every_module_is_listed():
-    assert {"safety.action_net", "safety.in_process_actions", "safety.in_server", "safety.erase", "safety.purge",
-            "safety.tracker_store", "safety.lock_store", "safety.message_bounds", "safety.fallback"} <= set(MODULES)
+    assert {
+        "safety.action_net",
+        "safety.in_process_actions",
+        "safety.in_server",
+        "safety.erase",
+        "safety.purge",
+        "safety.tracker_store",
+        "safety.lock_store",
+        "safety.message_bounds",
+        "safety.fallback",
+    } <= set(MODULES)
 
 
 def test_importing_and_installing_safety_loads_no_patch_module():

@@ -1,4 +1,5 @@
 """The lock store chosen by the environment, against a real Redis server."""
+
 from __future__ import annotations
 
 import asyncio

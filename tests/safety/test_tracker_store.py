@@ -1,4 +1,5 @@
 """Erase and retention on a real SQLite tracker store."""
+
 from __future__ import annotations
 
 import asyncio
@@ -61,7 +62,10 @@ async def test_purge_command(tmp_path):
     endpoints.write_text(f"tracker_store:\n  type: safety.tracker_store.PrivateSQLTrackerStore\n  dialect: sqlite\n  db: {db}\n")
     done = subprocess.run(
         [sys.executable, "-m", "safety.purge", "--older-than", "2d", "--endpoints", str(endpoints)],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Deleted 1 conversation" in done.stdout
@@ -69,8 +73,9 @@ async def test_purge_command(tmp_path):
 
 
 async def test_retention_runs_inside_the_server_loop(tmp_path):
-    store = PrivateSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.sqlite"),
-                                   retention_hours=1, purge_every_minutes=0.001)
+    store = PrivateSQLTrackerStore(
+        DOMAIN, dialect="sqlite", db=str(tmp_path / "t.sqlite"), retention_hours=1, purge_every_minutes=0.001
+    )
     await save(store, "old", time.time() - 2 * 3600)
     await save(store, "recent", time.time())
     await store.retrieve("recent")  # first use starts the loop
@@ -85,18 +90,24 @@ async def test_retention_runs_inside_the_server_loop(tmp_path):
 # --- the per-turn fixes keep Rasa's rows ---------------------------------------------------
 
 
-
 def _rows(store, sender):
     with store.session_scope() as session:
-        return [tuple(r) for r in session.execute(
-            sql("SELECT type_name, intent_name, action_name, data FROM events WHERE sender_id = :s ORDER BY id"),
-            {"s": sender})]
+        return [
+            tuple(r)
+            for r in session.execute(
+                sql("SELECT type_name, intent_name, action_name, data FROM events WHERE sender_id = :s ORDER BY id"),
+                {"s": sender},
+            )
+        ]
 
 
 def _turn(n: int, t: float):
-    return [UserUttered(f"сообщение {n}", {"name": "greet"}, timestamp=t),
-            SlotSet("region", "BY-HO", timestamp=t), ActionExecuted("action_welcome", timestamp=t),
-            ActionExecuted("action_listen", timestamp=t)]
+    return [
+        UserUttered(f"сообщение {n}", {"name": "greet"}, timestamp=t),
+        SlotSet("region", "BY-HO", timestamp=t),
+        ActionExecuted("action_welcome", timestamp=t),
+        ActionExecuted("action_listen", timestamp=t),
+    ]
 
 
 async def _conversation(store, sender: str, start: float):
@@ -105,8 +116,11 @@ async def _conversation(store, sender: str, start: float):
         tracker = await store.retrieve(sender) or DialogueStateTracker.from_events(sender, [], DOMAIN.slots)
         t = start + n
         if n in (0, 3):
-            for event in [ActionExecuted("action_session_start", timestamp=t), SessionStarted(timestamp=t),
-                          ActionExecuted("action_listen", timestamp=t)]:
+            for event in [
+                ActionExecuted("action_session_start", timestamp=t),
+                SessionStarted(timestamp=t),
+                ActionExecuted("action_listen", timestamp=t),
+            ]:
                 tracker.update(event)
             await store.save(tracker)  # the processor saves right after a session starts
             tracker = await store.retrieve(sender)
@@ -182,7 +196,8 @@ async def test_same_rows_as_rasas_store_without_the_sqlite_shortcut(tmp_path, mo
 
 
 def test_full_synchronous_on_request(tmp_path):
-    store = PrivateSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.sqlite"), purge_every_minutes=0,
-                                   sqlite_synchronous="full")
+    store = PrivateSQLTrackerStore(
+        DOMAIN, dialect="sqlite", db=str(tmp_path / "t.sqlite"), purge_every_minutes=0, sqlite_synchronous="full"
+    )
     with store.session_scope() as session:
         assert session.execute(sql("PRAGMA synchronous")).scalar() == 2

@@ -1,5 +1,6 @@
 """PrivateSQLTrackerStore on a real PostgreSQL server: same rows as Rasa's store, two servers
 writing one conversation alternately, erase/purge that leave no text in the table's pages."""
+
 from __future__ import annotations
 
 import json
@@ -51,8 +52,9 @@ def pages_with_text(store: PrivateSQLTrackerStore) -> int:
     read raw from PostgreSQL's buffers/files — free space and dead tuples included."""
     found = 0
     with store.engine.connect() as connection:
-        toast = connection.execute(sa.text(
-            "SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = 'events'")).scalar()
+        toast = connection.execute(
+            sa.text("SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = 'events'")
+        ).scalar()
         for relation in ["events"] + ([toast] if toast and toast != "-" else []):
             pages = connection.execute(sa.text("SELECT pg_relation_size(:r) / 8192"), {"r": relation}).scalar()
             for page in range(pages):
@@ -102,9 +104,12 @@ async def test_another_writer_between_retrieve_and_save(url, tmp_path):
     """A second writer between this server's retrieve and save: the remembered count is not
     trusted, the rows are Rasa's (whose count-based save is what the lock store protects)."""
     results = []
-    for first, second in ((pg_store(url), pg_store(url)),
-                          (lambda s: (s, SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "r.sqlite"))))(
-                              SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "r.sqlite")))):
+    for first, second in (
+        (pg_store(url), pg_store(url)),
+        (lambda s: (s, SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "r.sqlite"))))(
+            SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "r.sqlite"))
+        ),
+    ):
         await save(first, "a", 1000.0)
         tracker = await first.retrieve("a")
         other = await second.retrieve("a")
@@ -170,8 +175,9 @@ def test_url_from_the_environment_and_the_purge_command(url, tmp_path, monkeypat
     import asyncio
 
     asyncio.run(save(store, "old", time.time() - 3 * 86400))
-    result = subprocess.run([sys.executable, "-m", "safety.purge", "--older-than", "2d"], cwd=REPO,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "safety.purge", "--older-than", "2d"], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "Deleted 1 conversation" in result.stdout
     assert asyncio.run(store.keys()) == []

@@ -31,6 +31,7 @@ Every answer of every scenario also gets EVERY (the hotline at most once) unless
 Scenario keys: ``contact_phone_by: N`` — a contact phone by the N-th turn (a leading /start
 not counted).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,9 +51,28 @@ from bench import reply_facts as facts
 
 HERE = Path(__file__).resolve().parent
 LANGS = ("ru", "be", "en")
-TURN_KEYS = {"must", "must_not", "first_must", "first_has", "has", "has_not", "contact_phone", "max_chars",
-             "max_messages", "hotline_max", "lang", "buttons", "no_buttons", "max_buttons", "mentions", "diallable",
-             "no_repeats", "map_link_max", "result", "pure"}
+TURN_KEYS = {
+    "must",
+    "must_not",
+    "first_must",
+    "first_has",
+    "has",
+    "has_not",
+    "contact_phone",
+    "max_chars",
+    "max_messages",
+    "hotline_max",
+    "lang",
+    "buttons",
+    "no_buttons",
+    "max_buttons",
+    "mentions",
+    "diallable",
+    "no_repeats",
+    "map_link_max",
+    "result",
+    "pure",
+}
 SCENARIO_KEYS = {"id", "issue", "covers", "lang", "persona", "turns", "every", "contact_phone_by", "known_failure"}
 
 Reply = List[Dict[str, Any]]
@@ -99,7 +119,7 @@ def check(expect: Dict[str, Any], reply: Reply, where: str) -> List[str]:
         if not re.search(pattern, text, re.IGNORECASE):
             bad.append(f"{where}: no /{pattern}/")
     for pattern in expect.get("must_not", []):
-        if (found := re.search(pattern, text, re.IGNORECASE)):
+        if found := re.search(pattern, text, re.IGNORECASE):
             bad.append(f"{where}: has /{pattern}/ ({found.group(0)!r})")
     if expect.get("pure") and (found := facts.foreign_words(text, expect.get("lang", ""))):
         bad.append(f"{where}: {found[0]!r} is not {expect['lang']}")
@@ -129,7 +149,7 @@ def check(expect: Dict[str, Any], reply: Reply, where: str) -> List[str]:
         if not any(re.search(pattern, t, re.IGNORECASE) for t in titles):
             bad.append(f"{where}: no button /{pattern}/")
     for pattern in expect.get("no_buttons", []):
-        if (hit := next((t for t in titles if re.search(pattern, t, re.IGNORECASE)), None)):
+        if hit := next((t for t in titles if re.search(pattern, t, re.IGNORECASE)), None):
             bad.append(f"{where}: button {hit!r} matches /{pattern}/")
     if "max_buttons" in expect and len(titles) > expect["max_buttons"]:
         bad.append(f"{where}: {len(titles)} buttons > {expect['max_buttons']}")
@@ -155,7 +175,9 @@ def next_page(reply: Reply) -> Optional[Dict[str, str]]:
     forward = [b for b in facts.buttons(reply) if (b.get("payload") or "").startswith("/district_page")]
     if forward:
         return max(forward, key=lambda b: b["payload"])
-    return next((b for b in facts.buttons(reply) if (b.get("payload") or "").replace(" ", "") == '/main_menu{"menu":"more"}'), None)
+    return next(
+        (b for b in facts.buttons(reply) if (b.get("payload") or "").replace(" ", "") == '/main_menu{"menu":"more"}'), None
+    )
 
 
 @dataclass
@@ -195,8 +217,9 @@ async def run_one(session: aiohttp.ClientSession, url: str, scenario: Dict[str, 
                 outcome.transcript.append((forward["payload"], reply))
                 button = pick(reply, turn["tap"])
             if button is None:
-                outcome.problems.append(f"{where}: no button /{turn['tap']}/ to tap (had: "
-                                        f"{[b.get('title') for b in facts.buttons(reply)][:10]})")
+                outcome.problems.append(
+                    f"{where}: no button /{turn['tap']}/ to tap (had: " f"{[b.get('title') for b in facts.buttons(reply)][:10]})"
+                )
                 break
             message = button["payload"]
         else:
@@ -224,6 +247,7 @@ async def run_one(session: aiohttp.ClientSession, url: str, scenario: Dict[str, 
 async def run_all(url: str, scenarios: Sequence[Dict[str, Any]], concurrency: int = 4) -> List[Outcome]:
     gate = asyncio.Semaphore(concurrency)
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+
         async def one(scenario):
             async with gate:
                 return await run_one(session, url, scenario)
@@ -239,14 +263,18 @@ def shares(outcomes: Sequence[Outcome]) -> str:
         for outcome in outcomes:
             total[outcome.scenario[key]] += 1
             good[outcome.scenario[key]] += outcome.passed
-        lines.append(f"pass share by {name}: " + ", ".join(
-            f"{k} {good[k]}/{total[k]} ({100 * good[k] / total[k]:.0f} %)" for k in sorted(total, key=str)))
+        lines.append(
+            f"pass share by {name}: "
+            + ", ".join(f"{k} {good[k]}/{total[k]} ({100 * good[k] / total[k]:.0f} %)" for k in sorted(total, key=str))
+        )
     everyone = len(outcomes)
     passed = sum(o.passed for o in outcomes)
     marked = [o for o in outcomes if o.scenario.get("known_failure")]
-    lines.append(f"all: {passed}/{everyone} pass ({100 * passed / max(everyone, 1):.0f} %); "
-                 f"{len(marked)} marked known_failure, of which {sum(o.passed for o in marked)} now pass; "
-                 f"{sum(not o.passed for o in outcomes if not o.scenario.get('known_failure'))} unmarked fail")
+    lines.append(
+        f"all: {passed}/{everyone} pass ({100 * passed / max(everyone, 1):.0f} %); "
+        f"{len(marked)} marked known_failure, of which {sum(o.passed for o in marked)} now pass; "
+        f"{sum(not o.passed for o in outcomes if not o.scenario.get('known_failure'))} unmarked fail"
+    )
     return "\n".join(lines)
 
 
@@ -258,8 +286,9 @@ def describe(outcome: Outcome, verbose: bool = False) -> str:
     body = "".join(f"\n     - {p}" for p in outcome.problems[: None if verbose else 3])
     if verbose:
         for sent, reply in outcome.transcript:
-            body += f"\n   > {sent}\n" + "\n".join(f"   < {m.get('text')!r} {[b.get('title') for b in m.get('buttons') or []]}"
-                                                   for m in reply)
+            body += f"\n   > {sent}\n" + "\n".join(
+                f"   < {m.get('text')!r} {[b.get('title') for b in m.get('buttons') or []]}" for m in reply
+            )
     return head + body
 
 

@@ -1,6 +1,7 @@
 """The scenario suite's data: valid, covering what issues 16 and 17 ask, and held out from
 training — no typed scenario text may appear in data/nlu (normalised as the held-out NLU set
 is), or the suite would measure memory instead of understanding."""
+
 from __future__ import annotations
 
 from collections import Counter

@@ -1,6 +1,7 @@
 """The scenario suite through the real servers (REST channel): every scenario without a
 ``known_failure`` mark passes, every marked one still fails (strict xfail). When a fix lands,
 its scenarios XPASS and fail this test: remove their marks in the YAML."""
+
 from __future__ import annotations
 
 import asyncio
@@ -23,10 +24,15 @@ def outcomes(tmp_path_factory):
     return {o.scenario["id"]: o for o in done}
 
 
-@pytest.mark.parametrize("scenario", [
-    pytest.param(s, id=s["id"], marks=[pytest.mark.xfail(strict=True, reason=s["known_failure"])] if s.get("known_failure") else [])
-    for s in SCENARIOS
-])
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        pytest.param(
+            s, id=s["id"], marks=[pytest.mark.xfail(strict=True, reason=s["known_failure"])] if s.get("known_failure") else []
+        )
+        for s in SCENARIOS
+    ],
+)
 def test_scenario(outcomes, scenario):
     outcome = outcomes[scenario["id"]]
     assert outcome.passed, describe(outcome, verbose=True)

@@ -3,6 +3,7 @@ chromedriver) against the page served by a real running assistant — the Rasa s
 website channel (channels/socketio_web.py) and the action server — plus a local "neutral site"
 for quick exit, which also plays the hotline's own site embedding the chat (docs/WEBSITE.md's snippet,
 served at /embed, another origin). Screenshots of the main states go to results/web/."""
+
 from __future__ import annotations
 
 import http.server
@@ -43,9 +44,12 @@ class NeutralSite(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if self.path == "/embed":
-            snippet = (embed_snippet().replace('"/chat/', f'"{self.site.assistant}/chat/')
-                       .replace("https://ASSISTANT", self.site.assistant)
-                       .replace("https://www.google.com/", self.site.neutral_url))
+            snippet = (
+                embed_snippet()
+                .replace('"/chat/', f'"{self.site.assistant}/chat/')
+                .replace("https://ASSISTANT", self.site.assistant)
+                .replace("https://www.google.com/", self.site.neutral_url)
+            )
             body = f"<!doctype html><meta charset=utf-8><title>{HOST_TITLE}</title><h1>Hotline</h1>{snippet}".encode()
         else:
             body = f"<!doctype html><title>{NEUTRAL_TITLE}</title><p>Sunny, 21 °C</p>".encode()
@@ -101,12 +105,16 @@ def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebAssis
     credentials = work / "credentials.yml"
     credentials.write_text(
         "channels.socketio_web.SafeSocketIOInput:\n"
-        f"  allowed_origins: [\"{host_origin}\"]\n"
-        f"  exit_url: \"{neutral_url}\"\n"
+        f'  allowed_origins: ["{host_origin}"]\n'
+        f'  exit_url: "{neutral_url}"\n'
         "  static_dir: web\n"
     )
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-           "WEB_SESSION_SECRET": secrets.token_hex(32)}
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "WEB_SESSION_SECRET": secrets.token_hex(32),
+    }
     # A copy of the directory: the servers write usage counters into it, never into var/.
     shutil.copyfile(REPO / "var" / "directory.sqlite", work / "directory.sqlite")
     env["DIRECTORY_DATABASE_URL"] = f"sqlite:///{work / 'directory.sqlite'}"
@@ -118,9 +126,27 @@ def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebAssis
 
         def start_rasa() -> subprocess.Popen:
             rasa = subprocess.Popen(
-                [RASA, "run", "--model", str(MODEL), "--endpoints", str(endpoints), "--credentials", str(credentials),
-                 "--interface", "127.0.0.1", "--port", str(rasa_port), "--enable-api", "--auth-token", token],
-                cwd=REPO, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT,
+                [
+                    RASA,
+                    "run",
+                    "--model",
+                    str(MODEL),
+                    "--endpoints",
+                    str(endpoints),
+                    "--credentials",
+                    str(credentials),
+                    "--interface",
+                    "127.0.0.1",
+                    "--port",
+                    str(rasa_port),
+                    "--enable-api",
+                    "--auth-token",
+                    token,
+                ],
+                cwd=REPO,
+                env=env,
+                stdout=log.open("a"),
+                stderr=subprocess.STDOUT,
             )
             processes.append(rasa)
             wait_for(f"http://127.0.0.1:{rasa_port}/", rasa, log)
@@ -151,8 +177,10 @@ def new_browser(width: int = 1024, height: int = 900, lang: str = "ru", javascri
     """A fresh headless Chromium with its own empty profile. Fails (never skips) without it."""
     missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not os.path.exists(path)]
     if missing:
-        pytest.fail(f"Chromium for the website tests is missing ({', '.join(missing)}): run bin/setup-browser "
-                    "(apt-get install chromium chromium-driver); bin/test runs it first.")
+        pytest.fail(
+            f"Chromium for the website tests is missing ({', '.join(missing)}): run bin/setup-browser "
+            "(apt-get install chromium chromium-driver); bin/test runs it first."
+        )
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
@@ -160,9 +188,19 @@ def new_browser(width: int = 1024, height: int = 900, lang: str = "ru", javascri
         pytest.fail("selenium is not installed: run bin/setup (requirements-dev.txt)")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--window-size={width},{height}", f"--lang={lang}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--window-size={width},{height}",
+        f"--lang={lang}",
+    ):
         options.add_argument(flag)
     profile = tempfile.mkdtemp(prefix="dv-chromium-")
     options.add_argument(f"--user-data-dir={profile}")
@@ -178,8 +216,9 @@ def new_browser(width: int = 1024, height: int = 900, lang: str = "ru", javascri
 
 def as_phone(driver: Any, width: int = 360, height: int = 640) -> None:
     """A phone's screen and a touch screen (no mouse, no keyboard) for the page loaded next."""
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True}
+    )
     driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
 
 

@@ -1,4 +1,5 @@
 """The website chat in headless Chromium against a real running assistant."""
+
 from __future__ import annotations
 
 import json
@@ -34,6 +35,7 @@ def click_choice(driver, contains: str) -> None:
             if contains in b.text:
                 return b
         return None
+
     until(find, what=f"a choice containing {contains!r}").click()
 
 
@@ -42,8 +44,10 @@ def wait_for_text(driver, needle: str, seconds: float = 30) -> None:
 
 
 def session_id(driver) -> str:
-    return until(lambda: json.loads(driver.execute_script("return sessionStorage.getItem('dvchat:session') || 'null'")),
-                 what="a session id")
+    return until(
+        lambda: json.loads(driver.execute_script("return sessionStorage.getItem('dvchat:session') || 'null'")),
+        what="a session id",
+    )
 
 
 def open_chat(driver, assistant, lang: str = "ru") -> str:
@@ -124,8 +128,11 @@ def test_typed_free_text(web_assistant, browser, shot):
     assert (slots["help_type"], slots["region"]) == ("legal", "BY-HO")
     # The typing indicator shows from sending until the reply.
     bubbles = len(browser.find_elements(By.CSS_SELECTOR, ".dv-bot"))
-    assert browser.execute_script("""const box = document.getElementById('dv-input'); box.value = 'спасибо';
-        box.form.requestSubmit(); return document.querySelector('.dv-typing').hidden""") is False
+    assert (
+        browser.execute_script("""const box = document.getElementById('dv-input'); box.value = 'спасибо';
+        box.form.requestSubmit(); return document.querySelector('.dv-typing').hidden""")
+        is False
+    )
     until(lambda: len(browser.find_elements(By.CSS_SELECTOR, ".dv-bot")) > bubbles, what="a reply")
     until(lambda: not browser.find_element(By.CSS_SELECTOR, ".dv-typing").is_displayed(), 5, what="typing to stop")
 
@@ -233,13 +240,15 @@ def test_injected_script_does_not_run(web_assistant, browser, shot):
 def test_phone_layout_360px_and_keyboard_only(web_assistant, shot):
     driver = new_browser(width=360, height=740)
     try:
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": True})
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": True}
+        )
         open_chat(driver, web_assistant)
         assert driver.execute_script("return window.innerWidth") == 360
 
         def fits():
             return driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+
         assert fits(), "horizontal scroll at 360 px"
         rect = driver.execute_script("return document.querySelector('.dv-exit').getBoundingClientRect().toJSON()")
         assert rect["right"] <= 360 and rect["top"] >= 0 and rect["bottom"] <= 740 and rect["width"] > 40
@@ -310,9 +319,11 @@ def test_phone_360x640_each_answer_from_its_first_line(web_assistant, shot, lang
         shot(driver, "contacts")
         # The person's own next message is shown (the log follows it to the bottom).
         driver.find_element(By.ID, "dv-input").send_keys("спасибо" if lang != "en" else "thanks", Keys.ENTER)
+
         def reply_in_view():
             now = boxes(driver)
             return now["answerStart"] and now["log"]["top"] - 1 <= now["answerStart"]["top"] < now["log"]["bottom"]
+
         until(reply_in_view, what="the reply to 'thanks' in view")
     finally:
         driver.quit()
@@ -410,12 +421,14 @@ def test_erase_and_socket_are_limited_to_the_site_and_real_sessions(web_assistan
     assert post(erase, b"a1b2c3") == 400  # only server-issued ids: a REST sender id cannot be erased
     assert post(erase, b"0" * 32 + b"." + b"0" * 32) == 400  # forged signature
     assert post(erase, b"0" * 32 + b"." + b"0" * 32, origin="https://evil.example") == 403
-    handshake = urllib.request.Request(web_assistant.base + "/socket.io/?EIO=4&transport=polling",
-                                       headers={"Origin": "https://evil.example"})
+    handshake = urllib.request.Request(
+        web_assistant.base + "/socket.io/?EIO=4&transport=polling", headers={"Origin": "https://evil.example"}
+    )
     with pytest.raises(urllib.error.HTTPError):
         urllib.request.urlopen(handshake, timeout=10)
-    same = urllib.request.Request(web_assistant.base + "/socket.io/?EIO=4&transport=polling",
-                                  headers={"Origin": web_assistant.base})
+    same = urllib.request.Request(
+        web_assistant.base + "/socket.io/?EIO=4&transport=polling", headers={"Origin": web_assistant.base}
+    )
     with urllib.request.urlopen(same, timeout=10) as response:
         assert response.status == 200
     with urllib.request.urlopen(web_assistant.chat_url, timeout=10) as response:
@@ -436,7 +449,8 @@ def test_a_browser_cannot_take_over_another_session(web_assistant, browser):
     try:
         mine = open_chat(other, web_assistant)
         assert mine != victim
-        other.execute_script("""
+        other.execute_script(
+            """
             const victim = arguments[0];
             const ws = new WebSocket(location.origin.replace('http', 'ws') + '/socket.io/?EIO=4&transport=websocket');
             ws.onmessage = (e) => {
@@ -450,7 +464,9 @@ def test_a_browser_cannot_take_over_another_session(web_assistant, browser):
                   ws.send('42' + JSON.stringify(['user_uttered', {message: 'hijack', session_id: victim}]));
                 }
               }
-            };""", victim)
+            };""",
+            victim,
+        )
         issued = until(lambda: other.execute_script("return window.__issued"), what="a session for the forger")
         assert issued != victim
         until(lambda: web_assistant.stored_events(issued) > 0, 15, what="the forger's message stored")
