@@ -362,7 +362,7 @@ def table(stock: BotRun, ours: BotRun, users: int) -> List[Dict[str, Any]]:
     def ratio(a: Optional[float], b: Optional[float]) -> Optional[float]:
         return None if a is None or b in (None, 0) else a / b
 
-    rows = []
+    rows = []  # targets: issue 18's, after the cut of the framework patches
 
     def row(
         metric: str,
@@ -391,19 +391,19 @@ def table(stock: BotRun, ours: BotRun, users: int) -> List[Dict[str, Any]]:
     errors = ours.load_error_count + ours.tracker_problem_count
     stock_errors = stock.load_error_count + stock.tracker_problem_count
     row("cold start, s (process start → first answer)", stock.cold_start_s, ours.cold_start_s, "≤ 0.3", lambda r: r <= 0.3)
-    row("turn p50, ms (one conversation at a time)", stock.turn_p50_ms, ours.turn_p50_ms, "≤ 0.3", lambda r: r <= 0.3)
-    row("turn p95, ms (one conversation at a time)", stock.turn_p95_ms, ours.turn_p95_ms, "≤ 0.3", lambda r: r <= 0.3)
+    row("turn p50, ms (one conversation at a time)", stock.turn_p50_ms, ours.turn_p50_ms, "≤ 0.35", lambda r: r <= 0.35)
+    row("turn p95, ms (one conversation at a time)", stock.turn_p95_ms, ours.turn_p95_ms, "≤ 0.35", lambda r: r <= 0.35)
     row(
         f"turn p95, ms ({users} concurrent conversations)",
         stock.load_p95_ms,
         ours.load_p95_ms,
-        "≤ 0.3, 0 errors",
-        lambda r: r <= 0.3,
+        "≤ 0.35, 0 errors",
+        lambda r: r <= 0.35,
         extra_ok=errors == 0,
     )
     row(f"errors ({users} concurrent: requests + tracker check)", float(stock_errors), float(errors), "0 (ours)", None, 0)
     rows[-1]["met"] = errors == 0
-    row(f"throughput, turns/s ({users} concurrent)", stock.load_throughput, ours.load_throughput, "≥ 4", lambda r: r >= 4)
+    row(f"throughput, turns/s ({users} concurrent)", stock.load_throughput, ours.load_throughput, "≥ 3.5", lambda r: r >= 3.5)
     row(
         "CPU per turn, Rasa server, ms (sequential; not a target)",
         stock.cpu_ms_per_turn_rasa,
@@ -414,7 +414,7 @@ def table(stock: BotRun, ours: BotRun, users: int) -> List[Dict[str, Any]]:
     row("CPU per turn, action server, ms", stock.cpu_ms_per_turn_actions, ours.cpu_ms_per_turn_actions, "—", None)
     row("Rasa server peak RSS, MB", stock.rasa_rss_mb, ours.rasa_rss_mb, "≤ 0.6", lambda r: r <= 0.6, 0)
     row("action server peak RSS, MB", stock.action_rss_mb, ours.action_rss_mb, "—", None, 0)
-    row("rasa train from scratch, s", stock.train_s, ours.train_s, "≤ 0.4", lambda r: r <= 0.4)
+    row("rasa train from scratch, s", stock.train_s, ours.train_s, "≤ 0.6", lambda r: r <= 0.6)
     return rows
 
 
