@@ -10,6 +10,7 @@ The self-check's "don't know" is its own answer, tapped or typed, and the result
 from __future__ import annotations
 
 import uuid
+from typing import Dict, Tuple
 
 import pytest
 
@@ -85,10 +86,7 @@ def answered_with(reply: str, lang: str):
 
 
 # Measured misses, kept visible (strict: when the model gets them right, drop the mark).
-KNOWN_MISSES = {
-    ("ru", "record_injuries"): "«зафиксировать побои» is also the medical need (need_medical): this message falls between "
-    "the two and gets the not-understood answer (with the hotline and 102)"
-}
+KNOWN_MISSES: Dict[Tuple[str, str], str] = {}
 
 
 @pytest.mark.parametrize(
