@@ -309,13 +309,18 @@ def with_note(tracker: Tracker, question: str) -> str:
     return "\n".join(lines + [question]) if lines else question
 
 
+def naming_the_need(lang: str, help_type: Optional[str], question: str) -> str:
+    """``question`` after the need it is for («Где искать юриста? …»), for the help types that have one."""
+    return text(lang, f"ask_region_for.{help_type}") + " " + question if help_type in NAMED_NEEDS else question
+
+
 def region_question(lang: str, help_type: Optional[str]) -> str:
     """The region question names the need («Где искать юриста?»): after the emergency numbers
     of a long danger story, the person sees that what she asked for was kept."""
     if help_type == "emergency":
         return text(lang, "ask_region_emergency")
     if help_type in NAMED_NEEDS:
-        return text(lang, f"ask_region_for.{help_type}") + " " + text(lang, "ask_region_for.hint")
+        return naming_the_need(lang, help_type, text(lang, "ask_region_for.hint"))
     return text(lang, "ask_region")
 
 
@@ -337,18 +342,17 @@ class ActionAskDistrict(Action):
             urban, place = known.urban_districts(region.code), region.name(state.language)  # Minsk
         if urban:
             keyboard = buttons.urban_district_keyboard(state.language, urban)
-            question = text(state.language, "ask_urban_district", city=place)
-            if state.help_type in NAMED_NEEDS:  # often the first question: «муж пьёт, куда в Минске»
-                question = text(state.language, f"ask_region_for.{state.help_type}") + " " + question
+            # often the first question: «муж пьёт, куда в Минске»
+            question = naming_the_need(state.language, state.help_type, text(state.language, "ask_urban_district", city=place))
             dispatcher.utter_message(text=with_note(tracker, question), buttons=keyboard)
             return []
         keyboard, page, pages = buttons.district_page(
             state.language, region.code, known.district_choices(region.code), state.page
         )
         message = text(state.language, "ask_district", region=region.name(state.language))
-        if state.help_type in NAMED_NEEDS and previous_slot_value(tracker, "help_type") != state.help_type:
+        if previous_slot_value(tracker, "help_type") != state.help_type:
             # need and region in one message (a long story): no region question named the need yet
-            message = text(state.language, f"ask_region_for.{state.help_type}") + " " + message
+            message = naming_the_need(state.language, state.help_type, message)
         if pages > 1:
             message += "\n" + text(state.language, "ask_district_page", page=page + 1, pages=pages)
         dispatcher.utter_message(text=with_note(tracker, message), buttons=keyboard)
