@@ -20,6 +20,7 @@ from typing import Iterator
 import pytest
 import yaml
 
+from bench.servers import rasa_run_args
 from safety import fallback
 from tests.e2e.conftest import RASA, REPO, Assistant, endpoints_for, free_port, stop, texts, wait_for
 
@@ -72,23 +73,7 @@ def unpatched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     endpoints = endpoints_for(work, action_port, work / "tracker.sqlite")
     token, log = secrets.token_hex(16), work / "rasa.log"
     rasa = subprocess.Popen(
-        [
-            RASA,
-            "run",
-            "--model",
-            str(work / "unpatched.tar.gz"),
-            "--endpoints",
-            str(endpoints),
-            "--credentials",
-            "credentials.yml",
-            "--interface",
-            "127.0.0.1",
-            "--port",
-            str(rasa_port),
-            "--enable-api",
-            "--auth-token",
-            token,
-        ],
+        rasa_run_args(work / "unpatched.tar.gz", rasa_port, endpoints, REPO / "credentials.yml", token, rasa=RASA),
         cwd=REPO,
         env=env,
         stdout=log.open("w"),

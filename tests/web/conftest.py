@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from bench.servers import rasa_run_args
 from tests.e2e.conftest import MODEL, RASA, REPO, Assistant, endpoints_for, free_port, start_action_server, stop, wait_for
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -126,23 +127,7 @@ def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebAssis
 
         def start_rasa() -> subprocess.Popen:
             rasa = subprocess.Popen(
-                [
-                    RASA,
-                    "run",
-                    "--model",
-                    str(MODEL),
-                    "--endpoints",
-                    str(endpoints),
-                    "--credentials",
-                    str(credentials),
-                    "--interface",
-                    "127.0.0.1",
-                    "--port",
-                    str(rasa_port),
-                    "--enable-api",
-                    "--auth-token",
-                    token,
-                ],
+                rasa_run_args(MODEL, rasa_port, endpoints, credentials, token, rasa=RASA),
                 cwd=REPO,
                 env=env,
                 stdout=log.open("a"),
