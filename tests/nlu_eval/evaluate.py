@@ -147,6 +147,10 @@ def evaluate(model: Path, heldout: Path) -> Report:
             report.danger_found += got["danger"]
         else:
             report.false_alarms += got["danger"]
+        # per language: urgent messages found, and calm ones taken for danger
+        key = "danger recall" if item.get("danger") else "false alarms"
+        report.moments[key][item["lang"] + "_total"] += 1
+        report.moments[key][item["lang"]] += got["danger"]
     return report
 
 
