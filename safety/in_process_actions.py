@@ -9,6 +9,11 @@ critical path. These two actions are the slot whitelist (``actions/help_form.py`
 enter the conversation. So a typed ``/inform{"region": "…"}`` is whitelisted even while the
 action server is down (tests/safety/test_action_server_down.py).
 
+The form's questions can run here too (``while_answering``), but only while the action server
+answers its health check (``GET /health``, at most once a second, 0.5 s timeout): during an
+outage they go to the action server like any other action, fail, and the person gets the safety
+net with the hotline and 102 / 103 / 112 at once instead of two more questions first.
+
 How: ``RemoteAction.run`` — what every custom action call of Rasa goes through — is wrapped.
 When the action endpoint in endpoints.yml lists the action under ``run_in_process``, that one
 call is given an endpoint whose ``request`` goes to a ``rasa_sdk.executor.ActionExecutor`` in
@@ -31,10 +36,12 @@ Configuration (endpoints.yml)::
       run_in_process:
         module: actions.help_form
         actions: [action_validate_slot_mappings, validate_help_form]
+        while_answering: [action_ask_region]
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import functools
 import importlib
@@ -42,6 +49,7 @@ import inspect
 import logging
 from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Optional, Text, Tuple
 
+import aiohttp
 import orjson
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import Event
@@ -53,16 +61,56 @@ logger = logging.getLogger(__name__)
 CONFIG_KEY = "run_in_process"
 _executors: Dict[Tuple[str, FrozenSet[str]], Any] = {}
 _failed: set = set()
+HEALTH_EVERY_SECONDS = 1.0
+HEALTH_TIMEOUT_SECONDS = 0.5
 
 
-def _settings(endpoint: EndpointConfig) -> Optional[Tuple[str, FrozenSet[str]]]:
+def _names(value: Any) -> Optional[FrozenSet[str]]:
+    if not isinstance(value, list) or not all(isinstance(n, str) for n in value):
+        return None
+    return frozenset(value)
+
+
+def _settings(endpoint: EndpointConfig) -> Optional[Tuple[str, FrozenSet[str], FrozenSet[str]]]:
+    """(module, actions always run here, actions run here while the action server answers)."""
     config = (endpoint.kwargs or {}).get(CONFIG_KEY)
     if not isinstance(config, dict):
         return None
-    module, names = config.get("module"), config.get("actions")
-    if not isinstance(module, str) or not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+    module, always, answering = config.get("module"), _names(config.get("actions")), _names(config.get("while_answering", []))
+    if not isinstance(module, str) or always is None or answering is None:
         return None
-    return module, frozenset(names)
+    return module, always, answering
+
+
+class ActionServerHealth:
+    """Whether the action server answers ``GET /health``, asked at most once per
+    ``HEALTH_EVERY_SECONDS`` (a hung server counts as down after ``HEALTH_TIMEOUT_SECONDS``)."""
+
+    def __init__(self) -> None:
+        self._checked: Dict[str, Tuple[float, bool]] = {}
+
+    @staticmethod
+    def url(endpoint: EndpointConfig) -> str:
+        return endpoint.url.rstrip("/").rsplit("/", 1)[0] + "/health"
+
+    async def answering(self, endpoint: EndpointConfig) -> bool:
+        url = self.url(endpoint)
+        now = asyncio.get_running_loop().time()
+        checked = self._checked.get(url)
+        if checked is not None and now - checked[0] < HEALTH_EVERY_SECONDS:
+            return checked[1]
+        try:
+            timeout = aiohttp.ClientTimeout(total=HEALTH_TIMEOUT_SECONDS)
+            async with aiohttp.ClientSession(timeout=timeout, headers=endpoint.headers) as session:
+                async with session.get(url) as response:
+                    ok = response.status == 200
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+            ok = False
+        self._checked[url] = (asyncio.get_running_loop().time(), ok)
+        return ok
+
+
+health = ActionServerHealth()
 
 
 def executor_for(module_name: str, names: FrozenSet[str]) -> Optional[Any]:
@@ -136,15 +184,19 @@ class _InProcessEndpoint:
         return await run_in_process(self._executor, body)
 
 
-def endpoint_for(action_name: Text, endpoint: Optional[EndpointConfig]) -> Optional[_InProcessEndpoint]:
-    """The in-process endpoint if ``action_name`` is listed under ``run_in_process`` and its
-    module loads; else None (the call goes to the action server)."""
+async def endpoint_for(action_name: Text, endpoint: Optional[EndpointConfig]) -> Optional[_InProcessEndpoint]:
+    """The in-process endpoint if ``action_name`` is listed under ``run_in_process`` (under
+    ``while_answering``: and the action server answers) and its module loads; else None (the
+    call goes to the action server)."""
     if endpoint is None or isinstance(endpoint, _InProcessEndpoint):
         return None
     settings = _settings(endpoint)
-    if settings is None or action_name not in settings[1]:
+    if settings is None:
         return None
-    executor = executor_for(*settings)
+    module, always, answering = settings
+    if action_name not in always and (action_name not in answering or not await health.answering(endpoint)):
+        return None
+    executor = executor_for(module, always | answering)
     return _InProcessEndpoint(endpoint, executor) if executor is not None else None
 
 
@@ -156,7 +208,7 @@ def wrap(run: Callable[..., Awaitable[List[Event]]]) -> Callable[..., Awaitable[
 
     @functools.wraps(run)
     async def in_process_run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Event]:
-        local = endpoint_for(self.name(), self.action_endpoint)
+        local = await endpoint_for(self.name(), self.action_endpoint)
         if local is None:
             return await run(self, output_channel, nlg, tracker, domain)
         this_call = copy.copy(self)  # the action object itself is left as Rasa made it

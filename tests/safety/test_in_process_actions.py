@@ -30,8 +30,10 @@ from tests.e2e.conftest import REPO, free_port, start_action_server, stop
 pytestmark = pytest.mark.filterwarnings("ignore")
 
 DOMAIN = Domain.load(str(REPO / "domain.yml"))
-NAMES = frozenset({"action_validate_slot_mappings", "validate_help_form", "action_reset_region", "action_reset_help_type"})
-CONFIG = {"module": "actions.help_form", "actions": sorted(NAMES)}
+ALWAYS = frozenset({"action_validate_slot_mappings", "validate_help_form", "action_reset_region", "action_reset_help_type"})
+WHILE_ANSWERING = frozenset({"action_ask_help_type", "action_ask_region", "action_ask_district"})
+NAMES = ALWAYS | WHILE_ANSWERING
+CONFIG = {"module": "actions.help_form", "actions": sorted(ALWAYS), "while_answering": sorted(WHILE_ANSWERING)}
 
 
 def _user(text: str, intent: str, entities: List[Dict[str, Any]] = ()) -> UserUttered:
@@ -74,6 +76,10 @@ CASES: List[tuple] = [
         ],
     ),
     ("action_reset_help_type", [SlotSet("help_type", "legal"), SlotSet("region", "BY-MI"), _user("/change_help", "change_help")]),
+    ("action_ask_help_type", [SlotSet("language", "be"), _user("/start", "greet")]),
+    ("action_ask_region", [SlotSet("help_type", "legal"), _user("/need_legal", "need_legal")]),
+    ("action_ask_district", [SlotSet("help_type", "shelter"), SlotSet("region", "BY-HO"), _user("/inform", "inform")]),
+    ("action_ask_district", [SlotSet("region", "BY-HO"), SlotSet("city", "BY-HO-26"), SlotSet("district_page", 1.0)]),
 ]
 
 
@@ -157,14 +163,21 @@ class Server:
     def __init__(self) -> None:
         self.requests: List[tuple] = []
         self.runner: Any = None
+        self.healthy = True
+        self.health_checks = 0
 
     async def handle(self, request: web.Request) -> web.Response:
         self.requests.append((None, await request.json()))
         return web.json_response({"events": [], "responses": []})
 
+    async def health(self, request: web.Request) -> web.Response:
+        self.health_checks += 1
+        return web.json_response({"status": "ok"}, status=200 if self.healthy else 503)
+
     async def start(self) -> int:
         app = web.Application()
         app.router.add_post("/webhook", self.handle)
+        app.router.add_get("/health", self.health)
         self.runner = web.AppRunner(app)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
@@ -172,7 +185,8 @@ class Server:
         return site._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
-        await self.runner.cleanup()
+        if self.runner is not None:
+            await self.runner.cleanup()
 
 
 @pytest.fixture
@@ -204,6 +218,31 @@ async def test_listed_actions_never_reach_the_action_server_and_the_rest_do(stan
     assert any(getattr(e, "text", None) for e in events)  # and a kind reply
     await _remote("action_show_contacts", stand_in.port, CONFIG).run(None, _NoNLG(), tracker, DOMAIN)
     assert [body["next_action"] for _, body in stand_in.requests] == ["action_show_contacts"]
+
+
+async def test_the_forms_questions_run_here_only_while_the_action_server_answers(stand_in, monkeypatch):
+    """During an outage a question goes to the action server (and so to the safety net with the
+    numbers); while it answers its health check, the question is asked from this process."""
+    monkeypatch.setattr(in_process_actions, "health", in_process_actions.ActionServerHealth())
+    tracker = DialogueStateTracker.from_events(
+        "s",
+        [ActionExecuted("action_listen"), SlotSet("help_type", "legal"), _user("/need_legal", "need_legal")],
+        slots=DOMAIN.slots,
+    )
+    asked = await _remote("action_ask_region", stand_in.port, CONFIG).run(None, _NoNLG(), tracker, DOMAIN)
+    assert stand_in.requests == [] and stand_in.health_checks == 1
+    assert any("юрист" in (getattr(e, "text", None) or "") for e in asked)  # asked here, with the region buttons
+    await _remote("action_ask_region", stand_in.port, CONFIG).run(None, _NoNLG(), tracker, DOMAIN)
+    assert stand_in.health_checks == 1  # checked at most once a second
+
+    stand_in.healthy = False
+    monkeypatch.setattr(in_process_actions, "HEALTH_EVERY_SECONDS", 0.0)
+    await _remote("action_ask_region", stand_in.port, CONFIG).run(None, _NoNLG(), tracker, DOMAIN)
+    assert [body["next_action"] for _, body in stand_in.requests] == ["action_ask_region"]
+    await stand_in.stop()  # gone altogether: the call goes there and fails
+    with pytest.raises(RasaException):
+        await _remote("action_ask_district", stand_in.port, CONFIG).run(None, _NoNLG(), tracker, DOMAIN)
+    stand_in.runner = None
 
 
 @pytest.mark.parametrize(
@@ -246,7 +285,7 @@ def test_endpoints_yml_runs_exactly_the_slot_actions_in_process():
 
     config = yaml.safe_load((REPO / "endpoints.yml").read_text())["action_endpoint"]["run_in_process"]
     assert config == CONFIG
-    assert in_process_actions.executor_for(config["module"], frozenset(config["actions"])) is not None
+    assert in_process_actions.executor_for(config["module"], frozenset(config["actions"] + config["while_answering"])) is not None
     assert Path(REPO / "actions" / "help_form.py").exists()
 
 
