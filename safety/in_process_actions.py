@@ -84,10 +84,12 @@ def _settings(endpoint: EndpointConfig) -> Optional[Tuple[str, FrozenSet[str], F
 
 class ActionServerHealth:
     """Whether the action server answers ``GET /health``, asked at most once per
-    ``HEALTH_EVERY_SECONDS`` (a hung server counts as down after ``HEALTH_TIMEOUT_SECONDS``)."""
+    ``HEALTH_EVERY_SECONDS`` (a hung server counts as down after ``HEALTH_TIMEOUT_SECONDS``).
+    Conversations asking while a check is under way wait for that one check."""
 
     def __init__(self) -> None:
         self._checked: Dict[str, Tuple[float, bool]] = {}
+        self._checking: Dict[str, "asyncio.Task[bool]"] = {}
 
     @staticmethod
     def url(endpoint: EndpointConfig) -> str:
@@ -95,10 +97,16 @@ class ActionServerHealth:
 
     async def answering(self, endpoint: EndpointConfig) -> bool:
         url = self.url(endpoint)
-        now = asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
         checked = self._checked.get(url)
-        if checked is not None and now - checked[0] < HEALTH_EVERY_SECONDS:
+        if checked is not None and loop.time() - checked[0] < HEALTH_EVERY_SECONDS:
             return checked[1]
+        check = self._checking.get(url)
+        if check is None or check.done() or check.get_loop() is not loop:
+            check = self._checking[url] = loop.create_task(self._check(url, endpoint))
+        return await asyncio.shield(check)  # one caller timing out does not cancel it for the others
+
+    async def _check(self, url: str, endpoint: EndpointConfig) -> bool:
         try:
             timeout = aiohttp.ClientTimeout(total=HEALTH_TIMEOUT_SECONDS)
             async with aiohttp.ClientSession(timeout=timeout, headers=endpoint.headers) as session:

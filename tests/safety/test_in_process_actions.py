@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import importlib
 import inspect
@@ -235,8 +236,12 @@ async def test_the_forms_questions_run_here_only_while_the_action_server_answers
     await _remote("action_ask_region", stand_in.port, CONFIG).run(None, _NoNLG(), tracker, DOMAIN)
     assert stand_in.health_checks == 1  # checked at most once a second
 
-    stand_in.healthy = False
     monkeypatch.setattr(in_process_actions, "HEALTH_EVERY_SECONDS", 0.0)
+    many = [_remote("action_ask_region", stand_in.port, CONFIG).run(None, _NoNLG(), tracker, DOMAIN) for _ in range(5)]
+    await asyncio.gather(*many)
+    assert stand_in.health_checks == 2  # five conversations at once: one check, not five
+
+    stand_in.healthy = False
     await _remote("action_ask_region", stand_in.port, CONFIG).run(None, _NoNLG(), tracker, DOMAIN)
     assert [body["next_action"] for _, body in stand_in.requests] == ["action_ask_region"]
     await stand_in.stop()  # gone altogether: the call goes there and fails
