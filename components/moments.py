@@ -13,6 +13,11 @@ Runs after ``DangerPriority``; each rule is small, deterministic and tested
 * **a child**: the person gives an age under 18 or says they are a pupil / teenager → the
   intent becomes ``child_help`` (102 and the children's line, in words for a child) for every
   message about harm or help.
+* **a threat to life**: "убьёт меня", "last day of my life", "пагражае забіць" said outright
+  (not negated right before) is danger whatever the classifier guessed — a question, a need, an
+  unsure ``nlu_fallback`` — with the need kept; a witness guess gives way when the threat names
+  the writer and no one else is the one at risk. An age of 18 or more, or a wife of their own,
+  ends a ``child_help`` guess like the other adult words.
 * **the need under the danger**: when danger wins, a clear need in the same message is kept as
   entity ``need`` (value: a help type), so the search continues with it after the emergency
   numbers: words that name it beyond doubt ("закодировать", "переночевать", "юрист"), else a
@@ -34,7 +39,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from components.danger_priority import DANGER
+from components.danger_priority import DANGER, URGENT
 
 CHILD, ABROAD, SET_LANGUAGE = "child_help", "abroad", "set_language"
 NEED = "need"
@@ -72,6 +77,7 @@ _YOUNG_WORDS = re.compile(
 # A child_help guess of the classifier gives way when these are there and no age under 18 is.
 _ADULT = re.compile(
     r"\b(?:муж|мужа|мужу|мужем|муже|сожител\w*|сужыцел\w*|my husband|husband|my wife|my partner|"
+    r"жена|жене|жену|женой|жонка|жонку|жонкай|"
     r"я (?:уже )?(?:старая|старый|пенсионерка|пенсионер)|я (?:ужо )?старая|i'?m old|i am old|"
     r"у меня (?:дочь|дочка|сын|ребён\w*|ребен\w*|дети|двое|трое)|у мяне (?:дачка|сын|дзіця|дзеці)|"
     r"my (?:daughter|son|kids|children|baby)|i have (?:a |two |three )?(?:\d+ year old )?(?:daughter|son|kids|children))\b",
@@ -129,6 +135,22 @@ _HIT_ME = re.compile(
     re.IGNORECASE,
 )
 
+# A threat to the writer's life, said outright: danger whatever the classifier makes of the rest
+# of the story ("он едет ко мне и написал, что это последний день моей жизни"). The quoted
+# "убью" / "I'll kill you" counts: it is what he said to her.
+THREAT_TO_LIFE = re.compile(
+    r"\bубь[её]т\b|\bубью\b|\bубить\s+(?:меня|нас)\b|(?:угрожа|грози|обеща)\w*\s+(?:меня\s+|мне\s+)?(?:убить|прибить|зарезать|задушить)"
+    r"|\b(?:прибь[её]т|зарежет|задушит)\s+меня\b|\bпоследн\w+\s+д(?:ень|ня|нём|нем)\s+(?:моей\s+|в\s+моей\s+)?жизни"
+    r"|\bзаб['’ʼ]?[еюё]\b|\bзабіць\s+(?:мяне|нас)\b|пагража\w*\s+(?:мне\s+)?(?:забіць|зарэзаць|задушыць)"
+    r"|\bапошн\w+\s+д(?:зень|ня)\s+(?:майго\s+)?жыцця"
+    r"|\bkill(?:s|ing)?\s+(?:me|us|you)\b|threat\w*\s+to\s+(?:kill|murder|stab|strangle)|\b(?:going|gonna)\s+to\s+kill"
+    r"|\blast\s+day\s+of\s+my\s+life\b|\b(?:strangle|stab|choke)\s+me\b",
+    re.IGNORECASE,
+)
+# Only a negation right before the threat takes it back ("не угрожал убить"); "боюсь, что он не
+# остановится и убьёт" is a threat.
+_NEGATED_RIGHT_BEFORE = re.compile(r"(?:\bне|\bnot|n['’]t|\bnever|\bникогда)\s+$", re.IGNORECASE)
+
 # Violence against the writer: "бьёт меня", "мяне б'е", "hits me".
 _FIRST_PERSON = re.compile(r"\b(?:меня|мяне|мне|me)\b|\b(?:hits|hitting|beats|beating|hurts)\s+me\b", re.IGNORECASE)
 _NEGATION_BEFORE = re.compile(
@@ -143,14 +165,22 @@ _PRESENCE_BEFORE = re.compile(
 )
 
 
+def _ages(text: str) -> List[int]:
+    """The ages the writer gives for themself ("мне 14", "i'm 22")."""
+    return [
+        int(value) if value.isdigit() else 5 + _NUMBER_WORDS.index(value) % 13
+        for value in (match.group(1).lower() for match in _AGE.finditer(text))
+    ]
+
+
 def speaker_is_young(text: str) -> bool:
     """An age under 18 for the person writing, or "I'm a pupil / teenager / in 8th grade"."""
-    for match in _AGE.finditer(text):
-        value = match.group(1).lower()
-        age = int(value) if value.isdigit() else 5 + _NUMBER_WORDS.index(value) % 13
-        if 6 <= age < 18:
-            return True
-    return bool(_YOUNG_WORDS.search(text))
+    return any(6 <= age < 18 for age in _ages(text)) or bool(_YOUNG_WORDS.search(text))
+
+
+def speaker_is_adult(text: str) -> bool:
+    """An age of 18 or more, a husband, a wife or children of their own."""
+    return any(18 <= age < 100 for age in _ages(text)) or bool(_ADULT.search(text))
 
 
 def says_they_are_abroad(text: str, entities: List[Dict[str, Any]]) -> bool:
@@ -163,6 +193,31 @@ def says_they_are_abroad(text: str, entities: List[Dict[str, Any]]) -> bool:
         and _PRESENCE_BEFORE.search(text[max(0, e["start"] - 40) : e["start"]])
         for e in entities
     )
+
+
+# Someone else is the one in danger: a witness's message stays a witness's.
+_THIRD_PERSON_VICTIM = re.compile(
+    r"сосед|соседк|суседз|маму|мамы|маме|мама|маці|сестр|сястр|подруг|сябро|брат|жену|жене|жонку|жонцы"
+    r"|neighbou?r|\bmy (?:mom|mum|mother|sister|friend|brother)\b|\bhis wife\b|\bher\b",
+    re.IGNORECASE,
+)
+# The threat names the writer: "убьёт меня", "last day of my life" (not "убьёт её").
+_ME_AFTER = re.compile(r"^\W*(?:\w+\W+)?(?:меня|мяне|нас|me|us|you|тебя|цябе)\b|жизни|жыцця|my life", re.IGNORECASE)
+
+
+def threats(text: str) -> List["re.Match[str]"]:
+    """Threats to life, not taken back by a negation right before them."""
+    found = THREAT_TO_LIFE.finditer(text)
+    return [m for m in found if not _NEGATED_RIGHT_BEFORE.search(text[max(0, m.start() - 12) : m.start()])]
+
+
+def threatened(text: str) -> bool:
+    return bool(threats(text))
+
+
+def threatened_me(text: str) -> bool:
+    """A threat to the writer's own life: the threat with "me / my life" in or right after it."""
+    return any(_ME_AFTER.search(m.group(0)) or _ME_AFTER.search(text[m.end() : m.end() + 20]) for m in threats(text))
 
 
 def _said_at(words: "re.Pattern[str]", text: str) -> Optional[int]:
@@ -227,6 +282,7 @@ class MomentSignals(GraphComponent):
             self.unwanted_language(message, text)
             self.abroad(message, text)
             self.child(message, text)
+            self.threat_to_life(message, text)
             self.need_under_danger(message)
             self.need_beside_places(message, text)
             self.two_needs(message, text)
@@ -292,7 +348,7 @@ class MomentSignals(GraphComponent):
             following = _next_intent(message, (CHILD,))
             if following:
                 _set_intent(message, following, skip=(CHILD,))
-        elif intent == CHILD and _ADULT.search(text):
+        elif intent == CHILD and speaker_is_adult(text):
             # Someone with a husband or children of their own tells their own story: the next
             # guess, but not "a witness" when the violence is against the writer.
             self.own_story(message, (CHILD, ABROAD) + (("witness_danger",) if _FIRST_PERSON.search(text) else ()))
@@ -312,6 +368,25 @@ class MomentSignals(GraphComponent):
         else:
             following = ranked[0][INTENT_NAME_KEY]
         _set_intent(message, following, skip=skip)
+
+    def threat_to_life(self, message: Message, text: str) -> None:
+        """ "He said he will kill me" is danger first, whatever else the message is (a question,
+        a need, a story the classifier is unsure of); the need in it is kept after the numbers."""
+        intent = self.intent(message) or ""
+        if intent == "witness_danger" and threatened_me(text) and not _THIRD_PERSON_VICTIM.search(text):
+            _set_intent(message, DANGER)  # "он сказал, что убьёт меня": her own story
+            return
+        if intent in URGENT or intent == ABROAD or not threatened(text):
+            return
+        if intent.startswith("need_") and intent[5:] in KEPT_NEEDS:
+            self.keep_need(message, intent[5:])
+        _set_intent(message, DANGER)
+
+    def keep_need(self, message: Message, need: str) -> None:
+        entities = list(message.get(ENTITIES) or [])
+        if not any(e.get("entity") == NEED for e in entities):
+            entities.append({"entity": NEED, "value": need, "extractor": type(self).__name__})
+            message.set(ENTITIES, entities, add_to_output=True)
 
     def need_under_danger(self, message: Message) -> None:
         intent = self.intent(message) or ""

@@ -198,6 +198,52 @@ def test_a_need_that_says_he_hits_me_is_danger_first_and_keeps_the_need():
     assert run(message("муж пьёт, куда обратиться в минске", [("need_addiction", 0.8), ("danger", 0.02)])) == "need_addiction"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "он едет ко мне и написал что это последний день моей жизни",
+        "боюсь что он не остановится и убьёт",
+        "муж угрожает меня убить, а я не знаю что такое защитное предписание",
+        "сказал: убью, если уйдёшь",
+        "ён напісаў, што заб'е мяне",
+        "ён пагражае забіць, калі я сыду",
+        "he texted that today is the last day of my life",
+        "he threatened to kill me if i leave",
+        "he's going to kill me, i know it",
+    ],
+)
+def test_a_threat_to_the_writers_life_is_danger_whatever_the_classifier_says(text):
+    for guess in ("nlu_fallback", "question_protective_order", "out_of_scope"):
+        assert run(message(text, [(guess, 0.7), ("danger", 0.01)])) == "danger"
+
+
+@pytest.mark.parametrize(
+    "text", ["он никогда не угрожал убить, но кричит", "he never threatened to kill me, he shouts", "what is a protective order"]
+)
+def test_a_threat_taken_back_or_absent_changes_nothing(text):
+    assert run(message(text, [("question_protective_order", 0.7), ("danger", 0.01)])) == "question_protective_order"
+
+
+def test_a_threat_keeps_the_need_and_a_witness_or_child_stays_theirs():
+    msg = message("он обещал убить, где мне переночевать", [("need_shelter", 0.8), ("danger", 0.02)])
+    assert run(msg) == "danger"
+    assert entity(msg, "need") == ["shelter"]
+    assert run(message("сосед кричит жене что убьёт её", [("witness_danger", 0.8)])) == "witness_danger"
+    assert run(message("мне 13, отчим сказал что убьёт маму", [("role_witness", 0.8)])) == "child_help"
+
+
+def test_a_threat_to_the_writer_taken_for_a_witness_is_her_own_danger():
+    text = "он вчера сказал что убьёт меня если подам на развод, мне поможет защитное предписание?"
+    assert run(message(text, [("question_order_violated", 0.4), ("witness_danger", 0.25), ("danger", 0.21)])) == "danger"
+    witness = "сосед кричит жене: убью тебя"
+    assert run(message(witness, [("witness_danger", 0.6), ("danger", 0.3)])) == "witness_danger"
+
+
+def test_an_adult_age_is_no_child():
+    text = "мне 22, я парень и меня бьёт моя девушка, вы такими занимаетесь?"
+    assert run(message(text, [("child_help", 0.86), ("question_men", 0.14)])) == "question_men"
+
+
 def entity(msg, name):
     return [e["value"] for e in msg.get("entities") or [] if e["entity"] == name]
 
