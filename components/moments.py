@@ -290,11 +290,20 @@ class MomentSignals(GraphComponent):
 
     def need_beside_places(self, message: Message, text: str) -> None:
         """ "психолог минск фрунзенский район": the place words outweigh the one need word and
-        the classifier says ``inform``; a kind of help named beyond doubt is the need, so the
-        search asks nothing it was told."""
-        if self.intent(message) != "inform":
+        the classifier says ``inform`` (or is unsure); a kind of help named beyond doubt is the
+        need, so the search asks nothing it was told."""
+        intent = self.intent(message)
+        if intent not in ("inform", "nlu_fallback"):
             return
         named = named_needs(text)
+        if named and intent == "nlu_fallback":
+            # "need to document injuries in Mogilev": split between the question and the need,
+            # so the classifier is unsure; a need named in words, with a place or among the top
+            # guesses, is what the person asks for.
+            top = [r.get(INTENT_NAME_KEY) for r in _ranked(message) if r.get(INTENT_NAME_KEY) != "nlu_fallback"][:3]
+            placed = any(e.get("entity") in ("region", "district") for e in message.get(ENTITIES) or [])
+            if (not placed and f"need_{named[0]}" not in top) or _PROFESSION.search(text):
+                return  # "i'm a psychologist in Gomel looking for partners" names no need
         if named:
             confidence = (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY, 1.0)
             _set_intent(message, f"need_{named[0]}")

@@ -244,6 +244,17 @@ def test_an_adult_age_is_no_child():
     assert run(message(text, [("child_help", 0.86), ("question_men", 0.14)])) == "question_men"
 
 
+def test_an_unsure_reading_that_names_a_need_and_a_place_is_that_need():
+    ranking = [("nlu_fallback", 0.3), ("question_record_injuries", 0.46), ("need_medical", 0.41)]
+    place = [{"entity": "region", "value": "BY-MA"}]
+    assert run(message("need to document injuries in Mogilev", ranking, place)) == "need_medical"
+    assert run(message("need to document injuries", ranking)) == "need_medical"  # ranked among the top
+    unsure = [("nlu_fallback", 0.3), ("question_punishment", 0.4), ("question_after_102", 0.35)]
+    assert run(message("what will the police do to him", unsure)) == "nlu_fallback"  # named, not asked for
+    colleague = [("nlu_fallback", 0.3), ("role_specialist", 0.4), ("need_psychological", 0.35)]
+    assert run(message("i'm a psychologist in Gomel looking for partners", colleague, place)) == "nlu_fallback"
+
+
 def entity(msg, name):
     return [e["value"] for e in msg.get("entities") or [] if e["entity"] == name]
 
