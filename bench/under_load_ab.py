@@ -18,15 +18,10 @@ from typing import Dict, List, Optional, Sequence
 
 from bench import load
 from bench.served import running
+from bench.servers import cpu_seconds
 
 TOKEN = "under-load-ab"
 COLUMNS = ("p50 ms", "p95 ms", "p99 ms", "turns/s", "Rasa CPU ms/turn", "errors")
-
-
-def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / 100
 
 
 def one_run(patches: str, users: int, seconds: float) -> List[float]:

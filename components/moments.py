@@ -392,6 +392,7 @@ class MomentSignals(GraphComponent):
         _set_intent(message, DANGER)
 
     def keep_need(self, message: Message, need: str) -> None:
+        """The need to search for after the emergency numbers (entity ``need``), once."""
         entities = list(message.get(ENTITIES) or [])
         if not any(e.get("entity") == NEED for e in entities):
             entities.append({"entity": NEED, "value": need, "extractor": type(self).__name__})
@@ -405,11 +406,7 @@ class MomentSignals(GraphComponent):
             intent = _next_intent(message, skip=("nlu_fallback",)) or intent
         if intent.startswith("need_") and intent[5:] in KEPT_NEEDS and _HIT_ME.search(message.get(TEXT) or ""):
             # "he drinks and hits me, where can he be treated": the numbers first, then the need
-            message.set(
-                ENTITIES,
-                list(message.get(ENTITIES) or []) + [{"entity": NEED, "value": intent[5:], "extractor": type(self).__name__}],
-                add_to_output=True,
-            )
+            self.keep_need(message, intent[5:])
             _set_intent(message, DANGER)
             return
         if intent != DANGER:
@@ -424,9 +421,7 @@ class MomentSignals(GraphComponent):
         if need is None and needs and needs[0].get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self.need_threshold:
             need = needs[0][INTENT_NAME_KEY][5:]
         if need:
-            message.set(
-                ENTITIES, list(entities) + [{"entity": NEED, "value": need, "extractor": type(self).__name__}], add_to_output=True
-            )
+            self.keep_need(message, need)
 
     def two_needs(self, message: Message, text: str) -> None:
         """Two kinds of help in one message («lawyer and a safe place»): the first named is
